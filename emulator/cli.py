@@ -1,0 +1,75 @@
+"""The sms-emulator command: serve the emulator in the foreground."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+
+from .app import build_app
+from .seed import DEFAULT_SEED_PATH, SeedError, load_seed_file
+from .server import ServerStartError, start_site
+from .tenants import Tenants
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sms-emulator", description="In-memory RingCentral, Phone.com and "
+                                     "Voximplant SMS APIs for tests.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the emulator until SIGINT or SIGTERM")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080, help="0 picks a free port and prints it")
+    serve.add_argument("--seed", default=str(DEFAULT_SEED_PATH), help="seed YAML file (default: the bundled one)")
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        return run_serve(args)
+    return 2
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    try:
+        seed = load_seed_file(args.seed)
+    except SeedError as error:
+        print(f"sms-emulator: {error}", file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(serve_until_signalled(seed, args))
+    except ServerStartError as error:
+        print(f"sms-emulator: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def serve_until_signalled(seed, args: argparse.Namespace) -> None:
+    app = build_app(Tenants(seed))
+    runner, port = await start_site(app, args.host, args.port)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    base = f"http://{args.host}:{port}"
+    print_banner(base, seed)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+    print("sms-emulator: stopped", flush=True)
+
+
+def print_banner(base: str, seed) -> None:
+    """What a person needs to point an SDK at the emulator: the URL and the seeded credentials."""
+    lines = [f"sms-emulator listening on {base}", f"  health: {base}/_emulator/health"]
+    for account in seed.directory.accounts.values():
+        lines.append(f"  {account.provider} account {account.id}")
+        for app in account.auth.get("apps", []):
+            lines.append(f"    app client_id={app.get('client_id')} client_secret={app.get('client_secret')}")
+        for extension in seed.directory.extensions_of(account.id):
+            creds = " ".join(f"{k}={v}" for k, v in extension.auth.items())
+            lines.append(f"    ext {extension.number} {extension.name} ({extension.type.value}, "
+                         f"{extension.status.value}) {creds}".rstrip())
+    print("\n".join(lines), flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,192 @@
+"""The carrier turns accepted decisions into message copies, one per mailbox, and schedules their statuses."""
+
+from __future__ import annotations
+
+import attrs
+
+from .ids import sms_conversation_id
+from .model import Direction, Kind, Mailbox, Message, Party, Status, Thread
+from .rules import (
+    Outcome,
+    PagerDecision,
+    PagerRequest,
+    Rejection,
+    SmsDecision,
+    SmsPolicy,
+    SmsRequest,
+    decide_pager,
+    decide_sms,
+    route_sms,
+)
+from .text import segment_count
+from .world import Transition, World
+
+
+@attrs.frozen
+class SmsSent:
+    """The outcome of an accepted SMS: the sender's copy (saved or not) and each recipient's copy."""
+
+    outbound: Message
+    saved: bool
+    decision: SmsDecision
+    inbound: tuple[Message, ...]
+
+
+@attrs.frozen
+class PagerSent:
+    outbound: Message
+    decision: PagerDecision
+    inbound: tuple[Message, ...]
+
+
+def send_sms(
+    world: World,
+    request: SmsRequest,
+    policy: SmsPolicy,
+    provider: str,
+    fail_delivery: str | None = None,
+) -> SmsSent | Rejection:
+    """Decide, then record: the sender's outbound copy and an inbound copy in every receiving mailbox."""
+    decision = decide_sms(world.directory, request, policy)
+    if isinstance(decision, Rejection):
+        return decision
+    now = world.now_ms()
+    sender_party = party_for_number(world, decision.sender_number.number)
+    recipient_parties = tuple(party_for_number(world, d.number) for d in decision.deliveries)
+    conversation = sms_conversation_id(decision.sender_number.number, decision.deliveries[0].number)
+    outbound = Message(
+        id=world.ids.take(),
+        mailbox=decision.sender_mailbox or Mailbox(request.account_id),
+        kind=Kind.SMS,
+        direction=Direction.OUTBOUND,
+        sender=sender_party,
+        recipients=recipient_parties,
+        text=request.text or "",
+        status=Status.QUEUED,
+        created_ms=now,
+        modified_ms=now,
+        conversation_id=conversation,
+        read=True,
+        segments=segment_count(request.text or ""),
+        provider=provider,
+    )
+    saved = decision.sender_mailbox is not None
+    if saved:
+        world.add_message(outbound)
+    inbound = tuple(
+        world.add_message(inbound_copy(world, outbound, delivery.mailbox, delivery.provider or "outside", now))
+        for delivery in decision.deliveries
+        if delivery.outcome is not Outcome.DROP and delivery.mailbox is not None
+    )
+    if saved:
+        world.schedule(sms_lifecycle(world, outbound, decision, fail_delivery))
+    return SmsSent(outbound, saved, decision, inbound)
+
+
+def sms_lifecycle(world: World, outbound: Message, decision: SmsDecision, fail_delivery: str | None) -> list[Transition]:
+    """Queued, then Sent, then Delivered unless every recipient dropped it or a failure was injected."""
+    sent_at = outbound.created_ms + round(world.timing.sent_after * 1000)
+    final_at = outbound.created_ms + round(world.timing.delivered_after * 1000)
+    transitions = [Transition(sent_at, outbound.id, Status.SENT)]
+    if fail_delivery:
+        transitions.append(Transition(final_at, outbound.id, Status.DELIVERY_FAILED, fail_delivery))
+    elif any(d.outcome is not Outcome.DROP for d in decision.deliveries):
+        transitions.append(Transition(final_at, outbound.id, Status.DELIVERED))
+    return transitions
+
+
+def inbound_copy(world: World, outbound: Message, mailbox: Mailbox, provider: str, now: int) -> Message:
+    return Message(
+        id=world.ids.take(),
+        mailbox=mailbox,
+        kind=outbound.kind,
+        direction=Direction.INBOUND,
+        sender=outbound.sender,
+        recipients=outbound.recipients,
+        text=outbound.text,
+        status=Status.RECEIVED if outbound.kind is Kind.SMS else Status.SENT,
+        created_ms=now,
+        modified_ms=now,
+        conversation_id=outbound.conversation_id,
+        read=False,
+        to_department=outbound.to_department,
+        segments=outbound.segments,
+        provider=provider,
+    )
+
+
+def receive_from_outside(world: World, handset: str, to_number: str, text: str) -> Message | None:
+    """An SMS from a handset nobody in the world owns; it lands wherever the number routes it."""
+    delivery = route_sms(world.directory, to_number)
+    if delivery.outcome is not Outcome.DELIVER or delivery.mailbox is None:
+        return None
+    now = world.now_ms()
+    message = Message(
+        id=world.ids.take(),
+        mailbox=delivery.mailbox,
+        kind=Kind.SMS,
+        direction=Direction.INBOUND,
+        sender=Party(number=handset),
+        recipients=(party_for_number(world, to_number),),
+        text=text,
+        status=Status.RECEIVED,
+        created_ms=now,
+        modified_ms=now,
+        conversation_id=sms_conversation_id(handset, to_number),
+        segments=segment_count(text),
+        provider=delivery.provider,
+    )
+    return world.add_message(message)
+
+
+def send_pager(world: World, request: PagerRequest) -> PagerSent | Rejection:
+    """Decide, then record the sender's copy and one copy per receiving extension, all in one thread."""
+    decision = decide_pager(world.directory, request)
+    if isinstance(decision, Rejection):
+        return decision
+    now = world.now_ms()
+    message_id = world.ids.take()
+    thread = decision.thread or new_thread(world, message_id, decision)
+    outbound = Message(
+        id=message_id,
+        mailbox=Mailbox(request.account_id, decision.sender.id),
+        kind=Kind.PAGER,
+        direction=Direction.OUTBOUND,
+        sender=party_for_extension(decision.sender),
+        recipients=tuple(party_for_extension(e) for e in (decision.sender, *decision.addressed)),
+        text=request.text or "",
+        status=Status.SENT,
+        created_ms=now,
+        modified_ms=now,
+        conversation_id=thread.id,
+        read=True,
+        to_department=decision.to_department,
+        provider="ringcentral",
+    )
+    world.add_message(outbound)
+    inbound = tuple(
+        world.add_message(inbound_copy(world, outbound, Mailbox(request.account_id, e.id), "ringcentral", now))
+        for e in decision.receivers
+    )
+    return PagerSent(outbound, decision, inbound)
+
+
+def new_thread(world: World, first_message_id: int, decision: PagerDecision) -> Thread:
+    """A new pager thread takes the id of its first message."""
+    participants = frozenset({decision.sender.id, *(e.id for e in decision.addressed)})
+    thread = Thread(first_message_id, decision.sender.account_id, participants)
+    world.threads[thread.id] = thread
+    return thread
+
+
+def party_for_number(world: World, number: str) -> Party:
+    record = world.directory.numbers.get(number)
+    if record is None:
+        return Party(number=number)
+    owner_id = world.directory.sms_owner_id(record)
+    owner = world.directory.extensions.get(owner_id) if owner_id else None
+    return Party(number=number, extension_id=owner.id if owner else None, name=owner.name if owner else None)
+
+
+def party_for_extension(extension) -> Party:
+    return Party(extension_id=extension.id, extension_number=extension.number, name=extension.name)

@@ -1,0 +1,65 @@
+"""A clock tests can freeze and advance, so statuses and token expiry are deterministic."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+
+import attrs
+
+
+@attrs.define
+class Clock:
+    """Milliseconds since the epoch; real time plus an offset, or frozen at a moment."""
+
+    offset_ms: int = 0
+    frozen_at_ms: int | None = None
+    source: "callable[[], float]" = time.time
+
+    def now_ms(self) -> int:
+        if self.frozen_at_ms is not None:
+            return self.frozen_at_ms
+        return int(self.source() * 1000) + self.offset_ms
+
+    def freeze(self, at_ms: int | None = None) -> None:
+        self.frozen_at_ms = self.now_ms() if at_ms is None else at_ms
+
+    def resume(self) -> None:
+        """Run on from the frozen moment, never jumping back in time."""
+        if self.frozen_at_ms is not None:
+            self.offset_ms = self.frozen_at_ms - int(self.source() * 1000)
+            self.frozen_at_ms = None
+
+    def advance(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        delta = round(seconds * 1000)
+        if self.frozen_at_ms is not None:
+            self.frozen_at_ms += delta
+        else:
+            self.offset_ms += delta
+
+    @property
+    def frozen(self) -> bool:
+        return self.frozen_at_ms is not None
+
+    def copy(self) -> "Clock":
+        return Clock(self.offset_ms, self.frozen_at_ms, self.source)
+
+
+def iso_ms(ms: int) -> str:
+    """ISO-8601 UTC with milliseconds, the form RingCentral uses."""
+    seconds, millis = divmod(ms, 1000)
+    stamp = datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    return f"{stamp}.{millis:03d}Z"
+
+
+def parse_iso(value: str) -> int:
+    """Milliseconds for an ISO-8601 timestamp; a naive one is taken as UTC."""
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    parsed = datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return int(parsed.timestamp() * 1000)

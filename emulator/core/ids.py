@@ -1,0 +1,31 @@
+"""Deterministic identifiers: per-tenant counters, never randomness."""
+
+from __future__ import annotations
+
+import hashlib
+
+import attrs
+
+
+@attrs.define
+class IdSequence:
+    """Hands out increasing integers from a starting value."""
+
+    next_value: int
+
+    def take(self) -> int:
+        value = self.next_value
+        self.next_value += 1
+        return value
+
+
+def stable_int63(*parts: str) -> int:
+    """A positive 63-bit integer derived from text, the same in every run."""
+    digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
+
+
+def sms_conversation_id(number_a: str, number_b: str) -> int:
+    """Both sides of an SMS exchange share a conversation keyed by the number pair."""
+    low, high = sorted((number_a, number_b))
+    return stable_int63("sms", low, high)

@@ -1,0 +1,175 @@
+"""The records of the simulated phone network: accounts, extensions, numbers, messages."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import attrs
+
+
+class ExtensionType(StrEnum):
+    USER = "User"
+    DEPARTMENT = "Department"
+    VOICEMAIL = "VoiceMail"
+
+
+class ExtensionStatus(StrEnum):
+    ENABLED = "Enabled"
+    DISABLED = "Disabled"
+    FROZEN = "Frozen"
+
+
+class Kind(StrEnum):
+    SMS = "SMS"
+    PAGER = "Pager"
+
+
+class Direction(StrEnum):
+    INBOUND = "Inbound"
+    OUTBOUND = "Outbound"
+
+
+class Status(StrEnum):
+    QUEUED = "Queued"
+    SENT = "Sent"
+    DELIVERED = "Delivered"
+    DELIVERY_FAILED = "DeliveryFailed"
+    SENDING_FAILED = "SendingFailed"
+    RECEIVED = "Received"
+
+
+STATUS_RANK = {
+    Status.QUEUED: 0,
+    Status.SENT: 1,
+    Status.RECEIVED: 1,
+    Status.DELIVERED: 2,
+    Status.DELIVERY_FAILED: 2,
+    Status.SENDING_FAILED: 2,
+}
+
+
+class Availability(StrEnum):
+    ALIVE = "Alive"
+    DELETED = "Deleted"
+    PURGED = "Purged"
+
+
+SMS_RECEIVING_TYPES = frozenset({ExtensionType.USER, ExtensionType.VOICEMAIL})
+PAGER_RECEIVING_TYPES = frozenset({ExtensionType.USER, ExtensionType.VOICEMAIL, ExtensionType.DEPARTMENT})
+ACTIVE = ExtensionStatus.ENABLED
+
+FEATURE_SMS_SENDER = "SmsSender"
+USAGE_MAIN_COMPANY_NUMBER = "MainCompanyNumber"
+NUMBER_TYPE_FAX_ONLY = "FaxOnly"
+
+
+@attrs.define(slots=True)
+class Account:
+    """One customer account of one provider."""
+
+    provider: str
+    id: str
+    name: str = ""
+    operator_extension_id: str | None = None
+    keeps_unassigned_inbound: bool = False
+    auth: dict = attrs.field(factory=dict)
+
+
+@attrs.define(slots=True)
+class Extension:
+    """A mailbox-owning endpoint of an account: a user, a department, a voicemail box."""
+
+    id: str
+    account_id: str
+    number: str
+    name: str
+    type: ExtensionType = ExtensionType.USER
+    status: ExtensionStatus = ExtensionStatus.ENABLED
+    members: tuple[str, ...] = ()
+    email: str = ""
+    auth: dict = attrs.field(factory=dict)
+
+    @property
+    def active(self) -> bool:
+        return self.status is ExtensionStatus.ENABLED
+
+
+@attrs.define(slots=True)
+class PhoneNumber:
+    """A number with exactly one owning account, and optionally an owning extension."""
+
+    id: str
+    number: str
+    account_id: str
+    extension_id: str | None = None
+    usage_type: str = "DirectNumber"
+    type: str = "VoiceFax"
+    features: frozenset[str] = frozenset()
+    sms_supported: bool = True
+    sms_enabled: bool = True
+    label: str = ""
+    extra: dict = attrs.field(factory=dict)
+
+    @property
+    def is_main_company_number(self) -> bool:
+        return self.usage_type == USAGE_MAIN_COMPANY_NUMBER
+
+    @property
+    def is_fax_only(self) -> bool:
+        return self.type == NUMBER_TYPE_FAX_ONLY
+
+
+@attrs.frozen(slots=True)
+class Mailbox:
+    """Where a copy of a message lives: an extension, an account, or an outside handset."""
+
+    account_id: str | None
+    extension_id: str | None = None
+    handset: str | None = None
+
+    @property
+    def is_outside(self) -> bool:
+        return self.handset is not None
+
+
+@attrs.frozen(slots=True)
+class Party:
+    """One end of a message as the recipient sees it."""
+
+    number: str | None = None
+    extension_id: str | None = None
+    extension_number: str | None = None
+    name: str | None = None
+
+
+@attrs.define(slots=True, eq=False)
+class Message:
+    """One copy of a message in one mailbox; each side has its own id, status and read state."""
+
+    id: int
+    mailbox: Mailbox
+    kind: Kind
+    direction: Direction
+    sender: Party
+    recipients: tuple[Party, ...]
+    text: str
+    status: Status
+    created_ms: int
+    modified_ms: int
+    conversation_id: int
+    read: bool = False
+    availability: Availability = Availability.ALIVE
+    delivered_ms: int | None = None
+    error_code: str | None = None
+    to_department: bool = False
+    segments: int = 1
+    provider: str = ""
+
+
+@attrs.define(slots=True)
+class Thread:
+    """A pager conversation and the extensions it was addressed to, departments unexpanded."""
+
+    id: int
+    account_id: str
+    participants: frozenset[str]

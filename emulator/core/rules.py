@@ -1,0 +1,383 @@
+"""Delivery and rejection rules as pure decisions; the HTTP faces only render them.
+
+Each function looks at the directory and a request and returns a decision value:
+deliver to these mailboxes, drop (the sender keeps its copy), or reject with a neutral reason
+that every provider face maps to its own status, code and message.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Callable
+
+import attrs
+
+from .directory import Directory
+from .model import (
+    FEATURE_SMS_SENDER,
+    PAGER_RECEIVING_TYPES,
+    SMS_RECEIVING_TYPES,
+    Extension,
+    ExtensionType,
+    Mailbox,
+    PhoneNumber,
+    Thread,
+)
+from .text import utf16_units
+
+
+class Reason(Enum):
+    TEXT_MISSING = "text-missing"
+    TEXT_TOO_LONG = "text-too-long"
+    SENDER_NUMBER_MISSING = "sender-number-missing"
+    SENDER_NUMBER_INVALID = "sender-number-invalid"
+    SENDER_NUMBER_NOT_OWNED = "sender-number-not-owned"
+    SENDER_NUMBER_OPERATOR_ONLY = "sender-number-operator-only"
+    SENDER_NUMBER_FAX = "sender-number-fax"
+    SENDER_NUMBER_NOT_SMS_SENDER = "sender-number-not-sms-sender"
+    SENDER_NUMBER_SMS_UNSUPPORTED = "sender-number-sms-unsupported"
+    SENDER_NUMBER_SMS_DISABLED = "sender-number-sms-disabled"
+    RECIPIENT_MISSING = "recipient-missing"
+    RECIPIENT_INVALID = "recipient-invalid"
+    RECIPIENT_EXTENSION_NUMBER = "recipient-extension-number"
+    RECIPIENT_SHORT_NUMBER = "recipient-short-number"
+    RECIPIENT_DUPLICATE = "recipient-duplicate"
+    TOO_MANY_RECIPIENTS = "too-many-recipients"
+    PAGER_FROM_DEPARTMENT = "pager-from-department"
+    PAGER_SENDER_MISMATCH = "pager-sender-mismatch"
+    PAGER_RECIPIENT_UNKNOWN = "pager-recipient-unknown"
+    PAGER_RECIPIENT_INACTIVE = "pager-recipient-inactive"
+    PAGER_RECIPIENT_WRONG_TYPE = "pager-recipient-wrong-type"
+    REPLY_TARGET_UNKNOWN = "reply-target-unknown"
+    REPLY_NOT_PARTICIPANT = "reply-not-participant"
+
+
+@attrs.frozen
+class Rejection:
+    """The request is refused and the world stays as it was."""
+
+    reason: Reason
+    parameter: str | None = None
+    value: str | None = None
+
+
+class Outcome(Enum):
+    DELIVER = "deliver"
+    DROP = "drop"
+    OUTSIDE = "outside"
+
+
+@attrs.frozen
+class Delivery:
+    """What happens to one recipient number of an SMS."""
+
+    number: str
+    outcome: Outcome
+    mailbox: Mailbox | None = None
+    provider: str = ""
+
+
+@attrs.frozen
+class SmsPolicy:
+    """A provider's limits and sender rules for SMS."""
+
+    max_text_units: int
+    max_recipients: int = 1
+    measure: Callable[[str], int] = utf16_units
+    sender_scope: str = "extension"  # "extension": the caller's own numbers; "account": any of the account
+    requires_sms_sender_feature: bool = True
+    requires_sms_enabled: bool = False
+    save_unassigned_outbound: bool = False
+
+
+@attrs.frozen
+class SmsRequest:
+    """An SMS as a provider face parsed it: who sends, from which number, to whom."""
+
+    account_id: str
+    from_number: str | None
+    to_numbers: tuple[str, ...]
+    text: str | None
+    caller_extension_id: str | None = None
+    save_to_extension_id: str | None = None
+
+
+@attrs.frozen
+class SmsDecision:
+    """An accepted SMS: where the sender's copy goes and what happens to each recipient."""
+
+    sender_number: PhoneNumber
+    sender_mailbox: Mailbox | None
+    deliveries: tuple[Delivery, ...]
+
+
+@attrs.frozen
+class PagerRecipient:
+    """A pager recipient as written in the request: by extension id or by extension number."""
+
+    extension_id: str | None = None
+    extension_number: str | None = None
+
+
+@attrs.frozen
+class PagerRequest:
+    account_id: str
+    caller_extension_id: str
+    text: str | None
+    to: tuple[PagerRecipient, ...] = ()
+    from_extension_id: str | None = None
+    from_extension_number: str | None = None
+    reply_on_thread: Thread | None = None
+    reply_on_found: bool = True
+
+
+@attrs.frozen
+class PagerDecision:
+    """An accepted pager message: who is addressed, and the mailboxes that receive it."""
+
+    sender: Extension
+    addressed: tuple[Extension, ...]
+    receivers: tuple[Extension, ...]
+    to_department: bool
+    thread: Thread | None
+
+
+PAGER_MAX_TEXT_UNITS = 1024
+E164 = re.compile(r"^\+?[1-9]\d{6,14}$")
+SHORT_NUMBER = re.compile(r"^\d{3,6}$")
+
+
+def normalize_number(raw: str) -> str | None:
+    """E.164 with a leading plus, or None when the value is not a phone number."""
+    digits = re.sub(r"[\s\-().]", "", raw)
+    if not E164.match(digits):
+        return None
+    return digits if digits.startswith("+") else "+" + digits
+
+
+def check_text(text: str | None, policy_limit: int, measure: Callable[[str], int]) -> Rejection | None:
+    """Text is required and measured the provider's way; one unit over the limit is refused."""
+    if text is None or text == "":
+        return Rejection(Reason.TEXT_MISSING, "text")
+    if measure(text) > policy_limit:
+        return Rejection(Reason.TEXT_TOO_LONG, "text")
+    return None
+
+
+def decide_sms(directory: Directory, request: SmsRequest, policy: SmsPolicy) -> SmsDecision | Rejection:
+    """Whether an SMS is sent, and where every copy of it lands."""
+    rejection = check_text(request.text, policy.max_text_units, policy.measure)
+    if rejection:
+        return rejection
+    sender = check_sender_number(directory, request, policy)
+    if isinstance(sender, Rejection):
+        return sender
+    recipients = check_recipients(directory, request, policy)
+    if isinstance(recipients, Rejection):
+        return recipients
+    deliveries = tuple(route_sms(directory, number) for number in recipients)
+    return SmsDecision(sender, sender_mailbox(directory, request, sender, policy), deliveries)
+
+
+def check_sender_number(directory: Directory, request: SmsRequest, policy: SmsPolicy) -> PhoneNumber | Rejection:
+    """The sender may only use a number it owns that is able to send SMS."""
+    if not request.from_number:
+        return Rejection(Reason.SENDER_NUMBER_MISSING, "from")
+    normalized = normalize_number(request.from_number)
+    if normalized is None:
+        return Rejection(Reason.SENDER_NUMBER_INVALID, "from", request.from_number)
+    number = directory.numbers.get(normalized)
+    if number is None or number.account_id != request.account_id:
+        return Rejection(Reason.SENDER_NUMBER_NOT_OWNED, "from", request.from_number)
+    if policy.sender_scope == "extension":
+        ownership = check_extension_owns_number(directory, request.caller_extension_id, number)
+        if ownership:
+            return ownership
+    return check_number_can_send(number, policy)
+
+
+def check_extension_owns_number(directory: Directory, caller_id: str | None, number: PhoneNumber) -> Rejection | None:
+    """Only the number's SMS owner may send from it; the main number belongs to the operator alone."""
+    if directory.sms_owner_id(number) == caller_id:
+        return None
+    if number.is_main_company_number:
+        return Rejection(Reason.SENDER_NUMBER_OPERATOR_ONLY, "from", number.number)
+    return Rejection(Reason.SENDER_NUMBER_NOT_OWNED, "from", number.number)
+
+
+def check_number_can_send(number: PhoneNumber, policy: SmsPolicy) -> PhoneNumber | Rejection:
+    if number.is_fax_only and policy.requires_sms_sender_feature:
+        return Rejection(Reason.SENDER_NUMBER_FAX, "from", number.number)
+    if policy.requires_sms_sender_feature and FEATURE_SMS_SENDER not in number.features:
+        return Rejection(Reason.SENDER_NUMBER_NOT_SMS_SENDER, "from", number.number)
+    if not number.sms_supported:
+        return Rejection(Reason.SENDER_NUMBER_SMS_UNSUPPORTED, "from", number.number)
+    if policy.requires_sms_enabled and not number.sms_enabled:
+        return Rejection(Reason.SENDER_NUMBER_SMS_DISABLED, "from", number.number)
+    return number
+
+
+def check_recipients(directory: Directory, request: SmsRequest, policy: SmsPolicy) -> tuple[str, ...] | Rejection:
+    """Recipients are distinct full phone numbers, never extension or short numbers."""
+    if not request.to_numbers:
+        return Rejection(Reason.RECIPIENT_MISSING, "to")
+    if len(request.to_numbers) > policy.max_recipients:
+        return Rejection(Reason.TOO_MANY_RECIPIENTS, "to")
+    seen: list[str] = []
+    for raw in request.to_numbers:
+        rejection = check_recipient_shape(directory, request.account_id, raw)
+        if rejection:
+            return rejection
+        normalized = normalize_number(raw)
+        if normalized in seen:
+            return Rejection(Reason.RECIPIENT_DUPLICATE, "to", raw)
+        seen.append(normalized)
+    return tuple(seen)
+
+
+def check_recipient_shape(directory: Directory, account_id: str, raw: str) -> Rejection | None:
+    compact = raw.strip()
+    if directory.extension_by_number(account_id, compact) is not None:
+        return Rejection(Reason.RECIPIENT_EXTENSION_NUMBER, "to", raw)
+    if SHORT_NUMBER.match(compact):
+        return Rejection(Reason.RECIPIENT_SHORT_NUMBER, "to", raw)
+    if normalize_number(compact) is None:
+        return Rejection(Reason.RECIPIENT_INVALID, "to", raw)
+    return None
+
+
+def sender_mailbox(directory: Directory, request: SmsRequest, number: PhoneNumber, policy: SmsPolicy) -> Mailbox | None:
+    """The caller's mailbox keeps the outbound copy; without one it goes where the number points."""
+    owner = request.caller_extension_id or request.save_to_extension_id or number.extension_id
+    if owner is not None:
+        return Mailbox(number.account_id, owner)
+    if policy.save_unassigned_outbound:
+        return Mailbox(number.account_id)
+    return None
+
+
+def route_sms(directory: Directory, number: str) -> Delivery:
+    """Where an SMS to this number lands: its owner's mailbox, nowhere, or the outside world."""
+    owned = directory.numbers.get(number)
+    if owned is None:
+        return Delivery(number, Outcome.OUTSIDE, Mailbox(None, handset=number))
+    account = directory.accounts[owned.account_id]
+    if not (owned.sms_supported and owned.sms_enabled) or owned.is_fax_only:
+        return Delivery(number, Outcome.DROP, provider=account.provider)
+    owner_id = directory.sms_owner_id(owned)
+    if owner_id is None:
+        if account.keeps_unassigned_inbound:
+            return Delivery(number, Outcome.DELIVER, Mailbox(account.id), account.provider)
+        return Delivery(number, Outcome.DROP, provider=account.provider)
+    owner = directory.extensions[owner_id]
+    if can_receive_sms(owner):
+        return Delivery(number, Outcome.DELIVER, Mailbox(account.id, owner.id), account.provider)
+    return Delivery(number, Outcome.DROP, provider=account.provider)
+
+
+def can_receive_sms(extension: Extension) -> bool:
+    """SMS reach enabled User and VoiceMail extensions only."""
+    return extension.active and extension.type in SMS_RECEIVING_TYPES
+
+
+def decide_pager(directory: Directory, request: PagerRequest) -> PagerDecision | Rejection:
+    """Whether a pager message is sent, and which extensions receive a copy."""
+    sender = directory.extensions[request.caller_extension_id]
+    if sender.type is ExtensionType.DEPARTMENT:
+        return Rejection(Reason.PAGER_FROM_DEPARTMENT, "from")
+    rejection = check_pager_sender(sender, request) or check_text(request.text, PAGER_MAX_TEXT_UNITS, utf16_units)
+    if rejection:
+        return rejection
+    if request.reply_on_thread is not None or not request.reply_on_found:
+        return decide_reply(directory, request, sender)
+    addressed = resolve_pager_recipients(directory, request)
+    if isinstance(addressed, Rejection):
+        return addressed
+    return pager_decision(directory, sender, addressed, None)
+
+
+def check_pager_sender(sender: Extension, request: PagerRequest) -> Rejection | None:
+    if request.from_extension_id is not None and request.from_extension_id != sender.id:
+        return Rejection(Reason.PAGER_SENDER_MISMATCH, "from.extensionId", request.from_extension_id)
+    if request.from_extension_number is not None and request.from_extension_number != sender.number:
+        return Rejection(Reason.PAGER_SENDER_MISMATCH, "from.extensionNumber", request.from_extension_number)
+    return None
+
+
+def resolve_pager_recipients(directory: Directory, request: PagerRequest) -> list[Extension] | Rejection:
+    """Every addressed extension must exist, be active and be able to receive pager messages."""
+    if not request.to:
+        return Rejection(Reason.RECIPIENT_MISSING, "to")
+    addressed: list[Extension] = []
+    for recipient in request.to:
+        extension = find_pager_recipient(directory, request.account_id, recipient)
+        if extension is None:
+            return Rejection(Reason.PAGER_RECIPIENT_UNKNOWN, "to", recipient.extension_number or recipient.extension_id)
+        if not extension.active:
+            return Rejection(Reason.PAGER_RECIPIENT_INACTIVE, "to", extension.number)
+        if extension.type not in PAGER_RECEIVING_TYPES:
+            return Rejection(Reason.PAGER_RECIPIENT_WRONG_TYPE, "to", extension.number)
+        if extension not in addressed:
+            addressed.append(extension)
+    return addressed
+
+
+def find_pager_recipient(directory: Directory, account_id: str, recipient: PagerRecipient) -> Extension | None:
+    if recipient.extension_id is not None:
+        extension = directory.extensions.get(recipient.extension_id)
+        if extension is None or extension.account_id != account_id:
+            return None
+        if recipient.extension_number is not None and recipient.extension_number != extension.number:
+            return None
+        return extension
+    if recipient.extension_number is not None:
+        return directory.extension_by_number(account_id, recipient.extension_number)
+    return None
+
+
+def decide_reply(directory: Directory, request: PagerRequest, sender: Extension) -> PagerDecision | Rejection:
+    """A reply reaches the thread's participants, and only a current participant may post it."""
+    thread = request.reply_on_thread
+    if thread is None:
+        return Rejection(Reason.REPLY_TARGET_UNKNOWN, "replyOn")
+    if sender.id not in current_participants(directory, thread):
+        return Rejection(Reason.REPLY_NOT_PARTICIPANT, "replyOn")
+    addressed = [directory.extensions[p] for p in sorted(thread.participants) if p in directory.extensions]
+    if request.to:
+        extra = resolve_pager_recipients(directory, request)
+        if isinstance(extra, Rejection):
+            return extra
+        addressed += [e for e in extra if e not in addressed]
+    reachable = [e for e in addressed if e.active and e.type in PAGER_RECEIVING_TYPES]
+    return pager_decision(directory, sender, reachable, thread)
+
+
+def current_participants(directory: Directory, thread: Thread) -> set[str]:
+    """Explicit participants plus the members departments have now, not when the thread began."""
+    current: set[str] = set()
+    for participant in thread.participants:
+        current.add(participant)
+        extension = directory.extensions.get(participant)
+        if extension is not None and extension.type is ExtensionType.DEPARTMENT:
+            current.update(extension.members)
+    return current
+
+
+def pager_decision(directory: Directory, sender: Extension, addressed: list[Extension], thread: Thread | None) -> PagerDecision:
+    """Departments forward to their active members; nobody receives a copy twice, nor the sender."""
+    receivers: list[Extension] = []
+    for extension in addressed:
+        candidates = [extension]
+        if extension.type is ExtensionType.DEPARTMENT:
+            candidates += directory.active_members(extension)
+        for candidate in candidates:
+            if candidate.id != sender.id and candidate not in receivers:
+                receivers.append(candidate)
+    to_department = any(e.type is ExtensionType.DEPARTMENT for e in addressed)
+    return PagerDecision(sender, tuple(addressed), tuple(receivers), to_department, thread)
+
+
+def can_read_thread(directory: Directory, extension_id: str, thread: Thread | None) -> bool:
+    """A pager thread is readable only by its current participants."""
+    return thread is None or extension_id in current_participants(directory, thread)

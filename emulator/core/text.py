@@ -1,0 +1,48 @@
+"""Text measurement: UTF-16 code units and GSM-7 / UCS-2 segmentation."""
+
+from __future__ import annotations
+
+GSM7_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENSION = frozenset("^{}\\[~]|€\f")
+
+GSM7_SINGLE_SEGMENT = 160
+GSM7_MULTI_SEGMENT = 153
+UCS2_SINGLE_SEGMENT = 70
+UCS2_MULTI_SEGMENT = 67
+
+
+def utf16_units(text: str) -> int:
+    """Providers limit text in UTF-16 code units, where an astral character counts twice."""
+    if text.isascii():
+        return len(text)
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def gsm7_septets(text: str) -> int | None:
+    """Septets the text takes in GSM-7, or None when a character forces UCS-2."""
+    septets = 0
+    for ch in text:
+        if ch in GSM7_BASIC:
+            septets += 1
+        elif ch in GSM7_EXTENSION:
+            septets += 2
+        else:
+            return None
+    return septets
+
+
+def segment_count(text: str) -> int:
+    """How many SMS segments a carrier bills for this text (GSM 03.38 concatenation)."""
+    septets = gsm7_septets(text)
+    if septets is not None:
+        return _segments(septets, GSM7_SINGLE_SEGMENT, GSM7_MULTI_SEGMENT)
+    return _segments(utf16_units(text), UCS2_SINGLE_SEGMENT, UCS2_MULTI_SEGMENT)
+
+
+def _segments(units: int, single: int, multi: int) -> int:
+    if units <= single:
+        return 1
+    return -(-units // multi)

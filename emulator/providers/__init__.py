@@ -1,0 +1,1 @@
+"""Provider faces: each owns one vendor's routes, auth scheme, field names and error envelope."""

@@ -1,0 +1,236 @@
+"""RingCentral OAuth: apps, grants, rotating tokens and bearer checks, per tenant."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+import attrs
+from aiohttp import web
+
+from ...core.ids import IdSequence, stable_int63
+from ...core.model import Account, Extension
+from ...core.rules import normalize_number
+from ...core.world import World
+from . import NAME
+from .errors import (
+    OAuthError,
+    RingCentralError,
+    invalid_authorization,
+    missing_authorization,
+    token_expired,
+    token_not_found,
+)
+from .rules import ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL
+
+JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+SCOPE = "ReadAccounts ReadMessages EditMessages SMS InternalMessages ReadPresence"
+
+
+@attrs.define
+class Session:
+    """One login: the extension it acts as and its current pair of tokens."""
+
+    id: str
+    account_id: str
+    extension_id: str
+    client_id: str
+    access_token: str
+    refresh_token: str
+    access_expires_ms: int
+    refresh_expires_ms: int
+
+
+@attrs.define
+class TokenRegistry:
+    """Live sessions of one tenant, found by either token; a rotated or revoked token is simply gone."""
+
+    by_access: dict[str, Session] = attrs.field(factory=dict)
+    by_refresh: dict[str, Session] = attrs.field(factory=dict)
+    counter: IdSequence = attrs.field(factory=lambda: IdSequence(1))
+
+    def forget(self, session: Session) -> None:
+        self.by_access.pop(session.access_token, None)
+        self.by_refresh.pop(session.refresh_token, None)
+
+
+def tokens(world: World) -> TokenRegistry:
+    return world.state(NAME, TokenRegistry)
+
+
+def mint(world: World, kind: str) -> str:
+    """An opaque token, deterministic per tenant and unique across tenants."""
+    serial = tokens(world).counter.take()
+    digest = stable_int63(world.name, kind, str(serial)).to_bytes(8, "big")
+    return base64.urlsafe_b64encode(kind.encode() + b"|" + digest + serial.to_bytes(4, "big")).decode().rstrip("=")
+
+
+# --- client authentication ------------------------------------------------------------------
+
+def authenticate_client(world: World, request: web.Request, form: dict[str, str]) -> tuple[Account, str]:
+    """The app making the token request: Basic auth, or a public client's client_id in the body."""
+    client_id, secret = basic_credentials(request.headers.get("Authorization", ""))
+    if client_id is None:
+        client_id, secret = form.get("client_id"), form.get("client_secret")
+    if not client_id:
+        raise OAuthError(401, "invalid_client", "OAU-123", "Client authentication is required")
+    for account in world.directory.accounts.values():
+        if account.provider != NAME:
+            continue
+        for app in account.auth.get("apps", []):
+            if str(app.get("client_id")) == client_id:
+                if secret is not None and str(app.get("client_secret")) != secret:
+                    raise OAuthError(401, "invalid_client", "OAU-146", "Invalid client credentials")
+                return account, client_id
+    raise OAuthError(401, "invalid_client", "OAU-153", f"Invalid client: {client_id}")
+
+
+def basic_credentials(header: str) -> tuple[str | None, str | None]:
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic" or not encoded:
+        return None, None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise OAuthError(401, "invalid_client", "OAU-146", "Invalid client credentials") from None
+    client_id, _, secret = decoded.partition(":")
+    return client_id, secret
+
+
+# --- grants ----------------------------------------------------------------------------------
+
+def extension_for_jwt(world: World, account: Account, assertion: str | None) -> Extension:
+    if not assertion:
+        raise OAuthError(400, "invalid_request", "OAU-101", "Parameter [assertion] is missing")
+    for extension in world.directory.extensions_of(account.id):
+        if extension.auth.get("jwt") == assertion:
+            return extension
+    raise OAuthError(400, "invalid_grant", "OAU-140", "Invalid resource owner credentials.")
+
+
+def extension_for_password(world: World, account: Account, form: dict[str, str]) -> Extension:
+    """Username is an email or a phone number, with the extension in its own field or after '*'."""
+    username = form.get("username") or ""
+    if not username or "password" not in form:
+        raise OAuthError(400, "invalid_request", "OAU-101", "Parameter [username] is missing")
+    extension = find_login_extension(world, account, username, form.get("extension"))
+    if extension is None or extension.auth.get("password") != form.get("password"):
+        raise OAuthError(401, "invalid_grant", "OAU-140", "Invalid resource owner credentials.")
+    return extension
+
+
+def find_login_extension(world: World, account: Account, username: str, extension_number: str | None) -> Extension | None:
+    directory = world.directory
+    if "@" in username:
+        return next((e for e in directory.extensions_of(account.id) if e.email.lower() == username.lower()), None)
+    number_part, _, star_extension = username.partition("*")
+    extension_number = extension_number or star_extension or None
+    e164 = normalize_number(number_part)
+    number = directory.numbers.get(e164) if e164 else None
+    if number is None or number.account_id != account.id:
+        return None
+    if extension_number:
+        return directory.extension_by_number(account.id, extension_number)
+    owner_id = directory.sms_owner_id(number)
+    return directory.extensions.get(owner_id) if owner_id else None
+
+
+def check_may_log_in(extension: Extension) -> None:
+    if not extension.active:
+        raise OAuthError(401, "invalid_grant", "OAU-141", "Login for extension in current state is not allowed.")
+
+
+def ttl(raw: str | None, bounds: tuple[int, int, int]) -> int:
+    """A requested lifetime, held to RingCentral's bounds; anything unreadable means the default."""
+    low, high, default = bounds
+    try:
+        seconds = int(float(raw)) if raw is not None else default
+    except ValueError:
+        return default
+    return min(max(seconds, low), high)
+
+
+def open_session(world: World, account: Account, extension: Extension, client_id: str, form: dict[str, str]) -> Session:
+    now = world.now_ms()
+    registry = tokens(world)
+    session = Session(
+        id=str(registry.counter.take()),
+        account_id=account.id,
+        extension_id=extension.id,
+        client_id=client_id,
+        access_token=mint(world, "at"),
+        refresh_token=mint(world, "rt"),
+        access_expires_ms=now + 1000 * ttl(form.get("access_token_ttl"), ACCESS_TOKEN_TTL),
+        refresh_expires_ms=now + 1000 * ttl(form.get("refresh_token_ttl"), REFRESH_TOKEN_TTL),
+    )
+    registry.by_access[session.access_token] = session
+    registry.by_refresh[session.refresh_token] = session
+    return session
+
+
+def rotate(world: World, client_id: str, form: dict[str, str]) -> Session:
+    """Refresh tokens are single use: the old access and refresh tokens stop working at once."""
+    registry = tokens(world)
+    session = registry.by_refresh.get(form.get("refresh_token") or "")
+    if session is None or session.client_id != client_id:
+        raise OAuthError(400, "invalid_grant", "OAU-213", "Token not found")
+    now = world.now_ms()
+    if now >= session.refresh_expires_ms:
+        registry.forget(session)
+        raise OAuthError(400, "invalid_grant", "OAU-210", "Token expired")
+    registry.forget(session)
+    session.access_token = mint(world, "at")
+    session.refresh_token = mint(world, "rt")
+    session.access_expires_ms = now + 1000 * ttl(form.get("access_token_ttl"), ACCESS_TOKEN_TTL)
+    session.refresh_expires_ms = now + 1000 * ttl(form.get("refresh_token_ttl"), REFRESH_TOKEN_TTL)
+    registry.by_access[session.access_token] = session
+    registry.by_refresh[session.refresh_token] = session
+    return session
+
+
+def revoke(world: World, token: str) -> None:
+    """Revoking either token ends the whole session; unknown tokens are ignored, as clients expect."""
+    registry = tokens(world)
+    session = registry.by_access.get(token) or registry.by_refresh.get(token)
+    if session is not None:
+        registry.forget(session)
+
+
+def token_body(world: World, session: Session) -> dict:
+    now = world.now_ms()
+    return {
+        "access_token": session.access_token,
+        "token_type": "bearer",
+        "expires_in": max(0, (session.access_expires_ms - now) // 1000),
+        "refresh_token": session.refresh_token,
+        "refresh_token_expires_in": max(0, (session.refresh_expires_ms - now) // 1000),
+        "scope": SCOPE,
+        "owner_id": session.extension_id,
+        "endpoint_id": f"emulator-{session.id}",
+        "session_id": session.id,
+    }
+
+
+# --- bearer check on API calls -----------------------------------------------------------------
+
+def session_for(world: World, request: web.Request) -> Session:
+    """The session behind a request's bearer token, or RingCentral's 401."""
+    header = request.headers.get("Authorization")
+    if not header:
+        raise missing_authorization()
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise invalid_authorization()
+    session = tokens(world).by_access.get(token.strip())
+    if session is None:
+        raise token_not_found()
+    if world.now_ms() >= session.access_expires_ms:
+        raise token_expired()
+    return session
+
+
+def caller_extension(world: World, session: Session) -> Extension:
+    extension = world.directory.extensions.get(session.extension_id)
+    if extension is None:
+        raise RingCentralError(401, "OAU-213", "Token not found", category="TokenInvalid")
+    return extension

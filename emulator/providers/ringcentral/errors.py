@@ -1,0 +1,168 @@
+"""RingCentral's error envelope and the one table that maps neutral rejections to its codes.
+
+Choices where sources disagree (newest primary source wins; see the README's fidelity notes):
+- non-owned `from`: 403 MSG-304 (Developer Guide, current) rather than 400 MSG-245 (2018 explorer);
+- Disabled/Frozen pager recipient: 400 MSG-324 with the Developer Guide's wording;
+- invalid bearer token: 401 with legacy top-level `TokenInvalid` and `OAU-213` in `errors[]`.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ...core.rules import Reason, Rejection
+from ...wire import ProviderError, json_response
+
+
+class RingCentralError(ProviderError):
+    """An error RingCentral would answer with; rendered as its JSON envelope."""
+
+    def __init__(self, status: int, code: str, message: str, parameter: str | None = None,
+                 category: str | None = None, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.parameter = parameter
+        self.category = category
+        self.headers = headers
+
+    def body(self) -> dict:
+        item = {"errorCode": self.code, "message": self.message}
+        if self.parameter:
+            item["parameterName"] = self.parameter
+        body = {"errorCode": self.category or self.code, "message": self.message, "errors": [item]}
+        if self.parameter:
+            body["parameterName"] = self.parameter
+        return body
+
+    def response(self) -> web.Response:
+        return json_response(self.body(), self.status, self.headers)
+
+
+class OAuthError(RingCentralError):
+    """Errors of /restapi/oauth/*, in the OAuth shape RingCentral adds `errors[]` to."""
+
+    def __init__(self, status: int, error: str, code: str, message: str) -> None:
+        super().__init__(status, code, message)
+        self.error = error
+
+    def body(self) -> dict:
+        return {"error": self.error, "error_description": self.message,
+                "errors": [{"errorCode": self.code, "message": self.message}]}
+
+
+def mandatory(parameter: str) -> RingCentralError:
+    return RingCentralError(400, "CMN-100", f"Mandatory parameter [{parameter}] not specified.", parameter,
+                            category="InvalidParameter")
+
+
+def invalid(parameter: str) -> RingCentralError:
+    return RingCentralError(400, "CMN-101", f"Parameter [{parameter}] value is invalid.", parameter,
+                            category="InvalidParameter")
+
+
+def not_found(parameter: str, status: int = 404) -> RingCentralError:
+    return RingCentralError(status, "CMN-102", f"Resource for parameter [{parameter}] is not found", parameter)
+
+
+def unparsable_json() -> RingCentralError:
+    return RingCentralError(400, "CMN-103", "JSON can't be parsed.", category="InvalidParameter")
+
+
+def body_too_large() -> RingCentralError:
+    return RingCentralError(413, "MSG-338", "Message size limit exceeded")
+
+
+def invalid_uri() -> RingCentralError:
+    return RingCentralError(404, "CMN-120", "Invalid URI")
+
+
+def method_not_allowed(method: str) -> RingCentralError:
+    return RingCentralError(405, "CMN-120", f"Invalid URI: method [{method}] is not allowed here")
+
+
+def internal_error() -> RingCentralError:
+    return RingCentralError(500, "CMN-201", "Service temporary unavailable")
+
+
+def another_extension() -> RingCentralError:
+    return RingCentralError(403, "CMN-404", "Attempt to access another extension")
+
+
+def token_not_found() -> RingCentralError:
+    return RingCentralError(401, "OAU-213", "Token not found", category="TokenInvalid")
+
+
+def token_expired() -> RingCentralError:
+    return RingCentralError(401, "OAU-128", "Access token expired.", category="TokenInvalid")
+
+
+def missing_authorization() -> RingCentralError:
+    return RingCentralError(401, "AGW-401", "Authorization header is not specified", category="TokenInvalid")
+
+
+def invalid_authorization() -> RingCentralError:
+    return RingCentralError(401, "AGW-402", "Invalid Authorization header", category="TokenInvalid")
+
+
+def thread_unreadable() -> RingCentralError:
+    return RingCentralError(403, "MSG-326", "Access is denied for user, who is no longer a thread participant")
+
+
+def from_rejection(rejection: Rejection) -> RingCentralError:
+    """Render a neutral rule decision as the error RingCentral answers with."""
+    value = rejection.value or ""
+    match rejection.reason:
+        case Reason.TEXT_MISSING:
+            return mandatory("text")
+        case Reason.TEXT_TOO_LONG:
+            return invalid("text")
+        case Reason.SENDER_NUMBER_MISSING:
+            return mandatory("from")
+        case Reason.SENDER_NUMBER_INVALID:
+            return invalid("from.phoneNumber")
+        case Reason.SENDER_NUMBER_NOT_OWNED | Reason.SENDER_NUMBER_OPERATOR_ONLY:
+            return RingCentralError(403, "MSG-304", "Phone number doesn't belong to extension", "from",
+                                    category="InvalidParameter")
+        case Reason.SENDER_NUMBER_FAX:
+            return RingCentralError(403, "MSG-241", "Cannot send SMS from Fax number", "from")
+        case Reason.SENDER_NUMBER_NOT_SMS_SENDER | Reason.SENDER_NUMBER_SMS_UNSUPPORTED | Reason.SENDER_NUMBER_SMS_DISABLED:
+            return RingCentralError(403, "MSG-367", '"from" phone number does not support SMS', "from")
+        case Reason.RECIPIENT_MISSING:
+            return mandatory("to")
+        case Reason.RECIPIENT_INVALID:
+            return invalid("to.phoneNumber")
+        case Reason.RECIPIENT_EXTENSION_NUMBER:
+            return RingCentralError(400, "MSG-246", "Sending SMS from/to extension numbers is not available",
+                                    "to", category="InvalidParameter")
+        case Reason.RECIPIENT_SHORT_NUMBER:
+            return RingCentralError(400, "MSG-247", "Sending SMS to short numbers is not available", "to",
+                                    category="InvalidParameter")
+        case Reason.RECIPIENT_DUPLICATE:
+            return RingCentralError(400, "CMN-406", f"Duplicate value for parameter to: {value} found in request",
+                                    "to", category="InvalidParameter")
+        case Reason.TOO_MANY_RECIPIENTS:
+            return RingCentralError(400, "MSG-381", "Exceeded maximum number of recipients for a Group MMS: [10]",
+                                    "to", category="InvalidParameter")
+        case Reason.PAGER_FROM_DEPARTMENT:
+            return RingCentralError(403, "MSG-330", "Sending from department message is not supported.", "from")
+        case Reason.PAGER_SENDER_MISMATCH:
+            detail = "id" if rejection.parameter == "from.extensionId" else "number"
+            code = "MSG-332" if detail == "id" else "MSG-331"
+            return RingCentralError(400, code, f"Parameter [from] value [{value}] is invalid [Sender extension "
+                                    f"{detail} does not correspond to logged in extension]", "from")
+        case Reason.PAGER_RECIPIENT_UNKNOWN:
+            return RingCentralError(400, "MSG-316", f"Parameter [to] value [{value}] is invalid "
+                                    "[Target extension not found]", "to", category="InvalidParameter")
+        case Reason.PAGER_RECIPIENT_INACTIVE:
+            return RingCentralError(400, "MSG-324", "Recipient extension is in inappropriate state", "to",
+                                    category="InvalidParameter")
+        case Reason.PAGER_RECIPIENT_WRONG_TYPE:
+            return RingCentralError(403, "MSG-314", "Extension is of inappropriate type", "to")
+        case Reason.REPLY_TARGET_UNKNOWN:
+            return not_found("replyOn", status=400)
+        case Reason.REPLY_NOT_PARTICIPANT:
+            return RingCentralError(403, "MSG-326", "Reply is denied for user, who is no longer a thread participant",
+                                    "replyOn")
+    raise AssertionError(f"no RingCentral rendering for {rejection.reason}")  # every Reason is covered above

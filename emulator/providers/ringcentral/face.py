@@ -1,0 +1,7 @@
+"""What the application needs to mount RingCentral: its routes and its errors for what no route handles."""
+
+from . import NAME
+from .errors import body_too_large, internal_error, invalid_uri, method_not_allowed
+from .routes import PREFIXES, ROUTES
+
+__all__ = ["NAME", "PREFIXES", "ROUTES", "body_too_large", "internal_error", "invalid_uri", "method_not_allowed"]

@@ -1,0 +1,386 @@
+"""RingCentral endpoints: each parses, asks the core, and renders; none of them decides a rule."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ...core import carrier
+from ...core.model import Availability, Extension, Kind, Mailbox, Message
+from ...core.rules import PagerRequest, Rejection, can_read_thread
+from ...core.world import World
+from ...wire import BodyError, json_response, origin, query, read_json_object
+from . import NAME, auth, render
+from .errors import (
+    OAuthError,
+    RingCentralError,
+    another_extension,
+    body_too_large,
+    from_rejection,
+    invalid,
+    mandatory,
+    not_found,
+    thread_unreadable,
+    unparsable_json,
+)
+from .parse import MessageFilter, message_filter, pager_body, paging_params, sms_request, time_param
+from .rules import SMS_POLICY
+
+
+def world_of(request: web.Request) -> World:
+    return request["world"]
+
+
+async def json_body(request: web.Request) -> dict:
+    try:
+        return await read_json_object(request)
+    except BodyError as error:
+        if error.problem == "too-large":
+            raise body_too_large() from None
+        raise unparsable_json() from None
+
+
+async def form_body(request: web.Request) -> dict[str, str]:
+    """OAuth parameters from the form body, with query parameters as a fallback."""
+    try:
+        form = await request.post()
+    except web.HTTPRequestEntityTooLarge:
+        raise OAuthError(400, "invalid_request", "OAU-101", "Request is too large") from None
+    except (ValueError, UnicodeDecodeError):
+        raise OAuthError(400, "invalid_request", "OAU-101", "Cannot parse request") from None
+    merged = {k: v for k, v in query(request).items()}
+    merged.update({k: v for k, v in form.items() if isinstance(v, str)})
+    return merged
+
+
+# --- OAuth ------------------------------------------------------------------------------------
+
+async def token(request: web.Request) -> web.Response:
+    world = world_of(request)
+    form = await form_body(request)
+    account, client_id = auth.authenticate_client(world, request, form)
+    grant = form.get("grant_type")
+    if grant == "refresh_token":
+        session = auth.rotate(world, client_id, form)
+        return json_response(auth.token_body(world, session))
+    if grant == auth.JWT_GRANT:
+        extension = auth.extension_for_jwt(world, account, form.get("assertion"))
+    elif grant == "password":
+        extension = auth.extension_for_password(world, account, form)
+    elif not grant:
+        raise OAuthError(400, "invalid_request", "OAU-101", "Parameter [grant_type] is missing")
+    else:
+        raise OAuthError(400, "unsupported_grant_type", "OAU-250", "Unsupported grant type")
+    auth.check_may_log_in(extension)
+    session = auth.open_session(world, account, extension, client_id, form)
+    return json_response(auth.token_body(world, session))
+
+
+async def revoke(request: web.Request) -> web.Response:
+    world = world_of(request)
+    form = await form_body(request)
+    auth.authenticate_client(world, request, form)
+    if form.get("token"):
+        auth.revoke(world, form["token"])
+    return web.Response(status=200)
+
+
+# --- path resolution ----------------------------------------------------------------------------
+
+def caller(request: web.Request) -> tuple[auth.Session, Extension]:
+    """The logged-in extension, after checking the account and extension in the path."""
+    world = world_of(request)
+    session = auth.session_for(world, request)
+    account_id = request.match_info.get("accountId", "~")
+    if account_id not in ("~", session.account_id):
+        raise not_found("accountId")
+    me = auth.caller_extension(world, session)
+    extension_id = request.match_info.get("extensionId")
+    if extension_id is None or extension_id in ("~", me.id):
+        return session, me
+    other = world.directory.extensions.get(extension_id)
+    if other is None or other.account_id != session.account_id:
+        raise not_found("extensionId")
+    raise another_extension()
+
+
+# --- sending --------------------------------------------------------------------------------
+
+async def send_sms(request: web.Request) -> web.Response:
+    session, me = caller(request)
+    body = await json_body(request)
+    world = world_of(request)
+    command = sms_request(body, session.account_id, me.id)
+    result = carrier.send_sms(world, command, SMS_POLICY, NAME, request.get("fail_delivery"))
+    if isinstance(result, Rejection):
+        raise from_rejection(result)
+    record = render.message(origin(request), result.outbound)
+    return json_response(record)
+
+
+async def send_pager(request: web.Request) -> web.Response:
+    session, me = caller(request)
+    parsed = pager_body(await json_body(request))
+    world = world_of(request)
+    thread, found = None, True
+    if parsed.reply_on is not None:
+        thread, found = reply_thread(world, me, parsed.reply_on)
+    command = PagerRequest(session.account_id, me.id, parsed.text, parsed.to, parsed.from_extension_id,
+                           parsed.from_extension_number, thread, found)
+    result = carrier.send_pager(world, command)
+    if isinstance(result, Rejection):
+        raise from_rejection(result)
+    return json_response(render.message(origin(request), result.outbound))
+
+
+def reply_thread(world: World, me: Extension, message_id: int):
+    """The thread a replyOn id belongs to, looked up among the messages this extension holds."""
+    record = world.store.get(message_id)
+    if record is None or record.kind is not Kind.PAGER or record.mailbox.account_id != me.account_id:
+        return None, False
+    if record.mailbox.extension_id != me.id and not any(d.id == record.mailbox.extension_id
+                                                        for d in world.directory.departments_of(me.id)):
+        return None, False
+    return world.threads.get(record.conversation_id), True
+
+
+# --- message store ------------------------------------------------------------------------------
+
+def readable(world: World, me: Extension, record: Message) -> bool:
+    """Pager threads hide from a user who is no longer one of their participants."""
+    if record.kind is not Kind.PAGER:
+        return True
+    return can_read_thread(world.directory, me.id, world.threads.get(record.conversation_id))
+
+
+def matches(record: Message, wanted: MessageFilter) -> bool:
+    if record.availability.value not in wanted.availability:
+        return False
+    if wanted.kinds is not None and record.kind.value not in wanted.kinds:
+        return False
+    if wanted.directions is not None and record.direction.value not in wanted.directions:
+        return False
+    if wanted.read_statuses is not None and ("Read" if record.read else "Unread") not in wanted.read_statuses:
+        return False
+    if wanted.conversation_id is not None and record.conversation_id != wanted.conversation_id:
+        return False
+    if wanted.phone_number is not None and not involves_number(record, wanted.phone_number):
+        return False
+    return True
+
+
+def involves_number(record: Message, number: str) -> bool:
+    wanted = number if number.startswith("+") else "+" + number.lstrip()
+    return record.sender.number == wanted or any(p.number == wanted for p in record.recipients)
+
+
+async def list_messages(request: web.Request) -> web.Response:
+    session, me = caller(request)
+    world = world_of(request)
+    params = query(request)
+    wanted = message_filter(params, world.now_ms())
+    index = world.store.mailbox(Mailbox(session.account_id, me.id))
+    selected: list[Message] = []
+    seen_conversations: set[int] = set()
+    for record in index.newest_first(wanted.date_from, wanted.date_to):
+        if not matches(record, wanted) or not readable(world, me, record):
+            continue
+        if wanted.distinct_conversations:
+            if record.conversation_id in seen_conversations:
+                continue
+            seen_conversations.add(record.conversation_id)
+        selected.append(record)
+    start = (wanted.page - 1) * wanted.per_page
+    base = origin(request)
+    records = [render.message(base, r, in_list=True) for r in selected[start:start + wanted.per_page]]
+    path_uri = f"{render.extension_uri(base, session.account_id, me.id)}/message-store"
+    body = render.list_body(path_uri, list(params.items()), records, len(selected), wanted.page, wanted.per_page)
+    return json_response(body)
+
+
+def own_message(request: web.Request) -> tuple[World, Extension, Message]:
+    session, me = caller(request)
+    world = world_of(request)
+    raw_id = request.match_info["messageId"]
+    if not raw_id.isdigit():
+        raise invalid("messageId")
+    record = world.store.get(int(raw_id))
+    world.now_ms()
+    if record is None or record.mailbox != Mailbox(session.account_id, me.id):
+        raise not_found("messageId")
+    if not readable(world, me, record):
+        raise thread_unreadable()
+    return world, me, record
+
+
+async def get_message(request: web.Request) -> web.Response:
+    _, _, record = own_message(request)
+    return json_response(render.message(origin(request), record, in_list=True))
+
+
+async def put_message(request: web.Request) -> web.Response:
+    world, _, record = own_message(request)
+    body = await json_body(request)
+    if "readStatus" not in body:
+        raise mandatory("readStatus")
+    set_read_status(record, body["readStatus"])
+    world.touch(record)
+    return json_response(render.message(origin(request), record, in_list=True))
+
+
+async def patch_message(request: web.Request) -> web.Response:
+    world, _, record = own_message(request)
+    body = await json_body(request)
+    if "readStatus" not in body and "availability" not in body:
+        raise mandatory("readStatus")
+    if "readStatus" in body:
+        set_read_status(record, body["readStatus"])
+    if "availability" in body:
+        if body["availability"] not in ("Alive", "Deleted"):
+            raise invalid("availability")
+        if record.availability is Availability.PURGED:
+            raise not_found("messageId")
+        record.availability = Availability(body["availability"])
+    world.touch(record)
+    return json_response(render.message(origin(request), record, in_list=True))
+
+
+def set_read_status(record: Message, value) -> None:
+    if value not in ("Read", "Unread"):
+        raise invalid("readStatus")
+    record.read = value == "Read"
+
+
+async def delete_message(request: web.Request) -> web.Response:
+    """The first delete moves a message to Deleted, the next (or purge=true) to Purged."""
+    world, _, record = own_message(request)
+    purge = purge_flag(request)
+    discard(world, record, purge)
+    return web.Response(status=204)
+
+
+def purge_flag(request: web.Request) -> bool:
+    value = query(request).get("purge", "false").lower()
+    if value not in ("true", "false"):
+        raise invalid("purge")
+    return value == "true"
+
+
+def discard(world: World, record: Message, purge: bool) -> None:
+    if purge or record.availability is Availability.DELETED:
+        record.availability = Availability.PURGED
+    elif record.availability is Availability.ALIVE:
+        record.availability = Availability.DELETED
+    world.touch(record)
+
+
+async def delete_by_filter(request: web.Request) -> web.Response:
+    """Delete whole conversations, or everything of a type up to a moment."""
+    session, me = caller(request)
+    world = world_of(request)
+    params = query(request)
+    purge = purge_flag(request)
+    conversations = set()
+    for value in params.getall("conversationId", []):
+        for item in value.split(","):
+            if not item.strip().isdigit():
+                raise invalid("conversationId")
+            conversations.add(int(item))
+    kind = params.get("type")
+    if kind is not None and kind not in ("SMS", "Pager", "Fax", "VoiceMail", "All"):
+        raise invalid("type")
+    date_to = time_param(params, "dateTo")
+    date_to = world.now_ms() if date_to is None else date_to
+    for record in list(world.store.mailbox(Mailbox(session.account_id, me.id)).newest_first(None, date_to)):
+        if conversations and record.conversation_id not in conversations:
+            continue
+        if kind not in (None, "All") and record.kind.value != kind:
+            continue
+        if record.availability is not Availability.PURGED:
+            discard(world, record, purge)
+    return web.Response(status=204)
+
+
+async def message_content(request: web.Request) -> web.Response:
+    _, _, record = own_message(request)
+    if request.match_info["attachmentId"] != str(record.id):
+        raise not_found("attachmentId")
+    params = query(request)
+    response = web.Response(text=record.text, content_type="text/plain", charset="utf-8")
+    disposition = params.get("contentDisposition")
+    if disposition is not None:
+        if disposition not in ("Inline", "Attachment"):
+            raise invalid("contentDisposition")
+        filename = params.get("contentDispositionFilename") or f"{record.id}.txt"
+        response.headers["Content-Disposition"] = f'{disposition.lower()}; filename="{filename}"'
+    return response
+
+
+# --- directory ------------------------------------------------------------------------------------
+
+async def extension_phone_numbers(request: web.Request) -> web.Response:
+    session, me = caller(request)
+    world = world_of(request)
+    numbers = world.directory.numbers_of_extension(me.id)
+    base = origin(request)
+    path_uri = f"{render.extension_uri(base, session.account_id, me.id)}/phone-number"
+    return number_page(request, numbers, path_uri, with_extension=False)
+
+
+async def account_phone_numbers(request: web.Request) -> web.Response:
+    session, _ = caller(request)
+    world = world_of(request)
+    numbers = world.directory.numbers_of_account(session.account_id)
+    path_uri = f"{render.account_uri(origin(request), session.account_id)}/phone-number"
+    return number_page(request, numbers, path_uri, with_extension=True)
+
+
+def number_page(request: web.Request, numbers, path_uri: str, with_extension: bool) -> web.Response:
+    world = world_of(request)
+    params = query(request)
+    usage = params.getall("usageType", [])
+    if usage:
+        numbers = [n for n in numbers if n.usage_type in usage]
+    status = params.get("status")
+    if status is not None and status not in ("Normal", "Pending", "PortedIn", "Temporary", "Unknown"):
+        raise invalid("status")
+    if status not in (None, "Normal"):
+        numbers = []
+    page, per_page = paging_params(params)
+    base = origin(request)
+    start = (page - 1) * per_page
+    records = [render.phone_number(base, world.directory, n, with_extension) for n in numbers[start:start + per_page]]
+    return json_response(render.list_body(path_uri, list(params.items()), records, len(numbers), page, per_page))
+
+
+async def get_extension(request: web.Request) -> web.Response:
+    _, me = caller(request)
+    return json_response(render.extension(origin(request), world_of(request).directory, me, full=True))
+
+
+async def list_extensions(request: web.Request) -> web.Response:
+    session, _ = caller(request)
+    world = world_of(request)
+    params = query(request)
+    extensions = world.directory.extensions_of(session.account_id)
+    types = params.getall("type", [])
+    if types:
+        extensions = [e for e in extensions if e.type.value in types]
+    statuses = params.getall("status", [])
+    for status in statuses:
+        if status not in ("Enabled", "Disabled", "Frozen", "NotActivated", "Unassigned"):
+            raise invalid("status")
+    if statuses:
+        extensions = [e for e in extensions if e.status.value in statuses]
+    number = params.get("extensionNumber")
+    if number is not None:
+        extensions = [e for e in extensions if e.number == number]
+    page, per_page = paging_params(params)
+    base = origin(request)
+    start = (page - 1) * per_page
+    records = [render.extension(base, world.directory, e, full=False) for e in extensions[start:start + per_page]]
+    path_uri = f"{render.account_uri(base, session.account_id)}/extension"
+    return json_response(render.list_body(path_uri, list(params.items()), records, len(extensions), page, per_page))
+
+
+def error_response(error: RingCentralError) -> web.Response:
+    return error.response()

@@ -1,0 +1,194 @@
+"""RingCentral JSON for messages, numbers, extensions and pages; field names as in the official spec."""
+
+from __future__ import annotations
+
+import math
+from urllib.parse import quote
+
+from ...core.clock import iso_ms
+from ...core.directory import Directory
+from ...core.model import Direction, Extension, ExtensionType, Kind, Message, Party, PhoneNumber, Status
+
+API = "/restapi/v1.0"
+
+
+def account_uri(base: str, account_id: str) -> str:
+    return f"{base}{API}/account/{account_id}"
+
+
+def extension_uri(base: str, account_id: str, extension_id: str) -> str:
+    return f"{account_uri(base, account_id)}/extension/{extension_id}"
+
+
+def message_uri(base: str, message: Message) -> str:
+    mailbox = message.mailbox
+    return f"{extension_uri(base, mailbox.account_id, mailbox.extension_id)}/message-store/{message.id}"
+
+
+def sms_party(party: Party) -> dict:
+    body: dict = {"phoneNumber": party.number}
+    if party.name:
+        body["name"] = party.name
+    return body
+
+
+def pager_party(party: Party) -> dict:
+    body: dict = {"extensionNumber": party.extension_number}
+    if party.extension_id:
+        body["extensionId"] = party.extension_id
+    if party.name:
+        body["name"] = party.name
+    return body
+
+
+def message(base: str, record: Message, in_list: bool = False) -> dict:
+    """A message-store record; creation responses are the same record without `extensionId`."""
+    uri = message_uri(base, record)
+    is_sms = record.kind is Kind.SMS
+    party = sms_party if is_sms else pager_party
+    body: dict = {"uri": uri, "id": record.id}
+    if in_list:
+        body["extensionId"] = record.mailbox.extension_id
+    body["to"] = [party(p) for p in record.recipients]
+    body["from"] = party(record.sender)
+    body.update({
+        "type": record.kind.value,
+        "creationTime": iso_ms(record.created_ms),
+        "readStatus": "Read" if record.read else "Unread",
+        "priority": "Normal",
+        "attachments": [{"id": record.id, "uri": f"{uri}/content/{record.id}", "type": "Text",
+                         "contentType": "text/plain"}],
+        "direction": record.direction.value,
+        "availability": record.availability.value,
+        "subject": record.text,
+        "messageStatus": record.status.value,
+        "conversationId": record.conversation_id,
+        "conversation": {"id": str(record.conversation_id),
+                         "uri": f"{base}{API}/conversation/{record.conversation_id}"},
+        "lastModifiedTime": iso_ms(record.modified_ms),
+    })
+    if is_sms:
+        add_sms_fields(body, record)
+    else:
+        body["pgToDepartment"] = record.to_department
+    return body
+
+
+def add_sms_fields(body: dict, record: Message) -> None:
+    if record.direction is Direction.OUTBOUND:
+        body["smsSendingAttemptsCount"] = 1
+        if record.delivered_ms is not None:
+            body["smsDeliveryTime"] = iso_ms(record.delivered_ms)
+        if record.status in (Status.DELIVERY_FAILED, Status.SENDING_FAILED) and record.error_code:
+            body["deliveryErrorCode"] = record.error_code
+    body["segmentCount"] = record.segments
+
+
+def paging(total: int, page: int, per_page: int) -> dict:
+    """RingCentral's paging block; page and its bounds are left out of an empty page."""
+    pages = math.ceil(total / per_page) if total else 0
+    body: dict = {}
+    start = (page - 1) * per_page
+    if start < total:
+        body["page"] = page
+    body["totalPages"] = pages
+    body["perPage"] = per_page
+    body["totalElements"] = total
+    if start < total:
+        body["pageStart"] = start
+        body["pageEnd"] = min(start + per_page, total) - 1
+    return body
+
+
+def navigation(uri_for_page, total: int, page: int, per_page: int) -> dict:
+    pages = math.ceil(total / per_page) if total else 0
+    if pages == 0:
+        return {}
+    body = {"firstPage": {"uri": uri_for_page(1)}}
+    if page < pages:
+        body["nextPage"] = {"uri": uri_for_page(page + 1)}
+    if 1 < page <= pages + 1:
+        body["previousPage"] = {"uri": uri_for_page(min(page - 1, pages))}
+    body["lastPage"] = {"uri": uri_for_page(pages)}
+    return body
+
+
+def page_uri_builder(path_uri: str, params: list[tuple[str, str]], per_page: int):
+    """Uris of other pages: the request's own query, normalised, with page and perPage set."""
+    kept = [(k, v) for k, v in params if k not in ("page", "perPage")]
+
+    def build(page: int) -> str:
+        query = kept + [("page", str(page)), ("perPage", str(per_page))]
+        return path_uri + "?" + "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in query)
+
+    return build
+
+
+def list_body(path_uri: str, params: list[tuple[str, str]], records: list, total: int, page: int, per_page: int) -> dict:
+    build = page_uri_builder(path_uri, params, per_page)
+    return {
+        "uri": build(page),
+        "records": records,
+        "paging": paging(total, page, per_page),
+        "navigation": navigation(build, total, page, per_page),
+    }
+
+
+COUNTRY_US = {"id": "1", "name": "United States", "isoCode": "US"}
+
+
+def phone_number(base: str, directory: Directory, record: PhoneNumber, with_extension: bool) -> dict:
+    body: dict = {
+        "uri": f"{account_uri(base, record.account_id)}/phone-number/{record.id}",
+        "id": int(record.id) if record.id.isdigit() else record.id,
+        "phoneNumber": record.number,
+        "paymentType": "Local",
+        "type": record.type,
+        "usageType": record.usage_type,
+        "features": sorted(record.features),
+        "status": "Normal",
+        "country": {**COUNTRY_US, "uri": f"{base}{API}/dictionary/country/1"},
+        "primary": record.usage_type != "MainCompanyNumber" and "CallerId" in record.features,
+    }
+    if record.label:
+        body["label"] = record.label
+    owner_id = directory.sms_owner_id(record)
+    owner = directory.extensions.get(owner_id) if owner_id else None
+    if with_extension and owner is not None:
+        body["extension"] = {"id": owner.id, "uri": extension_uri(base, owner.account_id, owner.id),
+                             "extensionNumber": owner.number, "name": owner.name, "type": owner.type.value}
+    return body
+
+
+def extension(base: str, directory: Directory, record: Extension, full: bool) -> dict:
+    first, _, last = record.name.partition(" ")
+    body: dict = {
+        "id": int(record.id) if record.id.isdigit() else record.id,
+        "uri": extension_uri(base, record.account_id, record.id),
+        "extensionNumber": record.number,
+        "name": record.name,
+        "type": record.type.value,
+        "status": record.status.value,
+        "contact": {"firstName": first, "lastName": last, "email": record.email, "emailAsLoginName": True},
+    }
+    if record.status.value == "Disabled":
+        body["statusInfo"] = {"reason": "Voluntarily"}
+    if full:
+        body["account"] = {"id": record.account_id, "uri": account_uri(base, record.account_id)}
+        body["departments"] = [
+            {"id": d.id, "uri": extension_uri(base, d.account_id, d.id), "extensionNumber": d.number}
+            for d in directory.departments_of(record.id)
+        ]
+        body["serviceFeatures"] = service_features(record)
+    return body
+
+
+def service_features(record: Extension) -> list[dict]:
+    receives_sms = record.type is not ExtensionType.DEPARTMENT
+    sends_pager = record.type is not ExtensionType.DEPARTMENT
+    return [
+        {"featureName": "SMS", "enabled": True},
+        {"featureName": "SMSReceiving", "enabled": receives_sms},
+        {"featureName": "Pager", "enabled": sends_pager},
+        {"featureName": "PagerReceiving", "enabled": True},
+    ]

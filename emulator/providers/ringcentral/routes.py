@@ -1,0 +1,27 @@
+"""RingCentral's paths, as in its OpenAPI description; `~` is accepted for account and extension."""
+
+from . import handlers
+
+ACCOUNT = "/restapi/v1.0/account/{accountId}"
+EXTENSION = ACCOUNT + "/extension/{extensionId}"
+MESSAGE = EXTENSION + "/message-store/{messageId}"
+
+PREFIXES = ("/restapi",)
+
+ROUTES = [
+    ("POST", "/restapi/oauth/token", handlers.token, "getToken"),
+    ("POST", "/restapi/oauth/revoke", handlers.revoke, "revokeToken"),
+    ("GET", ACCOUNT + "/extension", handlers.list_extensions, "listExtensions"),
+    ("GET", EXTENSION, handlers.get_extension, "readExtension"),
+    ("GET", EXTENSION + "/phone-number", handlers.extension_phone_numbers, "listExtensionPhoneNumbers"),
+    ("GET", ACCOUNT + "/phone-number", handlers.account_phone_numbers, "listAccountPhoneNumbers"),
+    ("POST", EXTENSION + "/sms", handlers.send_sms, "createSMSMessage"),
+    ("POST", EXTENSION + "/company-pager", handlers.send_pager, "createInternalTextMessage"),
+    ("GET", EXTENSION + "/message-store", handlers.list_messages, "listMessages"),
+    ("DELETE", EXTENSION + "/message-store", handlers.delete_by_filter, "deleteMessageByFilter"),
+    ("GET", MESSAGE, handlers.get_message, "readMessage"),
+    ("PUT", MESSAGE, handlers.put_message, "updateMessage"),
+    ("PATCH", MESSAGE, handlers.patch_message, "patchMessage"),
+    ("DELETE", MESSAGE, handlers.delete_message, "deleteMessage"),
+    ("GET", MESSAGE + "/content/{attachmentId}", handlers.message_content, "readMessageContent"),
+]

@@ -1,0 +1,18 @@
+"""RingCentral's limits, handed to the core rules."""
+
+from ...core.rules import SmsPolicy
+from ...core.text import utf16_units
+
+SMS_POLICY = SmsPolicy(
+    max_text_units=1000,          # UTF-16 code units; an astral character counts twice
+    max_recipients=10,            # a group message reaches at most 10 numbers (MSG-381)
+    measure=utf16_units,
+    sender_scope="extension",     # only the caller's own SmsSender numbers (the operator's for the main number)
+    requires_sms_sender_feature=True,
+)
+
+ACCESS_TOKEN_TTL = (600, 3600, 3600)         # min, max, default seconds
+REFRESH_TOKEN_TTL = (1, 2_592_000, 604_800)
+DEFAULT_LIST_WINDOW_MS = 24 * 3600 * 1000
+MAX_PER_PAGE = 1000
+DEFAULT_PER_PAGE = 100

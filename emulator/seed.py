@@ -1,0 +1,220 @@
+"""Load a seed (YAML or a dict) into a directory that every tenant starts from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import attrs
+import yaml
+
+from .core.clock import Clock, parse_iso
+from .core.directory import Directory
+from .core.model import Account, Extension, ExtensionStatus, ExtensionType, PhoneNumber
+from .core.rules import normalize_number
+from .core.world import DeliveryTiming, World
+
+SEED_VERSION = 1
+PROVIDERS = ("ringcentral", "phonecom", "voximplant")
+DEFAULT_SEED_PATH = Path(__file__).resolve().parent.parent / "scenarios" / "seeds" / "default.yaml"
+
+# Where an SMS to a number with no owning extension goes, per provider.
+KEEPS_UNASSIGNED_INBOUND = {"ringcentral": False, "phonecom": True, "voximplant": True}
+
+ACCOUNT_KEYS = {"id", "name", "operator", "extensions", "phone_numbers"}
+EXTENSION_KEYS = {"id", "number", "name", "type", "status", "members", "email"}
+NUMBER_KEYS = {"id", "number", "extension", "sms_forwarding", "usage_type", "type", "features",
+               "sms_supported", "sms_enabled", "label"}
+
+
+class SeedError(ValueError):
+    """A seed that cannot be loaded, with the place in it that is wrong."""
+
+
+@attrs.frozen
+class Seed:
+    """A parsed seed: the shared directory plus clock and delivery settings."""
+
+    directory: Directory
+    raw: dict
+    timing: DeliveryTiming = DeliveryTiming()
+    frozen_at_ms: int | None = None
+    retention: int | None = None
+    source: str = "<inline>"
+
+    def new_world(self, name: str = "default") -> World:
+        """A fresh tenant: it shares the directory until it changes it, and owns its messages."""
+        clock = Clock(frozen_at_ms=self.frozen_at_ms)
+        world = World(self.directory, clock, self.timing, self.retention)
+        world.name = name
+        return world
+
+
+def load_seed_file(path: str | Path) -> Seed:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise SeedError(f"{path}: cannot read seed: {error.strerror}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise SeedError(f"{where}: not valid YAML: {getattr(error, 'problem', error)}") from None
+    return build_seed(data, str(path))
+
+
+def load_default_seed() -> Seed:
+    return load_seed_file(DEFAULT_SEED_PATH)
+
+
+def build_seed(data: Any, source: str = "<inline>") -> Seed:
+    if not isinstance(data, dict):
+        raise SeedError(f"{source}: a seed is a mapping with provider sections")
+    version = data.get("version", SEED_VERSION)
+    if version != SEED_VERSION:
+        raise SeedError(f"{source}: seed version {version!r} is not supported (expected {SEED_VERSION})")
+    unknown = set(data) - {"version", "clock", "delivery", "retention", *PROVIDERS}
+    if unknown:
+        raise SeedError(f"{source}: unknown seed section(s): {', '.join(sorted(map(str, unknown)))}")
+    directory = Directory()
+    for provider in PROVIDERS:
+        section = data.get(provider) or {}
+        accounts = section.get("accounts", []) if isinstance(section, dict) else None
+        if not isinstance(accounts, list):
+            raise SeedError(f"{source}: {provider}.accounts must be a list")
+        for index, account in enumerate(accounts):
+            load_account(directory, provider, account, f"{source}: {provider}.accounts[{index}]")
+    return Seed(directory, data, load_timing(data, source), load_frozen_at(data, source),
+                load_retention(data, source), source)
+
+
+def load_account(directory: Directory, provider: str, data: Any, where: str) -> None:
+    if not isinstance(data, dict) or "id" not in data:
+        raise SeedError(f"{where}: an account is a mapping with an id")
+    account_id = str(data["id"])
+    auth = {k: v for k, v in data.items() if k not in ACCOUNT_KEYS}
+    account = Account(provider, account_id, str(data.get("name", "")),
+                      keeps_unassigned_inbound=KEEPS_UNASSIGNED_INBOUND[provider], auth=auth)
+    guard(where, directory.add_account, account)
+    extensions = data.get("extensions") or []
+    for index, ext in enumerate(extensions):
+        load_extension(directory, account_id, ext, f"{where}.extensions[{index}]")
+    for index, ext in enumerate(extensions):
+        link_members(directory, account_id, ext, f"{where}.extensions[{index}]")
+    if "operator" in data:
+        operator = directory.extension_by_number(account_id, str(data["operator"]))
+        if operator is None:
+            raise SeedError(f"{where}.operator: no extension {data['operator']}")
+        account.operator_extension_id = operator.id
+    for index, number in enumerate(data.get("phone_numbers") or []):
+        load_number(directory, account_id, number, f"{where}.phone_numbers[{index}]")
+
+
+def load_extension(directory: Directory, account_id: str, data: Any, where: str) -> None:
+    if not isinstance(data, dict) or "number" not in data:
+        raise SeedError(f"{where}: an extension is a mapping with a number")
+    number = str(data["number"])
+    try:
+        ext_type = ExtensionType(data.get("type", "User"))
+        status = ExtensionStatus(data.get("status", "Enabled"))
+    except ValueError as error:
+        raise SeedError(f"{where}: {error}") from None
+    auth = {k: v for k, v in data.items() if k not in EXTENSION_KEYS}
+    extension = Extension(
+        id=str(data.get("id", f"{account_id}{number}")),
+        account_id=account_id,
+        number=number,
+        name=str(data.get("name", f"Extension {number}")),
+        type=ext_type,
+        status=status,
+        email=str(data.get("email", "")),
+        auth=auth,
+    )
+    guard(where, directory.add_extension, extension)
+
+
+def link_members(directory: Directory, account_id: str, data: dict, where: str) -> None:
+    members = data.get("members") or []
+    if not members:
+        return
+    department = directory.extension_by_number(account_id, str(data["number"]))
+    if department.type is not ExtensionType.DEPARTMENT:
+        raise SeedError(f"{where}.members: only a Department has members")
+    ids = []
+    for member in members:
+        extension = directory.extension_by_number(account_id, str(member))
+        if extension is None:
+            raise SeedError(f"{where}.members: no extension {member}")
+        ids.append(extension.id)
+    department.members = tuple(ids)
+
+
+def load_number(directory: Directory, account_id: str, data: Any, where: str) -> None:
+    if isinstance(data, (str, int)):
+        data = {"number": str(data)}
+    if not isinstance(data, dict) or "number" not in data:
+        raise SeedError(f"{where}: a phone number is a mapping with a number")
+    e164 = normalize_number(str(data["number"]))
+    if e164 is None:
+        raise SeedError(f"{where}: {data['number']!r} is not a phone number")
+    owner = data.get("extension", data.get("sms_forwarding"))
+    extension_id = None
+    if owner is not None:
+        extension = directory.extension_by_number(account_id, str(owner))
+        if extension is None:
+            raise SeedError(f"{where}: no extension {owner} in account {account_id}")
+        extension_id = extension.id
+    features = data.get("features", [])
+    if not isinstance(features, list):
+        raise SeedError(f"{where}.features must be a list")
+    number = PhoneNumber(
+        id=str(data.get("id", e164.lstrip("+"))),
+        number=e164,
+        account_id=account_id,
+        extension_id=extension_id,
+        usage_type=str(data.get("usage_type", "DirectNumber")),
+        type=str(data.get("type", "VoiceFax")),
+        features=frozenset(map(str, features)),
+        sms_supported=bool(data.get("sms_supported", True)),
+        sms_enabled=bool(data.get("sms_enabled", True)),
+        label=str(data.get("label", "")),
+        extra={k: v for k, v in data.items() if k not in NUMBER_KEYS},
+    )
+    guard(where, directory.add_number, number)
+
+
+def guard(where: str, action, record) -> None:
+    try:
+        action(record)
+    except ValueError as error:
+        raise SeedError(f"{where}: {error}") from None
+
+
+def load_timing(data: dict, source: str) -> DeliveryTiming:
+    delivery = data.get("delivery") or {}
+    try:
+        return DeliveryTiming(float(delivery.get("sent_after", 1.0)), float(delivery.get("delivered_after", 2.0)))
+    except (TypeError, ValueError, AttributeError):
+        raise SeedError(f"{source}: delivery.sent_after and delivery.delivered_after are seconds") from None
+
+
+def load_frozen_at(data: dict, source: str) -> int | None:
+    clock = data.get("clock") or {}
+    frozen_at = clock.get("frozen_at") if isinstance(clock, dict) else None
+    if frozen_at is None:
+        return None
+    try:
+        return parse_iso(str(frozen_at).replace(" ", "T"))
+    except ValueError:
+        raise SeedError(f"{source}: clock.frozen_at {frozen_at!r} is not an ISO-8601 time") from None
+
+
+def load_retention(data: dict, source: str) -> int | None:
+    retention = data.get("retention")
+    if retention is None:
+        return None
+    if not isinstance(retention, int) or retention < 1:
+        raise SeedError(f"{source}: retention is a positive number of messages")
+    return retention

@@ -1,0 +1,115 @@
+"""Run the application: in the foreground for the CLI, or on a background thread for sync tests."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+import threading
+
+from aiohttp import web
+
+from .app import build_app
+from .tenants import Tenants
+
+START_TIMEOUT_S = 10.0
+
+
+class ServerStartError(RuntimeError):
+    """The server could not start (for example, the port is taken); raised instead of hanging."""
+
+
+async def start_site(app: web.Application, host: str, port: int, ssl_context: ssl.SSLContext | None = None):
+    """Start listening and return the runner and the port actually bound (port 0 picks a free one)."""
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port, ssl_context=ssl_context, backlog=1024, reuse_address=True)
+    try:
+        await site.start()
+    except OSError as error:
+        await runner.cleanup()
+        raise ServerStartError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+    sockets = [s for s in runner.addresses]
+    bound_port = sockets[0][1] if sockets else port
+    return runner, bound_port
+
+
+class BackgroundServer:
+    """The emulator on its own thread and event loop, so plain synchronous code can call it over HTTP."""
+
+    def __init__(self, tenants: Tenants, host: str = "127.0.0.1", port: int = 0,
+                 ssl_context: ssl.SSLContext | None = None) -> None:
+        self.tenants = tenants
+        self.host = host
+        self.port = port
+        self.ssl_context = ssl_context
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._stop: asyncio.Event | None = None
+        self._error: BaseException | None = None
+
+    @property
+    def url(self) -> str:
+        scheme = "https" if self.ssl_context else "http"
+        return f"{scheme}://{self.host}:{self.port}"
+
+    def start(self) -> "BackgroundServer":
+        self._thread = threading.Thread(target=self._run, name="sms-emulator", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(START_TIMEOUT_S):
+            raise ServerStartError(f"the emulator did not start within {START_TIMEOUT_S:.0f} s")
+        if self._error is not None:
+            raise self._error
+        return self
+
+    def stop(self) -> None:
+        if self.loop is not None and self._stop is not None and self._thread and self._thread.is_alive():
+            self.loop.call_soon_threadsafe(self._stop.set)
+            self._thread.join(START_TIMEOUT_S)
+
+    def call(self, function, *args):
+        """Run a function on the server's loop and wait for it, so world changes never race a request."""
+        if self.loop is None:
+            return function(*args)
+        future = asyncio.run_coroutine_threadsafe(_as_coroutine(function, *args), self.loop)
+        return future.result(START_TIMEOUT_S)
+
+    def _run(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        try:
+            self.loop.run_until_complete(self._serve())
+        except BaseException as error:  # reported to start(), never lost
+            self._error = error
+            self._ready.set()
+        finally:
+            self.loop.close()
+
+    async def _serve(self) -> None:
+        self._stop = asyncio.Event()
+        app = build_app(self.tenants)
+        runner, self.port = await start_site(app, self.host, self.port, self.ssl_context)
+        self._ready.set()
+        try:
+            await self._stop.wait()
+        finally:
+            await runner.cleanup()
+
+    def __enter__(self) -> "BackgroundServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+async def _as_coroutine(function, *args):
+    return function(*args)
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True

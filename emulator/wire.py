@@ -1,0 +1,99 @@
+"""HTTP helpers every provider face shares: raw query parsing, JSON in and out."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import unquote
+
+from aiohttp import web
+from multidict import MultiDict
+
+JSON_CONTENT_TYPE = "application/json"
+
+
+def parse_query(raw_query: str) -> MultiDict[str]:
+    """Query parameters with repeated keys kept and an unencoded '+' kept as a plus.
+
+    RingCentral's Python SDK sends `phoneNumber=+1650...` without percent-encoding it,
+    so the usual form decoding (plus means space) would corrupt phone numbers.
+    """
+    params: MultiDict[str] = MultiDict()
+    if not raw_query:
+        return params
+    for pair in raw_query.split("&"):
+        if not pair:
+            continue
+        key, _, value = pair.partition("=")
+        params.add(unquote(key, errors="replace"), unquote(value, errors="replace"))
+    return params
+
+
+def query(request: web.Request) -> MultiDict[str]:
+    cached = request.get("query")
+    if cached is None:
+        cached = request["query"] = parse_query(request.rel_url.raw_query_string)
+    return cached
+
+
+def dumps(body: Any) -> str:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None,
+                  content_type: str = "application/json;charset=UTF-8") -> web.Response:
+    response = web.Response(text=dumps(body), status=status, headers=headers)
+    response.headers["Content-Type"] = content_type
+    return response
+
+
+class ProviderError(Exception):
+    """An error a provider would answer with; each face renders its own envelope."""
+
+    def response(self) -> web.Response:  # pragma: no cover - every face overrides it
+        raise NotImplementedError
+
+
+class BodyError(Exception):
+    """The request body could not be read as the JSON the endpoint needs."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem  # "unparsable", "not-object", "too-large", "not-utf8"
+
+
+async def read_json(request: web.Request) -> Any:
+    """The decoded JSON body, or a BodyError saying why it cannot be had."""
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise BodyError("too-large") from None
+    if not raw:
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BodyError("not-utf8") from None
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        raise BodyError("unparsable") from None
+
+
+async def read_json_object(request: web.Request) -> dict:
+    body = await read_json(request)
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise BodyError("not-object")
+    return body
+
+
+def origin(request: web.Request) -> str:
+    """The emulator's own origin and tenant prefix, for every absolute uri a response carries."""
+    return request["base_url"]
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """Half of a surrogate pair cannot be stored or sent as UTF-8."""
+    return any(0xD800 <= ord(ch) <= 0xDFFF for ch in text) if not text.isascii() else False
