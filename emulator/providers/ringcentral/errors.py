@@ -86,6 +86,24 @@ def internal_error() -> RingCentralError:
     return RingCentralError(500, "CMN-201", "Service temporary unavailable")
 
 
+def fault_error(status: int, message: str | None = None) -> RingCentralError:
+    """The error an injected fault answers with, in RingCentral's envelope for that status."""
+    if status == 429:
+        return RingCentralError(429, "CMN-301", message or "Request rate exceeded", headers={"Retry-After": "60"})
+    if status == 401:
+        return RingCentralError(401, "OAU-213", message or "Token not found", category="TokenInvalid")
+    if status == 403:
+        return RingCentralError(403, "CMN-408", message or "In order to call this API endpoint, user needs to have "
+                                "[OutboundSMS] permission for requested resource.")
+    if status == 404:
+        return RingCentralError(404, "CMN-102", message or "Resource for parameter [extensionId] is not found")
+    if status == 503:
+        return RingCentralError(503, "MSG-290", message or "Sending SMS failed. Please try later.")
+    if status >= 500:
+        return RingCentralError(status, "CMN-201", message or "Service temporary unavailable")
+    return RingCentralError(status, "CMN-101", message or "Parameter [] value is invalid", category="InvalidParameter")
+
+
 def another_extension() -> RingCentralError:
     return RingCentralError(403, "CMN-404", "Attempt to access another extension")
 
