@@ -1,0 +1,3 @@
+"""Phone.com API v4: account and extension SMS, phone numbers and extensions, with bearer-token scopes."""
+
+NAME = "phonecom"

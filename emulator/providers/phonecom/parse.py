@@ -1,0 +1,284 @@
+"""Turn Phone.com request bodies and list queries into typed commands, or Phone.com's 422.
+
+List queries follow Phone.com's collection grammar: `filters[<key>]=<operator>:<params>` (no known operator
+prefix means `eq` with the whole value; `\\,` escapes a comma; repeated filters are ANDed),
+`sort[<key>]=asc|desc`, `limit` (1..500, default 25) and `offset`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Iterable
+
+import attrs
+from multidict import MultiDict
+
+from ...core.rules import SmsRequest
+from ...wire import has_lone_surrogate
+from .errors import invalid, required, validation
+from .rules import DEFAULT_LIMIT, MAX_LIMIT
+
+# --- create SMS ---------------------------------------------------------------------------------
+
+
+def phone_field(value: Any, field: str) -> str:
+    if not isinstance(value, str) or has_lone_surrogate(value):
+        raise invalid(field, f"The {field} must be a string.")
+    return value
+
+
+def recipients(value: Any) -> tuple[str, ...]:
+    """`to` is one number, an array of numbers, or (tolerated) one comma-separated string of them."""
+    if isinstance(value, str):
+        items = [part.strip() for part in value.split(",")]
+    elif isinstance(value, list):
+        items = [phone_field(item, "to").strip() for item in value]
+    else:
+        raise invalid("to", "The to must be a string or an array of strings.")
+    items = [item for item in items if item]
+    if not items:
+        raise required("to")
+    return tuple(items)
+
+
+def positive_id(value: Any, field: str) -> str | None:
+    """Ids arrive as integers (or digit strings from loose clients); null means not given."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise invalid(field, f"The {field} must be an integer.")
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if not isinstance(value, int):
+        raise invalid(field, f"The {field} must be an integer.")
+    if value < 1:
+        raise invalid(field, f"The {field} must be at least 1.")
+    return str(value)
+
+
+def sms_request(body: dict, account_id: str, caller_extension_id: str | None) -> SmsRequest:
+    missing = {f: [f"The {f} field is required."] for f in ("from", "to", "text") if body.get(f) in (None, "")}
+    if missing:
+        raise validation(missing)
+    sender = phone_field(body["from"], "from").strip()
+    text = body["text"]
+    if not isinstance(text, str) or has_lone_surrogate(text):
+        raise invalid("text", "The text must be a string.")
+    direction = body.get("direction")
+    if direction not in (None, "out"):
+        raise invalid("direction", "The selected direction is invalid.")
+    save_to = positive_id(body.get("extension_id"), "extension_id")
+    return SmsRequest(account_id, sender, recipients(body["to"]), text, caller_extension_id, save_to)
+
+
+def is_new_value(body: dict) -> bool | None:
+    """`is_new` is a boolean now and was the string "0"/"1" in 2017; null or absent changes nothing."""
+    value = body.get("is_new")
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in ("0", "1", "true", "false"):
+        return value.strip().lower() in ("1", "true")
+    raise invalid("is_new", "The is_new field must be true or false.")
+
+
+# --- filter grammar -------------------------------------------------------------------------------
+
+ZERO_ARG = frozenset({"empty", "not-empty"})
+ONE_ARG = frozenset({"eq", "ne", "lt", "gt", "lte", "gte", "starts-with", "ends-with", "contains",
+                     "not-starts-with", "not-ends-with", "not-contains"})
+TWO_ARG = frozenset({"between", "not-between"})
+N_ARG = frozenset({"in", "not-in"})
+OPERATORS = ZERO_ARG | ONE_ARG | TWO_ARG | N_ARG
+NEGATED = {"ne": "eq", "not-starts-with": "starts-with", "not-ends-with": "ends-with",
+           "not-contains": "contains", "not-between": "between", "not-in": "in", "not-empty": "empty"}
+UNESCAPED_COMMA = re.compile(r"(?<!\\),")
+
+
+@attrs.frozen
+class Condition:
+    """One `operator:params` filter value, its params already converted to the field's type."""
+
+    operator: str
+    params: tuple
+
+    def accepts(self, values: Iterable) -> bool:
+        """A field with several values (like `to`) matches when any value does; negations when none does."""
+        values = list(values)
+        positive = NEGATED.get(self.operator)
+        if positive is not None:
+            return not Condition(positive, self.params).accepts(values)
+        if self.operator == "empty":
+            return all(v is None or v == "" for v in values)
+        return any(v is not None and self.test(v) for v in values)
+
+    def test(self, value) -> bool:
+        p = self.params
+        match self.operator:
+            case "eq":
+                return value == p[0]
+            case "lt":
+                return value < p[0]
+            case "gt":
+                return value > p[0]
+            case "lte":
+                return value <= p[0]
+            case "gte":
+                return value >= p[0]
+            case "starts-with":
+                return str(value).startswith(str(p[0]))
+            case "ends-with":
+                return str(value).endswith(str(p[0]))
+            case "contains":
+                return str(p[0]) in str(value)
+            case "between":
+                return p[0] <= value <= p[1]
+            case "in":
+                return value in p
+        return False
+
+
+def split_params(raw: str) -> list[str]:
+    return [part.replace("\\,", ",").strip() for part in UNESCAPED_COMMA.split(raw)]
+
+
+def parse_condition(name: str, raw: str, convert: Callable[[str], Any]) -> Condition:
+    """`op:params` when op is a known operator, otherwise `eq` with the whole value."""
+    head, colon, rest = raw.partition(":")
+    operator = head.strip().lower()
+    if operator in ZERO_ARG and not rest.strip():
+        return Condition(operator, ())
+    if not colon or operator not in OPERATORS - ZERO_ARG:
+        return Condition("eq", (converted(name, raw.replace("\\,", ",").strip(), convert),))
+    params = [rest.replace("\\,", ",").strip()] if operator in ONE_ARG else split_params(rest)
+    if (operator in TWO_ARG and len(params) != 2) or (operator in N_ARG and not all(params)):
+        raise invalid(name, f"The {name} filter has the wrong number of values for '{operator}'.")
+    return Condition(operator, tuple(converted(name, p, convert) for p in params))
+
+
+def converted(name: str, raw: str, convert: Callable[[str], Any]):
+    try:
+        return convert(raw)
+    except ValueError:
+        raise invalid(name, f"The {name} filter value '{raw}' is invalid.") from None
+
+
+def as_text(raw: str) -> str:
+    return raw
+
+
+def as_integer(raw: str) -> int:
+    return int(raw.strip())
+
+
+def as_flag(raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered not in ("0", "1", "true", "false"):
+        raise ValueError(raw)
+    return lowered in ("1", "true")
+
+
+def as_direction(raw: str) -> str:
+    if raw.strip().lower() not in ("in", "out"):
+        raise ValueError(raw)
+    return raw.strip().lower()
+
+
+@attrs.frozen
+class ListQuery:
+    """A parsed list request: ANDed conditions per field, sort keys in order, the page, and the echo."""
+
+    conditions: tuple[tuple[str, Condition], ...]
+    sort: tuple[tuple[str, bool], ...]         # (field, descending)
+    limit: int
+    offset: int
+    filters_echo: dict
+    sort_echo: dict
+    options: dict
+
+
+BRACKET = re.compile(r"^(filters|sort)\[([^\]]*)\](\[[^\]]*\])?$")
+
+
+def list_query(params: MultiDict[str], filters: dict[str, Callable[[str], Any]], sorts: Iterable[str],
+               options: dict[str, frozenset[str]] | None = None) -> ListQuery:
+    """Read filters, sort, paging and enumerated options; anything unknown is a 422, as Phone.com answers."""
+    options = options or {}
+    conditions: list[tuple[str, Condition]] = []
+    filters_echo: dict = {}
+    sort_echo: dict = {}
+    sort: list[tuple[str, bool]] = []
+    chosen: dict[str, str] = {}
+    for key, value in params.items():
+        match = BRACKET.match(key)
+        if match and match.group(1) == "filters":
+            field = match.group(2)
+            if field in options:
+                chosen[field] = option_value(f"filters[{field}]", value, options[field])
+            elif field not in filters:
+                raise invalid(f"filters[{field}]", f"Filtering by '{field}' is not supported.")
+            else:
+                conditions.append((field, parse_condition(f"filters[{field}]", value, filters[field])))
+            echo(filters_echo, field, value)
+        elif match:
+            sort.append(sort_key(match.group(2), value, set(sorts)))
+            sort_echo[match.group(2)] = value
+        elif key.startswith(("filters", "sort")):
+            raise invalid(key, f"The query parameter '{key}' is not supported.")
+    limit = bounded(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    offset = bounded(params, "offset", 0, 0, None)
+    if not sort:
+        sort_echo = {"id": "desc"}
+        sort = [("id", True)]
+    return ListQuery(tuple(conditions), tuple(sort), limit, offset, filters_echo, sort_echo, chosen)
+
+
+def option_value(name: str, raw: str, allowed: frozenset[str]) -> str:
+    value = raw[3:] if raw.startswith("eq:") else raw
+    if value not in allowed:
+        raise invalid(name, f"The selected {name} is invalid.")
+    return value
+
+
+def echo(target: dict, field: str, value: str) -> None:
+    """Filters echo back as given; a repeated filter echoes as a list."""
+    if field not in target:
+        target[field] = value
+    elif isinstance(target[field], list):
+        target[field].append(value)
+    else:
+        target[field] = [target[field], value]
+
+
+def sort_key(field: str, value: str, allowed: set[str]) -> tuple[str, bool]:
+    if field not in allowed:
+        raise invalid(f"sort[{field}]", f"Sorting by '{field}' is not supported.")
+    direction = value.strip().lower()
+    if direction not in ("asc", "desc"):
+        raise invalid(f"sort[{field}]", f"The sort[{field}] must be asc or desc.")
+    return field, direction == "desc"
+
+
+def bounded(params: MultiDict[str], name: str, default: int, low: int, high: int | None) -> int:
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise invalid(name, f"The {name} must be an integer.") from None
+    if value < low:
+        raise invalid(name, f"The {name} must be at least {low}.")
+    if high is not None and value > high:
+        raise invalid(name, f"The {name} may not be greater than {high}.")
+    return value
+
+
+def mode_value(params: MultiDict[str]) -> str:
+    mode = params.get("mode", "full")
+    if mode not in ("brief", "full"):
+        raise invalid("mode", "The selected mode is invalid.")
+    return mode

@@ -1,0 +1,38 @@
+"""Phone.com's limits, handed to the core rules, and its names for the core's statuses."""
+
+from ...core.model import Status
+from ...core.rules import SmsPolicy
+
+
+def characters(text: str) -> int:
+    """The v4.6.11 spec caps `text` with JSON Schema's maxLength, which counts code points."""
+    return len(text)
+
+
+MAX_TEXT_CHARACTERS = 3200        # SMS.text maxLength in the v4.6.11 spec (160 in the 2017 description)
+MAX_RECIPIENTS = 25               # clients batch `to` in groups of 25
+
+SMS_POLICY = SmsPolicy(
+    max_text_units=MAX_TEXT_CHARACTERS,
+    max_recipients=MAX_RECIPIENTS,
+    measure=characters,
+    sender_scope="account",            # any number of the account, whichever token sends
+    requires_sms_sender_feature=False,
+    save_unassigned_outbound=False,    # no extension_id and no sms_forwarding: sent, not saved (Create SMS doc)
+)
+
+DEFAULT_LIMIT = 25
+MAX_LIMIT = 500
+
+# Per-recipient statuses; the 2017 Recipient schema names 'sent', 'received', 'queued', 'new'.
+RECIPIENT_STATUS = {
+    Status.QUEUED: "queued",
+    Status.SENT: "sent",
+    Status.DELIVERED: "delivered",
+    Status.DELIVERY_FAILED: "failed",
+    Status.SENDING_FAILED: "failed",
+    Status.RECEIVED: "received",
+}
+
+SCOPE_ACCOUNT_OWNER = "account-owner"
+SCOPE_EXTENSION_USER = "extension-user"
