@@ -10,12 +10,13 @@ from aiohttp import web
 from .control import routes as control
 from .providers.phonecom import face as phonecom
 from .providers.ringcentral import face as ringcentral
+from .providers.voximplant import face as voximplant
 from .tenants import DEFAULT_TENANT, TenantNameError, Tenants
 from .wire import ProviderError, json_response
 
 log = logging.getLogger("sms_emulator")
 
-FACES = [ringcentral, phonecom]
+FACES = [ringcentral, phonecom, voximplant]
 TENANT_HEADER = "X-Emulator-Tenant"
 TENANT_PREFIX = "/t/{tenant}"
 MAX_BODY_BYTES = 1024 * 1024

@@ -1,0 +1,3 @@
+"""Voximplant Management API: SMS, A2P SMS and phone numbers, as the official clients call them."""
+
+NAME = "voximplant"

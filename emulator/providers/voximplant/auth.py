@@ -1,0 +1,131 @@
+"""Voximplant authentication: service-account JWTs (RS256, key by `kid`) and legacy account_id + api_key."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import jwt
+
+from ...core.model import Account
+from ...core.world import World
+from . import NAME
+from .errors import (
+    INVALID_KEY_ID,
+    INVALID_TOKEN_FORMAT,
+    INVALID_TOKEN_TTL,
+    TOKEN_EXPIRED,
+    TOKEN_ISSUED_IN_FUTURE,
+    VoximplantError,
+    authorization_failed,
+)
+from .rules import TOKEN_LEEWAY_S, TOKEN_MAX_TTL_S
+
+ACCOUNT_FIELDS = ("account_id", "account_name", "account_email")
+SECRET_FIELDS = ("api_key", "session_id")
+# Verify the signature with PyJWT; the time claims are checked here, against the emulator's token clock.
+DECODE_OPTIONS = {"verify_signature": True, "verify_exp": False, "verify_iat": False, "verify_nbf": False,
+                  "verify_aud": False, "verify_iss": False, "verify_sub": False, "verify_jti": False}
+
+
+def authenticate(world: World, authorization: str | None, params: Mapping[str, str], now_s: float) -> Account:
+    """A Bearer JWT when the header carries one, otherwise the legacy credentials in the parameters."""
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    if scheme.lower() == "bearer":
+        return account_for_token(world, token.strip(), now_s)
+    return account_for_api_key(world, params)
+
+
+def accounts(world: World) -> list[Account]:
+    return [a for a in world.directory.accounts.values() if a.provider == NAME]
+
+
+# --- legacy credentials -----------------------------------------------------------------------------
+
+def account_for_api_key(world: World, params: Mapping[str, str]) -> Account:
+    """Exactly one account identifier and exactly one secret; only api_key is a secret the emulator knows."""
+    named = [f for f in ACCOUNT_FIELDS if params.get(f)]
+    secrets = [f for f in SECRET_FIELDS if params.get(f)]
+    if len(named) != 1 or secrets != ["api_key"]:
+        raise authorization_failed()
+    field, value = named[0], params[named[0]].strip()
+    for account in accounts(world):
+        if identifies(account, field, value) and str(account.auth.get("api_key")) == params["api_key"]:
+            return account
+    raise authorization_failed()
+
+
+def identifies(account: Account, field: str, value: str) -> bool:
+    if field == "account_id":
+        return account.id == value
+    if field == "account_name":
+        return account.name == value
+    return str(account.auth.get("account_email", "")).lower() == value.lower()
+
+
+# --- service-account JWT ---------------------------------------------------------------------------
+
+def account_for_token(world: World, token: str, now_s: float) -> Account:
+    """Key by `kid`, RS256 signature by that key, issuer, then the time claims."""
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.InvalidTokenError:
+        raise VoximplantError(INVALID_TOKEN_FORMAT) from None
+    if header.get("alg") != "RS256":
+        raise VoximplantError(INVALID_TOKEN_FORMAT)
+    kid = header.get("kid")
+    found = find_key(world, kid) if isinstance(kid, str) else None
+    if found is None:
+        raise VoximplantError(INVALID_KEY_ID)
+    account, public_key = found
+    claims = verified_claims(token, public_key)
+    check_issuer(claims, account)
+    check_times(claims, now_s)
+    return account
+
+
+def find_key(world: World, kid: str) -> tuple[Account, str] | None:
+    for account in accounts(world):
+        for key in account.auth.get("service_account_keys") or []:
+            if isinstance(key, dict) and str(key.get("key_id")) == kid and key.get("public_key"):
+                return account, str(key["public_key"])
+    return None
+
+
+def verified_claims(token: str, public_key: str) -> dict:
+    try:
+        claims = jwt.decode(token, public_key, algorithms=["RS256"], options=DECODE_OPTIONS)
+    except jwt.InvalidSignatureError:
+        raise authorization_failed() from None
+    except jwt.DecodeError:
+        raise VoximplantError(INVALID_TOKEN_FORMAT) from None
+    except (jwt.PyJWTError, ValueError, TypeError):
+        raise authorization_failed() from None
+    if not isinstance(claims, dict):
+        raise VoximplantError(INVALID_TOKEN_FORMAT)
+    return claims
+
+
+def check_issuer(claims: dict, account: Account) -> None:
+    """`iss` is the key's account as a number or a string; "0" is the official Python client's default."""
+    issuer = claims.get("iss")
+    if isinstance(issuer, bool) or not isinstance(issuer, (str, int)):
+        raise authorization_failed()
+    if str(issuer).strip() not in ("0", account.id):
+        raise authorization_failed()
+
+
+def check_times(claims: dict, now_s: float) -> None:
+    """iat and exp are required numbers; a lifetime over an hour, a future iat or a past exp are refused."""
+    iat, exp = claims.get("iat"), claims.get("exp")
+    if not is_number(iat) or not is_number(exp):
+        raise VoximplantError(INVALID_TOKEN_FORMAT)
+    if exp - iat > TOKEN_MAX_TTL_S:
+        raise VoximplantError(INVALID_TOKEN_TTL)
+    if iat > now_s + TOKEN_LEEWAY_S:
+        raise VoximplantError(TOKEN_ISSUED_IN_FUTURE)
+    if exp < now_s - TOKEN_LEEWAY_S:
+        raise VoximplantError(TOKEN_EXPIRED)
+
+
+def is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -1,0 +1,197 @@
+"""Voximplant's one endpoint: parse, authenticate, dispatch the method; each method asks the core and renders."""
+
+from __future__ import annotations
+
+import time
+from typing import Awaitable, Callable
+
+import attrs
+from aiohttp import web
+
+from ...core import carrier
+from ...core.model import Account, Direction, Kind, Mailbox, Message
+from ...core.rules import Reason, Rejection, SmsRequest, normalize_number
+from ...core.world import World
+from ...wire import json_response
+from . import NAME, auth, parse, render
+from .errors import (
+    A2P_FAILED_DESCRIPTION,
+    INVALID_PHONE_NUMBER,
+    NOT_SUPPORT_SMS,
+    SENDING_SMS_ERROR,
+    UNKNOWN_COMMAND,
+    VoximplantError,
+    from_rejection,
+)
+from .rules import A2P_MAX_CHARS, A2P_POLICY, SEND_SMS_MAX_CHARS, SMS_POLICY
+
+# Rejections that concern one A2P destination; any other stops the whole request.
+DESTINATION_REASONS = frozenset({Reason.RECIPIENT_INVALID, Reason.RECIPIENT_EXTENSION_NUMBER,
+                                 Reason.RECIPIENT_SHORT_NUMBER, Reason.RECIPIENT_DUPLICATE,
+                                 Reason.RECIPIENT_MISSING})
+
+
+@attrs.define
+class VoximplantState:
+    """What Voximplant knows beyond the core's messages: which were A2P, which kept their text."""
+
+    a2p_ids: set[int] = attrs.field(factory=set)
+    stored_body_ids: set[int] = attrs.field(factory=set)
+    token_clock: Callable[[], float] = time.time  # clients sign tokens with wall-clock time
+
+
+@attrs.frozen
+class Call:
+    """One authenticated method call."""
+
+    world: World
+    account: Account
+    params: parse.Params
+    fail_delivery: str | None
+
+
+Method = Callable[[Call], Awaitable[dict]]
+
+
+def state(world: World) -> VoximplantState:
+    return world.state(NAME, VoximplantState)
+
+
+async def platform_api(request: web.Request) -> web.Response:
+    """Every Voximplant call: POST /platform_api with cmd, or GET|POST /platform_api/{method}[/]."""
+    params = await parse.read_params(request)
+    name = parse.command_name(request.match_info.get("method"), params)
+    method = METHODS.get(name)
+    if method is None:
+        raise VoximplantError(UNKNOWN_COMMAND)
+    world: World = request["world"]
+    account = auth.authenticate(world, request.headers.get("Authorization"), params, state(world).token_clock())
+    body = await method(Call(world, account, params, request.get("fail_delivery")))
+    return json_response(body)
+
+
+# --- sending ---------------------------------------------------------------------------------------
+
+async def send_sms_message(call: Call) -> dict:
+    command = parse.send_sms(call.params)
+    request = SmsRequest(call.account.id, command.source, (command.destination,), command.sms_body)
+    result = carrier.send_sms(call.world, request, SMS_POLICY, NAME, call.fail_delivery)
+    if isinstance(result, Rejection):
+        raise from_rejection(result, text_limit=SEND_SMS_MAX_CHARS)
+    remember(call.world, result.outbound, command.store_body, a2p=False)
+    return {"result": 1, "message_id": result.outbound.id, "transaction_id": result.outbound.id,
+            "fragments_count": result.outbound.segments}
+
+
+async def a2p_send_sms(call: Call) -> dict:
+    """One message per destination; a bad destination goes to failed[], a bad sender or text fails all."""
+    command = parse.a2p_send(call.params)
+    sent, failed, fragments = [], [], 0
+    for destination in command.dst_numbers:
+        request = SmsRequest(call.account.id, command.src_number, (destination,), command.text)
+        result = carrier.send_sms(call.world, request, A2P_POLICY, NAME, call.fail_delivery)
+        if isinstance(result, Rejection):
+            if result.reason not in DESTINATION_REASONS:
+                raise from_rejection(result, a2p=True, text_limit=A2P_MAX_CHARS)
+            failed.append({"destination_number": destination, "error_code": SENDING_SMS_ERROR,
+                           "error_description": A2P_FAILED_DESCRIPTION})
+            continue
+        remember(call.world, result.outbound, command.store_body, a2p=True)
+        fragments = result.outbound.segments
+        sent.append({"message_id": result.outbound.id, "transaction_id": result.outbound.id,
+                     "destination_number": parse.digits(destination)})
+    return {"result": sent, "failed": failed, "fragments_count": fragments}
+
+
+def remember(world: World, outbound: Message, store_body: bool, a2p: bool) -> None:
+    voximplant = state(world)
+    if a2p:
+        voximplant.a2p_ids.add(outbound.id)
+    if store_body:
+        voximplant.stored_body_ids.add(outbound.id)
+
+
+# --- numbers --------------------------------------------------------------------------------------
+
+async def control_sms(call: Call) -> dict:
+    """Enable or disable SMS on an own number that supports it."""
+    command = parse.control_sms(call.params)
+    e164 = normalize_number(command.phone_number)
+    number = call.world.directory.numbers.get(e164) if e164 else None
+    if number is None or number.account_id != call.account.id:
+        raise VoximplantError(INVALID_PHONE_NUMBER)
+    if not number.sms_supported:
+        raise VoximplantError(NOT_SUPPORT_SMS)
+    call.world.update_number(number.number, sms_enabled=command.enable)
+    return {"result": 1}
+
+
+async def get_phone_numbers(call: Call) -> dict:
+    query = parse.number_query(call.params)
+    numbers = [
+        n for n in call.world.directory.numbers_of_account(call.account.id)
+        if (query.phone_ids is None or n.id in query.phone_ids)
+        and (query.phone_numbers is None or parse.digits(n.number) in query.phone_numbers)
+    ]
+    page = numbers[query.offset:query.offset + query.count]
+    return {"result": [render.phone_number(n) for n in page], "total_count": len(numbers), "count": len(page)}
+
+
+# --- history ----------------------------------------------------------------------------------------
+
+async def get_sms_history(call: Call) -> dict:
+    query = parse.history_query(call.params)
+    a2p_ids = state(call.world).a2p_ids
+    return history(call, query, lambda m: m.id not in a2p_ids, render.sms_history)
+
+
+async def a2p_get_sms_history(call: Call) -> dict:
+    query = parse.history_query(call.params, a2p=True)
+    a2p_ids = state(call.world).a2p_ids
+    return history(call, query, lambda m: m.id in a2p_ids, render.a2p_history)
+
+
+def history(call: Call, query: parse.HistoryQuery, channel: Callable[[Message], bool], record) -> dict:
+    """The account mailbox's SMS, oldest first, filtered and paged."""
+    numbers = frozenset(n.number for n in call.world.directory.numbers_of_account(call.account.id))
+    stored = state(call.world).stored_body_ids
+    rendered = []
+    for message in call.world.messages_in(Mailbox(call.account.id)):
+        if message.kind is not Kind.SMS or not channel(message):
+            continue
+        item = record(call.account, message, numbers, with_text(message, stored))
+        if matches(message, item, query):
+            rendered.append(item)
+    page = rendered[query.offset:query.offset + query.count]
+    return {"result": page, "total_count": len(rendered)}
+
+
+def with_text(message: Message, stored: set[int]) -> bool:
+    """Outbound text is kept only with store_body; what the account receives is always readable."""
+    return message.direction is Direction.INBOUND or message.id in stored
+
+
+def matches(message: Message, item: dict, query: parse.HistoryQuery) -> bool:
+    if query.message_ids is not None and message.id not in query.message_ids:
+        return False
+    if query.source_number is not None and item["source_number"] != query.source_number:
+        return False
+    if query.destination_number is not None and item["destination_number"] != query.destination_number:
+        return False
+    if query.direction is not None and item.get("direction") != query.direction:
+        return False
+    if query.delivery_status is not None and item.get("delivery_status") != query.delivery_status:
+        return False
+    if query.from_ms is not None and message.created_ms < query.from_ms:
+        return False
+    return query.to_ms is None or message.created_ms <= query.to_ms
+
+
+METHODS: dict[str, Method] = {
+    "SendSmsMessage": send_sms_message,
+    "A2PSendSms": a2p_send_sms,
+    "ControlSms": control_sms,
+    "GetPhoneNumbers": get_phone_numbers,
+    "GetSmsHistory": get_sms_history,
+    "A2PGetSmsHistory": a2p_get_sms_history,
+}

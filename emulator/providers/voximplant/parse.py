@@ -1,0 +1,271 @@
+"""Turn Voximplant requests (query string plus urlencoded, multipart or JSON body) into typed commands."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Mapping
+from urllib.parse import parse_qsl
+
+import attrs
+from aiohttp import web
+
+from .errors import (
+    INVALID_DATE_FORMAT,
+    INVALID_DATE_RANGE,
+    INVALID_SMS_DIRECTION,
+    MISSING_CMD,
+    OUTPUT_FORMAT_NOT_SUPPORTED,
+    VoximplantError,
+    body_too_large,
+    invalid,
+    required,
+    unreadable_body,
+)
+from .rules import A2P_MAX_DESTINATIONS, HISTORY_MAX_COUNT
+
+Params = Mapping[str, str]
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+TRUE_WORDS = frozenset({"true", "1"})
+FALSE_WORDS = frozenset({"false", "0"})
+API_DATETIME = "%Y-%m-%d %H:%M:%S"
+DIRECTIONS = {"in": "IN", "out": "OUT"}
+A2P_DELIVERY_STATUSES = {1: "QUEUED", 2: "DISPATCHED", 3: "ABORTED", 4: "REJECTED", 5: "DELIVERED",
+                         6: "FAILED", 7: "EXPIRED", 8: "UNKNOWN"}
+
+
+# --- the raw request ------------------------------------------------------------------------
+
+async def read_params(request: web.Request) -> dict[str, str]:
+    """Query parameters, overridden by body parameters; '+' in the query means a space, as in any form."""
+    params = dict(parse_qsl(request.rel_url.raw_query_string, keep_blank_values=True, errors="replace"))
+    params.update(await body_params(request))
+    return params
+
+
+async def body_params(request: web.Request) -> dict[str, str]:
+    """Form fields of an urlencoded or multipart body (chunked or not), or the scalars of a JSON object."""
+    try:
+        if request.content_type in FORM_TYPES:
+            form = await request.post()
+            return {key: value for key, value in form.items() if isinstance(value, str)}
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise body_too_large() from None
+    except Exception:  # a broken multipart or encoding: Voximplant's envelope, never a traceback
+        raise unreadable_body() from None
+    if request.content_type == "application/json" and raw.strip():
+        return json_params(raw)
+    return {}
+
+
+def json_params(raw: bytes) -> dict[str, str]:
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise unreadable_body() from None
+    if not isinstance(body, dict):
+        raise unreadable_body()
+    return {str(k): scalar_text(v) for k, v in body.items() if isinstance(v, (str, int, float, bool))}
+
+
+def scalar_text(value: str | int | float | bool) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def command_name(path_method: str | None, params: Params) -> str:
+    """The method in the path wins over `cmd`; neither is Voximplant's 102."""
+    name = (path_method or params.get("cmd") or "").strip()
+    if not name:
+        raise VoximplantError(MISSING_CMD)
+    return name
+
+
+# --- single values ------------------------------------------------------------------------------
+
+def text(params: Params, name: str) -> str:
+    """A required parameter; absent and empty are the same to Voximplant."""
+    value = params.get(name)
+    if value is None or value.strip() == "":
+        raise required(name)
+    return value
+
+
+def flag(params: Params, name: str, default: bool = False) -> bool:
+    """Booleans in any case: true/True/TRUE/1 and false/False/0."""
+    value = params.get(name)
+    if value is None or value == "":
+        return default
+    lowered = value.strip().lower()
+    if lowered in TRUE_WORDS:
+        return True
+    if lowered in FALSE_WORDS:
+        return False
+    raise invalid(name)
+
+
+def integer(params: Params, name: str, default: int, low: int = 0, high: int | None = None) -> int:
+    value = params.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise invalid(name) from None
+    if number < low or (high is not None and number > high):
+        raise invalid(name)
+    return number
+
+
+def int_list(params: Params, name: str) -> frozenset[int] | None:
+    """A `;`-separated list of integers, as the clients send intlist parameters."""
+    value = params.get(name)
+    if value is None or value.strip() == "":
+        return None
+    try:
+        return frozenset(int(item) for item in value.split(";") if item.strip())
+    except ValueError:
+        raise invalid(name) from None
+
+
+def str_list(params: Params, name: str) -> tuple[str, ...] | None:
+    value = params.get(name)
+    if value is None or value.strip() == "":
+        return None
+    return tuple(item.strip() for item in value.split(";") if item.strip())
+
+
+def api_datetime(params: Params, name: str) -> int | None:
+    """`YYYY-MM-DD HH:MM:SS` in UTC, as milliseconds; anything else is Voximplant's 111."""
+    value = params.get(name)
+    if value is None or value.strip() == "":
+        return None
+    try:
+        moment = datetime.strptime(value.strip(), API_DATETIME).replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise VoximplantError(INVALID_DATE_FORMAT) from None
+    return int(moment.timestamp() * 1000)
+
+
+def digits(number: str | None) -> str:
+    """Voximplant writes numbers without the plus the core stores."""
+    return (number or "").strip().lstrip("+")
+
+
+# --- typed commands -------------------------------------------------------------------------------
+
+@attrs.frozen
+class SendSms:
+    source: str
+    destination: str
+    sms_body: str
+    store_body: bool
+
+
+@attrs.frozen
+class A2PSend:
+    src_number: str
+    dst_numbers: tuple[str, ...]
+    text: str
+    store_body: bool
+
+
+@attrs.frozen
+class ControlSms:
+    phone_number: str
+    enable: bool
+
+
+@attrs.frozen
+class NumberQuery:
+    phone_ids: frozenset[str] | None
+    phone_numbers: frozenset[str] | None
+    count: int
+    offset: int
+
+
+@attrs.frozen
+class HistoryQuery:
+    message_ids: frozenset[int] | None
+    source_number: str | None
+    destination_number: str | None
+    direction: str | None
+    count: int
+    offset: int
+    from_ms: int | None
+    to_ms: int | None
+    delivery_status: str | None = None
+
+
+def send_sms(params: Params) -> SendSms:
+    return SendSms(text(params, "source"), text(params, "destination"), text(params, "sms_body"),
+                   flag(params, "store_body"))
+
+
+def a2p_send(params: Params) -> A2PSend:
+    source = text(params, "src_number")
+    destinations = str_list(params, "dst_numbers")
+    if not destinations:
+        raise required("dst_numbers")
+    if len(destinations) > A2P_MAX_DESTINATIONS:
+        raise invalid("dst_numbers")
+    return A2PSend(source, destinations, text(params, "text"), flag(params, "store_body"))
+
+
+def control_sms(params: Params) -> ControlSms:
+    number = text(params, "phone_number")
+    command = text(params, "command").strip().lower()
+    if command not in ("enable", "disable"):
+        raise invalid("command")
+    return ControlSms(number, command == "enable")
+
+
+def number_query(params: Params) -> NumberQuery:
+    ids = str_list(params, "phone_id")
+    numbers = str_list(params, "phone_number")
+    return NumberQuery(
+        frozenset(ids) if ids else None,
+        frozenset(digits(n) for n in numbers) if numbers else None,
+        integer(params, "count", 20, low=1),
+        integer(params, "offset", 0),
+    )
+
+
+def history_query(params: Params, a2p: bool = False) -> HistoryQuery:
+    output = (params.get("output") or "json").strip().lower()
+    if output != "json":
+        raise VoximplantError(OUTPUT_FORMAT_NOT_SUPPORTED)
+    from_ms, to_ms = api_datetime(params, "from_date"), api_datetime(params, "to_date")
+    if from_ms is not None and to_ms is not None and from_ms > to_ms:
+        raise VoximplantError(INVALID_DATE_RANGE)
+    return HistoryQuery(
+        int_list(params, "message_id"),
+        digits(params.get("source_number")) or None,
+        digits(params.get("destination_number")) or None,
+        None if a2p else direction(params),
+        integer(params, "count", HISTORY_MAX_COUNT, low=1, high=HISTORY_MAX_COUNT),
+        integer(params, "offset", 0),
+        from_ms,
+        to_ms,
+        delivery_status(params) if a2p else None,
+    )
+
+
+def direction(params: Params) -> str | None:
+    value = (params.get("direction") or "").strip()
+    if value == "":
+        return None
+    if value.lower() not in DIRECTIONS:
+        raise VoximplantError(INVALID_SMS_DIRECTION)
+    return DIRECTIONS[value.lower()]
+
+
+def delivery_status(params: Params) -> str | None:
+    code = integer(params, "delivery_status", 0, low=0)
+    if code == 0 and not params.get("delivery_status"):
+        return None
+    if code not in A2P_DELIVERY_STATUSES:
+        raise invalid("delivery_status")
+    return A2P_DELIVERY_STATUSES[code]

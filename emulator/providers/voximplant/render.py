@@ -1,0 +1,136 @@
+"""Voximplant's JSON records: phone numbers and SMS history, numbers without '+' and its date formats."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from ...core.model import Account, Direction, Message, PhoneNumber, Status
+from .parse import API_DATETIME, digits
+from .rules import PRICE_PER_FRAGMENT
+
+API_DATE = "%Y-%m-%d"
+DEFAULT_PURCHASE_DATE = "2024-01-01 00:00:00"
+DEFAULT_NEXT_RENEWAL = "2030-01-01"
+COUNTRY_BY_PREFIX = (("44", "GB"), ("1", "US"), ("49", "DE"), ("7", "RU"))
+
+STATUS_IDS = {
+    Status.QUEUED: "3",
+    Status.SENT: "1",
+    Status.DELIVERED: "1",
+    Status.RECEIVED: "1",
+    Status.DELIVERY_FAILED: "2",
+    Status.SENDING_FAILED: "2",
+}
+A2P_STATUS_NAMES = {
+    Status.QUEUED: "QUEUED",
+    Status.SENT: "DISPATCHED",
+    Status.DELIVERED: "DELIVERED",
+    Status.RECEIVED: "DELIVERED",
+    Status.DELIVERY_FAILED: "FAILED",
+    Status.SENDING_FAILED: "REJECTED",
+}
+
+
+def api_datetime(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, timezone.utc).strftime(API_DATETIME)
+
+
+def history_date(account: Account, ms: int) -> str:
+    """Date only by default (the Python client parses it with "%Y-%m-%d"); the documented datetime on request."""
+    if account.auth.get("history_dates") == "datetime":
+        return api_datetime(ms)
+    return datetime.fromtimestamp(ms / 1000, timezone.utc).strftime(API_DATE)
+
+
+def numeric_id(value: str) -> int | str:
+    return int(value) if value.isdigit() else value
+
+
+def country_code(number: str) -> str:
+    plain = digits(number)
+    return next((code for prefix, code in COUNTRY_BY_PREFIX if plain.startswith(prefix)), "")
+
+
+def phone_number(number: PhoneNumber) -> dict:
+    """An AttachedPhoneInfo with the fields and date formats the official clients parse."""
+    extra = number.extra
+    record = {
+        "phone_id": numeric_id(number.id),
+        "phone_number": digits(number.number),
+        "phone_price": float(extra.get("phone_price", 1.0)),
+        "phone_country_code": str(extra.get("phone_country_code", country_code(number.number))),
+        "phone_next_renewal": str(extra.get("phone_next_renewal", DEFAULT_NEXT_RENEWAL)),
+        "phone_purchase_date": str(extra.get("phone_purchase_date", DEFAULT_PURCHASE_DATE)),
+        "deactivated": False,
+        "canceled": False,
+        "auto_charge": True,
+        "category_name": str(extra.get("category_name", "MOBILE")),
+        "can_be_used": True,
+        "is_sms_supported": number.sms_supported,
+        "is_sms_enabled": number.sms_supported and number.sms_enabled,
+        "emergency_calls_to_be_enabled": False,
+        "emergency_calls_enabled": False,
+        "subscription_id": numeric_id(str(extra.get("subscription_id", number.id))),
+        "modified": str(extra.get("modified", extra.get("phone_purchase_date", DEFAULT_PURCHASE_DATE))),
+    }
+    if extra.get("incoming_sms_callback_url"):
+        record["incoming_sms_callback_url"] = str(extra["incoming_sms_callback_url"])
+    return record
+
+
+def own_number(message: Message, account_numbers: frozenset[str]) -> str:
+    """For an inbound copy, the account's own number among the recipients."""
+    numbers = [p.number for p in message.recipients if p.number]
+    return next((n for n in numbers if n in account_numbers), numbers[0] if numbers else "")
+
+
+def other_number(message: Message) -> str:
+    return next((p.number for p in message.recipients if p.number), "")
+
+
+def ends(message: Message, account_numbers: frozenset[str]) -> tuple[str, str]:
+    """Source and destination as Voximplant writes them."""
+    if message.direction is Direction.INBOUND:
+        return digits(message.sender.number), digits(own_number(message, account_numbers))
+    return digits(message.sender.number), digits(other_number(message))
+
+
+def sms_history(account: Account, message: Message, account_numbers: frozenset[str], with_text: bool) -> dict:
+    source, destination = ends(message, account_numbers)
+    record = {
+        "message_id": message.id,
+        "transaction_id": message.id,
+        "source_number": source,
+        "destination_number": destination,
+        "direction": "IN" if message.direction is Direction.INBOUND else "OUT",
+        "fragments": message.segments,
+        "cost": round(message.segments * PRICE_PER_FRAGMENT, 4),
+        "status_id": STATUS_IDS[message.status],
+        "processed_date": history_date(account, message.created_ms),
+    }
+    add_optional(record, message, with_text)
+    return record
+
+
+def a2p_history(account: Account, message: Message, account_numbers: frozenset[str], with_text: bool) -> dict:
+    source, destination = ends(message, account_numbers)
+    record = {
+        "message_id": message.id,
+        "transaction_id": message.id,
+        "source_number": source,
+        "destination_number": destination,
+        "fragments": message.segments,
+        "cost": round(message.segments * PRICE_PER_FRAGMENT, 4),
+        "status_id": STATUS_IDS[message.status],
+        "delivery_status": A2P_STATUS_NAMES[message.status],
+        "processing_date": history_date(account, message.created_ms),
+    }
+    add_optional(record, message, with_text)
+    return record
+
+
+def add_optional(record: dict, message: Message, with_text: bool) -> None:
+    if message.error_code:
+        record["error_message"] = message.error_code
+    if with_text:
+        record["text"] = message.text

@@ -1,0 +1,16 @@
+"""Voximplant's paths: POST /platform_api with `cmd`, and GET|POST /platform_api/{method}[/]."""
+
+from . import handlers
+
+PREFIXES = ("/platform_api",)
+
+ROUTES = [
+    ("POST", "/platform_api", handlers.platform_api, "callWithCmd"),
+    ("GET", "/platform_api", handlers.platform_api, "callWithCmdGet"),
+    ("POST", "/platform_api/", handlers.platform_api, "callWithCmdSlash"),
+    ("GET", "/platform_api/", handlers.platform_api, "callWithCmdSlashGet"),
+    ("POST", "/platform_api/{method}", handlers.platform_api, "callMethod"),
+    ("GET", "/platform_api/{method}", handlers.platform_api, "callMethodGet"),
+    ("POST", "/platform_api/{method}/", handlers.platform_api, "callMethodSlash"),
+    ("GET", "/platform_api/{method}/", handlers.platform_api, "callMethodSlashGet"),
+]
