@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
-from typing import Awaitable, Callable
+import time
+from typing import Any, Awaitable, Callable
+from urllib.parse import parse_qsl
 
 from aiohttp import web
 
 from .control import routes as control
+from .control.state import control_of
+from .core.faults import FaultRequest, FaultRule, first_match, strings_in
 from .providers.phonecom import face as phonecom
 from .providers.ringcentral import face as ringcentral
 from .providers.voximplant import face as voximplant
@@ -22,6 +28,8 @@ TENANT_PREFIX = "/t/{tenant}"
 MAX_BODY_BYTES = 1024 * 1024
 
 TENANTS_KEY = web.AppKey("tenants", Tenants)
+REQUEST_LOG_KEY = web.AppKey("request_log", object)
+UNJOURNALED = ("/_emulator/journal",)
 
 
 def face_for_path(path: str):
@@ -42,11 +50,28 @@ def strip_tenant(path: str) -> str:
 
 @web.middleware
 async def tenant_and_errors(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]):
-    """Pick the tenant, then make sure every failure leaves as the provider's own error body."""
+    """Pick the tenant, apply any matching fault, answer, and note the request in the tenant's journal."""
     path = strip_tenant(request.path)
     face = face_for_path(path)
+    started = time.monotonic()
     try:
         bind_tenant(request)
+    except TenantNameError as error:
+        return control.error(400, str(error))
+    response = await answer(request, handler, face)
+    note_request(request, face, path, response, started)
+    if response is None:  # the connection is gone; aiohttp quietly fails to write this
+        return web.Response(status=500, text="connection dropped by a fault rule")
+    return response
+
+
+async def answer(request: web.Request, handler, face) -> web.StreamResponse | None:
+    """The handler's response, a fault's, or None when a fault dropped the connection."""
+    try:
+        if face is not None:
+            faulted = await apply_fault(request, face)
+            if faulted is not None or request.get("dropped"):
+                return faulted
         return await handler(request)
     except ProviderError as error:
         return error.response()
@@ -61,12 +86,88 @@ async def tenant_and_errors(request: web.Request, handler: Callable[[web.Request
         return face.internal_error().response()
 
 
+async def apply_fault(request: web.Request, face) -> web.StreamResponse | None:
+    """The first matching fault rule of the tenant: wait, drop, answer with an error, or mark delivery to fail."""
+    rules = control_of(request["world"]).faults.rules
+    if not rules:
+        return None
+    strings = await request_strings(request) if any(r.number or r.text for r in rules) else ()
+    rule = first_match(rules, FaultRequest(face.NAME, operation_of(request), tuple(strings)))
+    if rule is None:
+        return None
+    request["fault"] = rule
+    if rule.latency_ms:
+        await asyncio.sleep(rule.latency_ms / 1000)
+    if rule.drop:
+        request["dropped"] = True
+        if request.transport is not None:
+            request.transport.abort()
+        return None
+    if rule.status is not None:
+        return face.fault_error(rule.status, rule.message).response()
+    if rule.fail_delivery:
+        request["fail_delivery"] = rule.fail_delivery
+    return None
+
+
+async def request_strings(request: web.Request) -> list[str]:
+    """Every string a request carries (path, query, JSON or form body), for number and text rules."""
+    strings = [*request.match_info.values(), *request.query.values()]
+    if request.content_type.startswith("multipart/"):
+        return strings
+    try:
+        raw = (await request.read()).decode("utf-8", errors="replace")
+    except web.HTTPRequestEntityTooLarge:
+        return strings
+    strings.append(raw)
+    try:
+        strings.extend(strings_in(json.loads(raw)))
+    except ValueError:
+        strings.extend(value for _, value in parse_qsl(raw))
+    return strings
+
+
+def note_request(request: web.Request, face, path: str, response: web.StreamResponse | None, started: float) -> None:
+    """One journal entry per request, and one JSON log line when request logging is on."""
+    rule: FaultRule | None = request.get("fault")
+    status = response.status if response is not None else None
+    fields = {
+        "method": request.method,
+        "path": request.path,
+        "operation": operation_of(request),
+        "provider": face.NAME if face is not None else ("control" if path.startswith(control.PREFIX) else None),
+        "status": status,
+        "fault": rule.id if rule else None,
+        "fault_effect": fault_effect(rule, request),
+    }
+    world = request.get("world")
+    if world is not None and not path.startswith(UNJOURNALED):
+        control_of(world).journal.record(time_ms=world.now_ms(), **fields)
+    write_log = request.app.get(REQUEST_LOG_KEY)
+    if write_log is not None:
+        write_log({"tenant": request.get("tenant"), **fields,
+                   "duration_ms": round((time.monotonic() - started) * 1000, 3)})
+
+
+def fault_effect(rule: FaultRule | None, request: web.Request) -> str | None:
+    if rule is None:
+        return None
+    if rule.drop:
+        return "drop"
+    if rule.status is not None:
+        return f"status {rule.status}"
+    if request.get("fail_delivery"):
+        return f"fail_delivery {rule.fail_delivery}"
+    return f"latency {rule.latency_ms} ms"
+
+
 def bind_tenant(request: web.Request) -> None:
     tenants = request.app[TENANTS_KEY]
     via_path = request.match_info.get("tenant")
     name = via_path or request.headers.get(TENANT_HEADER) or DEFAULT_TENANT
     prefix = f"/t/{name}" if via_path else ""
     request["tenant"] = name
+    request["tenants"] = tenants
     request["world"] = tenants.get(name)
     request["base_url"] = f"{request.scheme}://{request.host}{prefix}"
 
@@ -95,9 +196,12 @@ def add_routes(app: web.Application, routes, provider: str) -> None:
             app.router.add_route(method, prefix + path, handler, name=f"{provider}.{operation}{suffix}")
 
 
-def build_app(tenants: Tenants) -> web.Application:
+def build_app(tenants: Tenants, request_log: Callable[[dict[str, Any]], None] | None = None) -> web.Application:
+    """The application; request_log, when given, receives one dict per request."""
     app = web.Application(middlewares=[tenant_and_errors], client_max_size=MAX_BODY_BYTES)
     app[TENANTS_KEY] = tenants
+    if request_log is not None:
+        app[REQUEST_LOG_KEY] = request_log
     for face in FACES:
         add_routes(app, face.ROUTES, face.NAME)
     add_routes(app, control.ROUTES, "control")

@@ -2,33 +2,260 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import time
 from pathlib import Path
+from typing import Any, Callable
 
+import attrs
+
+from .control.clock import parse_duration
+from .control.inbound import inject
+from .control.messages import message_json, parse_filters, select
+from .control.state import control_of
 from .core.world import World
 from .seed import Seed, load_default_seed, load_seed_file
 from .server import BackgroundServer
-from .tenants import DEFAULT_TENANT, Tenants
+from .tenants import DEFAULT_TENANT, Tenants, check_name
+
+WAIT_POLL_S = 0.02
 
 
-class Emulator:
-    """Start it (or use it as a context manager) and point any SDK at `url`."""
+@attrs.frozen
+class RingCentralAccess:
+    """What the official RingCentral SDK needs: SDK(client_id, client_secret, url), then login(jwt=...)."""
 
-    def __init__(self, seed: Seed | str | Path | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
-        if seed is None:
-            seed = load_default_seed()
-        elif not isinstance(seed, Seed):
-            seed = load_seed_file(seed)
-        self.tenants = Tenants(seed)
-        self.server = BackgroundServer(self.tenants, host, port)
-        self.tenant = DEFAULT_TENANT
+    url: str
+    account_id: str
+    client_id: str
+    client_secret: str
+    jwts: dict[str, str]
+    passwords: dict[str, str]
+
+    def jwt(self, extension: str = "102") -> str:
+        return self.jwts[extension]
+
+    def password(self, extension: str = "102") -> str:
+        return self.passwords[extension]
+
+
+@attrs.frozen
+class PhonecomAccess:
+    """Phone.com: the account id, the owner's token, and one token per extension number."""
+
+    url: str
+    account_id: str
+    owner_token: str | None
+    extension_tokens: dict[str, str]
+
+
+@attrs.frozen
+class VoximplantAccess:
+    """Voximplant: account id and api key, or the service-account credentials file for the official client."""
+
+    url: str
+    account_id: str
+    api_key: str | None
+    credentials_file: Path | None
+
+
+class OnServerLoop:
+    """A world whose methods, called from the test thread, run on the server's loop between requests."""
+
+    def __init__(self, server: BackgroundServer, target: World) -> None:
+        self._server = server
+        self._target = target
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._target, name)
+        if callable(value):
+            return lambda *args, **kwargs: self._server.call(functools.partial(value, *args, **kwargs))
+        return value
+
+
+def first_token(value: Any) -> str | None:
+    if isinstance(value, (list, tuple)):
+        return str(value[0]) if value else None
+    return None if value is None else str(value)
+
+
+class Tenant:
+    """One tenant of a running emulator, with helpers that read and drive it from Python."""
+
+    def __init__(self, server: BackgroundServer, tenants: Tenants, name: str) -> None:
+        self.server = server
+        self.tenants = tenants
+        self.name = check_name(name)
+
+    # --- where to point clients ---------------------------------------------------------------
 
     @property
     def url(self) -> str:
-        return self.server.url
+        """The base URL of this tenant: the server's, plus /t/<name> for any tenant but the default."""
+        return self.server.url if self.name == DEFAULT_TENANT else f"{self.server.url}/t/{self.name}"
 
     @property
-    def world(self) -> World:
-        return self.tenants.get(self.tenant)
+    def world(self) -> OnServerLoop:
+        return OnServerLoop(self.server, self.tenants.get(self.name))
+
+    @property
+    def seed(self) -> Seed:
+        return self.tenants.seed_of(self.name)
+
+    def _account(self, provider: str):
+        accounts = [a for a in self.seed.directory.accounts.values() if a.provider == provider]
+        if not accounts:
+            raise LookupError(f"the seed of tenant {self.name!r} has no {provider} account")
+        return accounts[0]
+
+    @property
+    def ringcentral(self) -> RingCentralAccess:
+        account = self._account("ringcentral")
+        app = (account.auth.get("apps") or [{}])[0]
+        extensions = self.seed.directory.extensions_of(account.id)
+        return RingCentralAccess(
+            self.url, account.id, str(app.get("client_id")), str(app.get("client_secret")),
+            {e.number: str(e.auth["jwt"]) for e in extensions if "jwt" in e.auth},
+            {e.number: str(e.auth["password"]) for e in extensions if "password" in e.auth},
+        )
+
+    @property
+    def phonecom(self) -> PhonecomAccess:
+        account = self._account("phonecom")
+        tokens = {e.number: first_token(e.auth.get("access_token"))
+                  for e in self.seed.directory.extensions_of(account.id) if e.auth.get("access_token")}
+        return PhonecomAccess(self.url, account.id, first_token(account.auth.get("access_token")), tokens)
+
+    @property
+    def voximplant(self) -> VoximplantAccess:
+        account = self._account("voximplant")
+        credentials = account.auth.get("credentials_file")
+        path = None
+        if credentials:
+            path = Path(credentials)
+            if not path.is_absolute() and self.seed.source and not self.seed.source.startswith(("<", "PUT ")):
+                path = Path(self.seed.source).resolve().parent / path
+        api_key = account.auth.get("api_key")
+        return VoximplantAccess(self.url, account.id, None if api_key is None else str(api_key), path)
+
+    # --- reading and driving the world ------------------------------------------------------------
+
+    def _on_loop(self, function: Callable[[World], Any]) -> Any:
+        return self.server.call(lambda: function(self.tenants.get(self.name)))
+
+    def messages(self, **filters: Any) -> list[dict[str, Any]]:
+        """Messages of this tenant, newest first, filtered as GET /_emulator/messages is (from_ means from)."""
+        query = parse_filters(python_filters(filters))
+        return self._on_loop(lambda world: [message_json(m) for m in select(world, query)])
+
+    def inject_sms(self, from_: str, to: str, text: str) -> dict[str, Any] | None:
+        """An SMS from an outside handset; None when the owner of `to` drops it."""
+        message = self._on_loop(lambda world: inject(world, from_, to, text))
+        return None if message is None else message_json(message)
+
+    def advance(self, seconds: float | str) -> int:
+        """Move this tenant's clock forward (seconds, or '5m'); returns the new time in ms."""
+        delta = parse_duration(seconds)
+        return self._on_loop(lambda world: (world.clock.advance(delta), world.now_ms())[1])
+
+    def freeze(self) -> int:
+        return self._on_loop(lambda world: (world.clock.freeze(world.now_ms()), world.now_ms())[1])
+
+    def resume(self) -> int:
+        return self._on_loop(lambda world: (world.clock.resume(), world.now_ms())[1])
+
+    def now_ms(self) -> int:
+        return self._on_loop(lambda world: world.now_ms())
+
+    def fault(self, **rule: Any) -> dict[str, Any]:
+        """Add a fault rule (the fields of POST /_emulator/faults); returns it with its id."""
+        return self._on_loop(lambda world: control_of(world).faults.add(rule).as_dict())
+
+    def clear_faults(self) -> None:
+        self._on_loop(lambda world: control_of(world).faults.clear())
+
+    def journal(self) -> list[dict[str, Any]]:
+        return self._on_loop(lambda world: [e.as_dict() for e in control_of(world).journal.newest_first()])
+
+    def reset(self) -> None:
+        """Back to the seed: messages, clock, tokens, faults and journal."""
+        self.server.call(lambda: self.tenants.reset(self.name))
+
+    def load_seed(self, seed: Seed | str | Path | dict) -> None:
+        """Give this tenant a seed of its own and start it afresh from it."""
+        loaded = as_seed(seed)
+        self.server.call(lambda: self.tenants.use_seed(self.name, loaded))
+
+    def wait_for(self, count: int = 1, timeout: float = 5.0, **filters: Any) -> list[dict[str, Any]]:
+        """Block until `count` messages match; TimeoutError says what did match."""
+        query = parse_filters(python_filters(filters))
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self._on_loop(lambda world: [message_json(m) for m in select(world, query)])
+            if len(found) >= count:
+                return found
+            if time.monotonic() >= deadline:
+                raise TimeoutError(timeout_message(count, timeout, filters, found))
+            time.sleep(WAIT_POLL_S)
+
+    async def wait_for_async(self, count: int = 1, timeout: float = 5.0, **filters: Any) -> list[dict[str, Any]]:
+        """wait_for for async tests: it yields to the test's loop between looks."""
+        query = parse_filters(python_filters(filters))
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self._on_loop(lambda world: [message_json(m) for m in select(world, query)])
+            if len(found) >= count:
+                return found
+            if time.monotonic() >= deadline:
+                raise TimeoutError(timeout_message(count, timeout, filters, found))
+            await asyncio.sleep(WAIT_POLL_S)
+
+
+def python_filters(filters: dict[str, Any]) -> dict[str, Any]:
+    """Keyword filters as the HTTP names: from_ is from."""
+    return {("from" if k == "from_" else k): v for k, v in filters.items()}
+
+
+def timeout_message(count: int, timeout: float, filters: dict, found: list[dict]) -> str:
+    seen = "; ".join(f"{m['direction']} {m['from']}->{','.join(map(str, m['to']))} {m['status']} {m['text']!r}"
+                     for m in found[:5])
+    return (f"timed out after {timeout:g} s waiting for {count} message(s) matching {filters or 'anything'}; "
+            f"{len(found)} matched{': ' + seen if seen else ''}")
+
+
+def as_seed(seed: Seed | str | Path | dict | None) -> Seed:
+    from .seed import build_seed
+
+    if seed is None:
+        return load_default_seed()
+    if isinstance(seed, Seed):
+        return seed
+    if isinstance(seed, dict):
+        return build_seed(seed)
+    return load_seed_file(seed)
+
+
+class Emulator(Tenant):
+    """Start it (or use it as a context manager) and point any SDK at `url`; it is also its default tenant."""
+
+    def __init__(self, seed: Seed | str | Path | dict | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+        tenants = Tenants(as_seed(seed))
+        super().__init__(BackgroundServer(tenants, host, port), tenants, DEFAULT_TENANT)
+        self._tenant_count = 0
+
+    def tenant(self, name: str | None = None, seed: Seed | str | Path | dict | None = None) -> Tenant:
+        """A tenant of this server (a new, uniquely named one when no name is given), optionally with its own seed."""
+        if name is None:
+            self._tenant_count += 1
+            name = f"tenant-{self._tenant_count}"
+        view = Tenant(self.server, self.tenants, name)
+        if seed is not None:
+            view.load_seed(seed)
+        return view
+
+    def drop_tenant(self, name: str) -> None:
+        self.server.call(lambda: self.tenants.drop(name))
 
     def start(self) -> "Emulator":
         self.server.start()

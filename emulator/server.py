@@ -70,7 +70,7 @@ class BackgroundServer:
 
     def call(self, function, *args):
         """Run a function on the server's loop and wait for it, so world changes never race a request."""
-        if self.loop is None:
+        if self.loop is None or self.loop.is_closed() or threading.current_thread() is self._thread:
             return function(*args)
         future = asyncio.run_coroutine_threadsafe(_as_coroutine(function, *args), self.loop)
         return future.result(START_TIMEOUT_S)
@@ -84,6 +84,7 @@ class BackgroundServer:
             self._ready.set()
         finally:
             self.loop.close()
+            self.loop = None
 
     async def _serve(self) -> None:
         self._stop = asyncio.Event()

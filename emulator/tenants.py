@@ -15,32 +15,48 @@ class TenantNameError(ValueError):
     """A tenant name that cannot be used in a path or header."""
 
 
+def check_name(name: str) -> str:
+    if not TENANT_NAME.match(name):
+        raise TenantNameError(f"tenant names are 1-64 letters, digits, '.', '_' or '-': {name!r}")
+    return name
+
+
 class Tenants:
-    """Every tenant of one server; a new one starts from the seed and shares its directory until it edits it."""
+    """Every tenant of one server; a new one starts from its seed and shares its directory until it edits it."""
 
     def __init__(self, seed: Seed) -> None:
         self.seed = seed
         self._worlds: dict[str, World] = {}
+        self._seeds: dict[str, Seed] = {}
 
     def get(self, name: str = DEFAULT_TENANT) -> World:
         world = self._worlds.get(name)
         if world is None:
-            if not TENANT_NAME.match(name):
-                raise TenantNameError(f"tenant names are 1-64 letters, digits, '.', '_' or '-': {name!r}")
-            world = self._worlds[name] = self.seed.new_world(name)
+            world = self._worlds[check_name(name)] = self.seed_of(name).new_world(name)
         return world
 
+    def seed_of(self, name: str) -> Seed:
+        """The tenant's own seed when it loaded one, else the server's."""
+        return self._seeds.get(name, self.seed)
+
     def reset(self, name: str) -> World:
-        """Put one tenant back to the seed, leaving the others alone."""
+        """Put one tenant back to its seed, leaving the others alone."""
         self._worlds.pop(name, None)
         return self.get(name)
 
+    def use_seed(self, name: str, seed: Seed) -> World:
+        """Give one tenant a seed of its own and start it afresh from it."""
+        self._seeds[check_name(name)] = seed
+        return self.reset(name)
+
     def drop(self, name: str) -> None:
         self._worlds.pop(name, None)
+        self._seeds.pop(name, None)
 
     def replace_seed(self, seed: Seed) -> None:
         self.seed = seed
         self._worlds.clear()
+        self._seeds.clear()
 
     def names(self) -> list[str]:
         return sorted(self._worlds)

@@ -1,22 +1,352 @@
-"""Routes of the control API; every error is JSON with a clear message."""
+"""Routes of the control API (/_emulator, per tenant); every error is JSON with a clear message."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
 from aiohttp import web
 
-from ..wire import json_response
+from ..core.faults import FaultRuleError
+from ..core.world import World
+from ..seed import Seed, SeedError, build_seed
+from ..tenants import Tenants
+from ..wire import BodyError, json_response, read_json
+from .inbound import InboundRefused, inject
+from .clock import ClockError, apply_clock_command, clock_json
+from .messages import FILTERS, QueryError, message_json, page_params, parse_filters, select
+from .state import control_of
 
 PREFIX = "/_emulator"
+WAIT_POLL_S = 0.02
+WAIT_DEFAULT_S = 5.0
+WAIT_MAX_S = 300.0
+BODY_PROBLEMS = {
+    "unparsable": "the body is not valid JSON",
+    "not-utf8": "the body is not UTF-8",
+    "too-large": "the body is too large",
+}
+
+
+class ControlError(Exception):
+    """A request the control API refuses, with the status and the message to answer with."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
 
 
 def error(status: int, message: str) -> web.Response:
     return json_response({"error": {"status": status, "message": message}}, status)
 
 
+def refusals(handler):
+    """Turn every refusal a handler raises into a JSON error, never a 500."""
+    async def wrapped(request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except ControlError as problem:
+            return error(problem.status, problem.message)
+        except (QueryError, FaultRuleError, ClockError, SeedError) as problem:
+            return error(400, str(problem))
+    wrapped.__name__ = handler.__name__
+    wrapped.__doc__ = handler.__doc__
+    return wrapped
+
+
+def world_of(request: web.Request) -> World:
+    return request["world"]
+
+
+def tenants_of(request: web.Request) -> Tenants:
+    return request["tenants"]
+
+
+async def json_object(request: web.Request, allowed: set[str], required: set[str] = frozenset()) -> dict[str, Any]:
+    """The JSON object body, refusing bad JSON, other types, unknown and missing fields."""
+    try:
+        body = await read_json(request)
+    except BodyError as problem:
+        raise ControlError(400, BODY_PROBLEMS.get(problem.problem, "the body cannot be read")) from None
+    body = {} if body is None else body
+    if not isinstance(body, dict):
+        raise ControlError(400, "the body must be a JSON object")
+    unknown = sorted(set(body) - allowed)
+    if unknown:
+        raise ControlError(400, f"unknown field(s): {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+    missing = sorted(required - set(body))
+    if missing:
+        raise ControlError(400, f"missing field(s): {', '.join(missing)}")
+    return body
+
+
+def query_dict(request: web.Request) -> dict[str, str]:
+    return {key: request.query.get(key) for key in request.query}
+
+
+# --- health, reset, seed -----------------------------------------------------------------------
+
+@refusals
 async def health(request: web.Request) -> web.Response:
     return json_response({"status": "ok", "tenant": request["tenant"]})
 
 
+@refusals
+async def reset(request: web.Request) -> web.Response:
+    """Put this tenant back to its seed: messages, clock, tokens, faults and journal start afresh."""
+    tenants_of(request).reset(request["tenant"])
+    return json_response({"status": "reset", "tenant": request["tenant"]})
+
+
+def jsonable(value: Any) -> Any:
+    """Seed data as JSON; YAML may hold dates and times, which become strings."""
+    return json.loads(json.dumps(value, default=str))
+
+
+def seed_json(tenant: str, seed: Seed) -> dict[str, Any]:
+    return {"tenant": tenant, "source": seed.source, "seed": jsonable(seed.raw)}
+
+
+@refusals
+async def get_seed(request: web.Request) -> web.Response:
+    tenant = request["tenant"]
+    return json_response(seed_json(tenant, tenants_of(request).seed_of(tenant)))
+
+
+@refusals
+async def put_seed(request: web.Request) -> web.Response:
+    """Load another seed for this tenant only, as JSON or YAML, and start the tenant afresh from it."""
+    raw = await request.read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ControlError(400, "the seed is not UTF-8") from None
+    data = parse_seed_text(text, request.content_type)
+    seed = build_seed(data, f"PUT {PREFIX}/seed")
+    tenant = request["tenant"]
+    tenants_of(request).use_seed(tenant, seed)
+    return json_response(seed_json(tenant, seed))
+
+
+def parse_seed_text(text: str, content_type: str) -> Any:
+    if not text.strip():
+        raise ControlError(400, "the seed is empty; send it as JSON or YAML")
+    if content_type == "application/json":
+        try:
+            return json.loads(text)
+        except ValueError as problem:
+            raise ControlError(400, f"the seed is not valid JSON: {problem}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as problem:
+        mark = getattr(problem, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ControlError(400, f"the seed is not valid YAML{where}: {getattr(problem, 'problem', problem)}") from None
+
+
+# --- messages -----------------------------------------------------------------------------------
+
+@refusals
+async def list_messages(request: web.Request) -> web.Response:
+    """Every message of the tenant across providers and the outside world, newest first, paged."""
+    params = query_dict(request)
+    query = parse_filters(params, extra=("limit", "offset"))
+    limit, offset = page_params(params)
+    found = select(world_of(request), query)
+    page = found[offset:offset + limit]
+    return json_response({"total": len(found), "limit": limit, "offset": offset,
+                          "messages": [message_json(m) for m in page]})
+
+
+@refusals
+async def delete_messages(request: web.Request) -> web.Response:
+    world = world_of(request)
+    count = len(world.store)
+    world.clear_messages()
+    return json_response({"deleted": count})
+
+
+@refusals
+async def inbound(request: web.Request) -> web.Response:
+    """An SMS from an outside handset, arriving through the provider that owns the number."""
+    body = await json_object(request, {"from", "to", "text"}, {"from", "to", "text"})
+    try:
+        message = inject(world_of(request), body["from"], body["to"], body["text"])
+    except InboundRefused as refused:
+        raise ControlError(refused.status, str(refused)) from None
+    if message is None:
+        return json_response({"delivered": False, "message": None,
+                              "reason": f"{body['to']} does not receive SMS now (disabled, unassigned or not SMS-capable)"})
+    return json_response({"delivered": True, "message": message_json(message)}, 201)
+
+
+# --- clock --------------------------------------------------------------------------------------
+
+@refusals
+async def get_clock(request: web.Request) -> web.Response:
+    return json_response(clock_json(world_of(request)))
+
+
+@refusals
+async def post_clock(request: web.Request) -> web.Response:
+    """Freeze, advance or resume this tenant's clock; due status changes are applied at once."""
+    body = await json_object(request, {"action", "seconds", "by", "at"}, {"action"})
+    world = world_of(request)
+    apply_clock_command(world, body)
+    return json_response(clock_json(world))
+
+
+# --- faults -------------------------------------------------------------------------------------
+
+@refusals
+async def list_faults(request: web.Request) -> web.Response:
+    rules = control_of(world_of(request)).faults.rules
+    return json_response({"faults": [r.as_dict() for r in rules]})
+
+
+@refusals
+async def add_fault(request: web.Request) -> web.Response:
+    try:
+        body = await read_json(request)
+    except BodyError as problem:
+        raise ControlError(400, BODY_PROBLEMS.get(problem.problem, "the body cannot be read")) from None
+    rule = control_of(world_of(request)).faults.add(body)
+    return json_response(rule.as_dict(), 201)
+
+
+@refusals
+async def clear_faults(request: web.Request) -> web.Response:
+    book = control_of(world_of(request)).faults
+    count = len(book.rules)
+    book.clear()
+    return json_response({"deleted": count})
+
+
+@refusals
+async def delete_fault(request: web.Request) -> web.Response:
+    raw = request.match_info["fault_id"]
+    if not raw.isdigit():
+        raise ControlError(400, f"fault ids are integers, got {raw!r}")
+    if not control_of(world_of(request)).faults.remove(int(raw)):
+        raise ControlError(404, f"no fault rule {raw} in this tenant")
+    return json_response({"deleted": 1})
+
+
+# --- wait and journal ---------------------------------------------------------------------------
+
+@refusals
+async def wait(request: web.Request) -> web.Response:
+    """Long-poll until `count` messages match; 408 with what was seen when the timeout passes first."""
+    params = query_dict(request)
+    query = parse_filters(params, extra=("count", "timeout"))
+    count = int_param(params, "count", 1, 1, 10_000)
+    timeout = float_param(params, "timeout", WAIT_DEFAULT_S, 0.0, WAIT_MAX_S)
+    world = world_of(request)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        found = select(world, query)
+        if len(found) >= count:
+            return json_response(wait_json(found, count, False))
+        if loop.time() >= deadline:
+            body = wait_json(found, count, True)
+            body["message"] = f"timed out after {timeout:g} s with {len(found)} of {count} matching message(s)"
+            return json_response(body, 408)
+        await asyncio.sleep(WAIT_POLL_S)
+
+
+def wait_json(found: list, count: int, timed_out: bool) -> dict[str, Any]:
+    return {"timed_out": timed_out, "wanted": count, "count": len(found),
+            "messages": [message_json(m) for m in found]}
+
+
+def int_param(params: dict, name: str, default: int, low: int, high: int) -> int:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ControlError(400, f"{name} must be an integer, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ControlError(400, f"{name} must be {low} to {high}, got {value}")
+    return value
+
+
+def float_param(params: dict, name: str, default: float, low: float, high: float) -> float:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ControlError(400, f"{name} must be a number of seconds, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ControlError(400, f"{name} must be {low:g} to {high:g} seconds, got {raw}")
+    return value
+
+
+@refusals
+async def get_journal(request: web.Request) -> web.Response:
+    """The requests this tenant received, newest first, with the operation, status and any fault."""
+    params = query_dict(request)
+    unknown = sorted(set(params) - {"limit", "provider", "operation"})
+    if unknown:
+        raise ControlError(400, f"unknown parameter(s): {', '.join(unknown)}; known: limit, operation, provider")
+    limit = int_param(params, "limit", 100, 1, 1000)
+    entries = control_of(world_of(request)).journal.newest_first()
+    if params.get("provider"):
+        entries = [e for e in entries if e.provider == params["provider"]]
+    if params.get("operation"):
+        entries = [e for e in entries if e.operation == params["operation"]]
+    return json_response({"total": len(entries), "entries": [e.as_dict() for e in entries[:limit]]})
+
+
+@refusals
+async def clear_journal(request: web.Request) -> web.Response:
+    journal = control_of(world_of(request)).journal
+    count = len(journal.entries)
+    journal.clear()
+    return json_response({"deleted": count})
+
+
+# --- the description of this API ------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def openapi_document() -> dict[str, Any]:
+    """The control API's OpenAPI document, shipped with the package as YAML."""
+    text = resources.files(__package__).joinpath("openapi.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+@refusals
+async def openapi(request: web.Request) -> web.Response:
+    return json_response(openapi_document())
+
+
 ROUTES = [
     ("GET", PREFIX + "/health", health, "health"),
+    ("POST", PREFIX + "/reset", reset, "reset"),
+    ("GET", PREFIX + "/seed", get_seed, "getSeed"),
+    ("PUT", PREFIX + "/seed", put_seed, "putSeed"),
+    ("GET", PREFIX + "/messages", list_messages, "listMessages"),
+    ("DELETE", PREFIX + "/messages", delete_messages, "deleteMessages"),
+    ("POST", PREFIX + "/inbound", inbound, "injectInbound"),
+    ("GET", PREFIX + "/clock", get_clock, "getClock"),
+    ("POST", PREFIX + "/clock", post_clock, "setClock"),
+    ("GET", PREFIX + "/faults", list_faults, "listFaults"),
+    ("POST", PREFIX + "/faults", add_fault, "addFault"),
+    ("DELETE", PREFIX + "/faults", clear_faults, "clearFaults"),
+    ("DELETE", PREFIX + "/faults/{fault_id}", delete_fault, "deleteFault"),
+    ("GET", PREFIX + "/wait", wait, "waitForMessages"),
+    ("GET", PREFIX + "/journal", get_journal, "getJournal"),
+    ("DELETE", PREFIX + "/journal", clear_journal, "clearJournal"),
+    ("GET", PREFIX + "/openapi.json", openapi, "openapi"),
 ]
+
+__all__ = ["FILTERS", "PREFIX", "ROUTES", "error"]
