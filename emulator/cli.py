@@ -6,7 +6,9 @@ import argparse
 import asyncio
 import signal
 import sys
+from pathlib import Path
 
+from . import tls
 from .app import build_app
 from .seed import DEFAULT_SEED_PATH, SeedError, load_seed_file
 from .server import ServerStartError, start_site
@@ -21,6 +23,10 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080, help="0 picks a free port and prints it")
     serve.add_argument("--seed", default=str(DEFAULT_SEED_PATH), help="seed YAML file (default: the bundled one)")
+    serve.add_argument("--tls", action="store_true", help="serve https with a CA made at start (for clients whose "
+                       "scheme is fixed, like Voximplant's); trust it with REQUESTS_CA_BUNDLE=<printed CA file>")
+    serve.add_argument("--tls-dir", default=".emulator-tls", help="where --tls writes ca.pem and the server "
+                       "certificate (default: .emulator-tls)")
     args = parser.parse_args(argv)
     if args.command == "serve":
         return run_serve(args)
@@ -43,13 +49,17 @@ def run_serve(args: argparse.Namespace) -> int:
 
 async def serve_until_signalled(seed, args: argparse.Namespace) -> None:
     app = build_app(Tenants(seed))
-    runner, port = await start_site(app, args.host, args.port)
+    material = tls.generate(args.tls_dir) if getattr(args, "tls", False) else None
+    runner, port = await start_site(app, args.host, args.port, material.context if material else None)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    base = f"http://{args.host}:{port}"
+    base = f"{'https' if material else 'http'}://{args.host}:{port}"
     print_banner(base, seed)
+    if material:
+        print(f"  TLS CA: {material.ca_path.resolve()}  (export REQUESTS_CA_BUNDLE={material.ca_path.resolve()})",
+              flush=True)
     try:
         await stop.wait()
     finally:
@@ -64,11 +74,21 @@ def print_banner(base: str, seed) -> None:
         lines.append(f"  {account.provider} account {account.id}")
         for app in account.auth.get("apps", []):
             lines.append(f"    app client_id={app.get('client_id')} client_secret={app.get('client_secret')}")
+        lines += voximplant_credentials(account, seed)
         for extension in seed.directory.extensions_of(account.id):
             creds = " ".join(f"{k}={v}" for k, v in extension.auth.items())
             lines.append(f"    ext {extension.number} {extension.name} ({extension.type.value}, "
                          f"{extension.status.value}) {creds}".rstrip())
     print("\n".join(lines), flush=True)
+
+
+def voximplant_credentials(account, seed) -> list[str]:
+    """The api_key and the credentials.json the official Voximplant clients read, when the seed has them."""
+    lines = [f"    api_key={account.auth['api_key']}"] if account.provider == "voximplant" and "api_key" in account.auth else []
+    if account.provider == "voximplant" and account.auth.get("credentials_file"):
+        path = (Path(seed.source).parent / str(account.auth["credentials_file"])).resolve()
+        lines.append(f"    credentials.json: {path}")
+    return lines
 
 
 if __name__ == "__main__":
