@@ -18,6 +18,7 @@ from .core.world import World
 from .seed import Seed, load_default_seed, load_seed_file
 from .server import BackgroundServer
 from .tenants import DEFAULT_TENANT, Tenants, check_name
+from .tls import generate as generate_tls
 
 WAIT_POLL_S = 0.02
 
@@ -239,9 +240,12 @@ def as_seed(seed: Seed | str | Path | dict | None) -> Seed:
 class Emulator(Tenant):
     """Start it (or use it as a context manager) and point any SDK at `url`; it is also its default tenant."""
 
-    def __init__(self, seed: Seed | str | Path | dict | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, seed: Seed | str | Path | dict | None = None, host: str = "127.0.0.1", port: int = 0,
+                 tls: bool = False) -> None:
         tenants = Tenants(as_seed(seed))
-        super().__init__(BackgroundServer(tenants, host, port), tenants, DEFAULT_TENANT)
+        self.tls = generate_tls() if tls else None  # https for clients with a fixed scheme; trust self.tls.ca_path
+        server = BackgroundServer(tenants, host, port, ssl_context=self.tls.context if self.tls else None)
+        super().__init__(server, tenants, DEFAULT_TENANT)
         self._tenant_count = 0
 
     def tenant(self, name: str | None = None, seed: Seed | str | Path | dict | None = None) -> Tenant:
