@@ -10,7 +10,16 @@ import attrs
 class ExtensionType(StrEnum):
     USER = "User"
     DEPARTMENT = "Department"
-    VOICEMAIL = "VoiceMail"
+    VOICEMAIL = "Voicemail"  # "Take Messages Only"; RingCentral's enum spells it Voicemail
+
+    @classmethod
+    def _missing_(cls, value: object):
+        """Seeds may write VoiceMail or voicemail; the wire value stays the vendor's."""
+        if isinstance(value, str):
+            for member in cls:
+                if member.value.lower() == value.lower():
+                    return member
+        return None
 
 
 class ExtensionStatus(StrEnum):

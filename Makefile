@@ -1,0 +1,28 @@
+# sms-emulator: `make serve` and `make test` install what they need into .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8080
+
+.PHONY: install serve test fuzz bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+serve: install
+	$(BIN)/sms-emulator serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info

@@ -1,0 +1,119 @@
+"""Bad input of every shape gets RingCentral's 4xx envelope: never a 500, an HTML page or a traceback."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from .conftest import PAGER, SMS, STORE, assert_rc_error
+
+
+def assert_envelope(status: int, body) -> None:
+    assert 400 <= status < 500, (status, body)
+    assert isinstance(body, dict) and isinstance(body.get("errors"), list) and body["errors"], body
+    assert all("errorCode" in e and "message" in e for e in body["errors"]), body
+
+
+async def raw(rc, method: str, path: str, headers: dict, data: bytes | str | None, content_type: str = "application/json"):
+    response = await rc.client.request(method, path, data=data, headers={**headers, "Content-Type": content_type})
+    assert response.content_type == "application/json", await response.text()
+    return response.status, await response.json()
+
+
+@pytest.mark.parametrize("data", [
+    b"{", b"{\"to\": [", b"null", b"[]", b"\"text\"", b"42", b"\xff\xfe\x00garbage",
+    b"{\"from\": 1, \"to\": 2, \"text\": 3}", b"{\"from\": {}, \"to\": [{}], \"text\": \"x\"}",
+    b"{\"from\": {\"phoneNumber\": \"+16505550102\"}, \"to\": \"+14155550100\", \"text\": \"x\"}",
+    b"{\"from\": {\"phoneNumber\": \"+16505550102\"}, \"to\": [\"+14155550100\"], \"text\": \"x\"}",
+    b"{\"from\": {\"phoneNumber\": \"+16505550102\"}, \"to\": [{\"phoneNumber\": \"+14155550100\"}], \"text\": [\"x\"]}",
+    b"{\"from\": {\"phoneNumber\": \"+16505550102\"}, \"to\": [{\"phoneNumber\": \"+14155550100\"}], \"text\": \"\\ud83d\"}",
+    b"{\"from\": {\"phoneNumber\": \"not a number\"}, \"to\": [{\"phoneNumber\": \"+14155550100\"}], \"text\": \"x\"}",
+    b"{\"from\": {\"phoneNumber\": \"+16505550102\"}, \"to\": [{\"phoneNumber\": \"\"}], \"text\": \"x\"}",
+    b"{\"from\": {\"phoneNumber\": \"+16505550102\"}, \"to\": [], \"text\": \"x\"}",
+    b"[" * 5000 + b"]" * 5000,
+])
+async def test_malformed_sms_bodies_get_a_400_envelope(rc, data):
+    alice = await rc.login("102")
+    status, body = await raw(rc, "POST", SMS, alice, data)
+    assert_envelope(status, body)
+    assert len(rc.world.store) == 0
+
+
+async def test_missing_fields_are_named(rc):
+    alice = await rc.login("102")
+    status, body = await rc.call("POST", SMS, alice, json={"to": [{"phoneNumber": "+14155550100"}], "text": "x"})
+    assert_rc_error(status, body, 400, "CMN-100")
+    assert body["errors"][0]["parameterName"] == "from"
+    status, body = await rc.call("POST", SMS, alice, json={"from": {"phoneNumber": "+16505550102"}, "text": "x"})
+    assert body["errors"][0]["parameterName"] == "to"
+
+
+async def test_an_oversize_body_is_refused_with_413(rc):
+    alice = await rc.login("102")
+    status, body = await raw(rc, "POST", SMS, alice, b"{\"text\": \"" + b"a" * (2 * 1024 * 1024) + b"\"}")
+    assert status == 413 and body["errors"][0]["errorCode"]
+
+
+async def test_unknown_routes_get_ringcentrals_404(rc):
+    alice = await rc.login("102")
+    for path in ("/restapi/v1.0/account/~/extension/~/does-not-exist", "/restapi/v2/whatever", "/restapi"):
+        status, body = await rc.call("GET", path, alice)
+        assert_rc_error(status, body, 404, "CMN-120")
+
+
+async def test_wrong_methods_get_ringcentrals_405(rc):
+    alice = await rc.login("102")
+    status, body = await rc.call("PUT", SMS, alice, json={})
+    assert status == 405 and body["errors"][0]["errorCode"]
+
+
+async def test_non_numeric_message_ids_are_invalid(rc):
+    alice = await rc.login("102")
+    status, body = await rc.call("GET", f"{STORE}/abc", alice)
+    assert_rc_error(status, body, 400, "CMN-101")
+
+
+async def test_token_endpoint_with_garbage_form_gets_an_oauth_error(rc):
+    response = await rc.client.post("/restapi/oauth/token", data=b"\xff\xfe=\x00&&==",
+                                    headers={"Content-Type": "application/x-www-form-urlencoded"})
+    body = await response.json()
+    assert 400 <= response.status < 500 and body["error"] and body["errors"][0]["errorCode"]
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=12,
+)
+sms_like = st.fixed_dictionaries({}, optional={
+    "from": st.one_of(json_values, st.fixed_dictionaries({"phoneNumber": st.one_of(st.text(), json_values)})),
+    "to": st.one_of(json_values, st.lists(st.fixed_dictionaries({"phoneNumber": st.one_of(st.text(), json_values)}))),
+    "text": st.one_of(st.text(), json_values),
+    "replyOn": json_values,
+})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=sms_like, endpoint=st.sampled_from([SMS, PAGER]))
+async def test_arbitrary_json_never_gets_a_5xx(rc, body, endpoint):
+    alice = await rc.login("102")
+    response = await rc.client.post(endpoint, data=json.dumps(body), headers={**alice, "Content-Type": "application/json"})
+    assert response.status < 500
+    payload = await response.json()
+    if response.status >= 400:
+        assert_envelope(response.status, payload)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=st.dictionaries(st.sampled_from(["page", "perPage", "dateFrom", "dateTo", "messageType", "direction",
+                                               "readStatus", "availability", "conversationId", "phoneNumber",
+                                               "distinctConversations"]), st.text(max_size=30), max_size=5))
+async def test_arbitrary_list_parameters_never_get_a_5xx(rc, params):
+    alice = await rc.login("102")
+    response = await rc.client.get(STORE, params=params, headers=alice)
+    assert response.status in (200, 400), await response.text()
+    if response.status == 400:
+        assert_envelope(response.status, await response.json())

@@ -1,0 +1,209 @@
+"""The message store: filters, the 24-hour default window, paging, read status, delete and purge, content."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import STORE, assert_rc_error
+
+OUTSIDE = "+14155550100"
+
+
+async def sent_conversation(rc):
+    alice = await rc.login("102")
+    bob = await rc.login("103")
+    await rc.sms(alice, "+16505550102", "+16505550103", "one")
+    await rc.sms(bob, "+16505550103", "+16505550102", "two")
+    await rc.sms(alice, "+16505550102", OUTSIDE, "three")
+    await rc.pager(alice, ["103"], "four")
+    return alice, bob
+
+
+async def test_list_is_newest_first_and_filters_by_type_and_direction(rc):
+    alice, _ = await sent_conversation(rc)
+    assert [r["subject"] for r in await rc.store(alice)] == ["four", "three", "two", "one"]
+    assert [r["subject"] for r in await rc.store(alice, messageType="SMS")] == ["three", "two", "one"]
+    assert [r["subject"] for r in await rc.store(alice, direction="Inbound")] == ["two"]
+    assert [r["subject"] for r in await rc.store(alice, messageType=["SMS", "Pager"], direction="Outbound")] == \
+        ["four", "three", "one"]
+
+
+async def test_list_filters_by_conversation_and_read_status(rc):
+    alice, bob = await sent_conversation(rc)
+    [latest] = await rc.store(alice, messageType="SMS", direction="Inbound")
+    records = await rc.store(alice, conversationId=str(latest["conversationId"]))
+    assert [r["subject"] for r in records] == ["two", "one"]
+    assert [r["subject"] for r in await rc.store(alice, readStatus="Unread")] == ["two"]
+
+
+async def test_phone_number_filter_reads_an_unencoded_plus(rc):
+    alice, _ = await sent_conversation(rc)
+    response = await rc.client.get(f"{STORE}?phoneNumber=+14155550100", headers=alice)
+    body = await response.json()
+    assert [r["subject"] for r in body["records"]] == ["three"]
+
+
+async def test_distinct_conversations_keeps_the_latest_message_of_each(rc):
+    alice, _ = await sent_conversation(rc)
+    records = await rc.store(alice, distinctConversations="true", messageType="SMS")
+    assert [r["subject"] for r in records] == ["three", "two"]
+
+
+async def test_list_defaults_to_the_last_24_hours(rc):
+    alice, _ = await sent_conversation(rc)
+    rc.world.clock.advance(25 * 3600)
+    alice = await rc.login("102")
+    assert await rc.store(alice) == []
+    assert len(await rc.store(alice, dateFrom="2026-03-01T00:00:00.000Z")) == 4
+
+
+async def test_paging_and_navigation_point_back_at_the_emulator(rc):
+    alice = await rc.login("102")
+    for n in range(5):
+        await rc.sms(alice, "+16505550102", OUTSIDE, f"m{n}")
+    status, body = await rc.call("GET", STORE, alice, params={"perPage": "2", "page": "2"})
+    assert status == 200
+    assert [r["subject"] for r in body["records"]] == ["m2", "m1"]
+    assert body["paging"] == {"page": 2, "totalPages": 3, "perPage": 2, "totalElements": 5, "pageStart": 2, "pageEnd": 3}
+    navigation = body["navigation"]
+    assert set(navigation) == {"firstPage", "nextPage", "previousPage", "lastPage"}
+    origin = str(rc.client.make_url("/"))[:-1]
+    assert navigation["nextPage"]["uri"].startswith(origin + "/restapi/v1.0/account/1346632010/extension/")
+    assert "page=3" in navigation["nextPage"]["uri"] and "perPage=2" in navigation["nextPage"]["uri"]
+    status, last = await rc.call("GET", navigation["lastPage"]["uri"].replace(origin, ""), alice)
+    assert [r["subject"] for r in last["records"]] == ["m0"]
+    assert "nextPage" not in last["navigation"]
+
+
+async def test_per_page_above_1000_is_clamped(rc):
+    alice = await rc.login("102")
+    status, body = await rc.call("GET", STORE, alice, params={"perPage": "5000"})
+    assert status == 200 and body["paging"]["perPage"] == 1000
+
+
+async def test_an_empty_page_has_no_page_bounds(rc):
+    alice = await rc.login("102")
+    status, body = await rc.call("GET", STORE, alice)
+    assert body["records"] == [] and "pageStart" not in body["paging"] and body["paging"]["totalElements"] == 0
+
+
+@pytest.mark.parametrize("params, parameter", [
+    ({"readStatus": "Maybe"}, "readStatus"),
+    ({"direction": "Sideways"}, "direction"),
+    ({"messageType": "Letter"}, "messageType"),
+    ({"availability": "Gone"}, "availability"),
+    ({"perPage": "zero"}, "perPage"),
+    ({"page": "0"}, "page"),
+    ({"dateFrom": "yesterday"}, "dateFrom"),
+    ({"distinctConversations": "perhaps"}, "distinctConversations"),
+])
+async def test_invalid_list_parameters_are_named_in_a_400(rc, params, parameter):
+    alice = await rc.login("102")
+    status, body = await rc.call("GET", STORE, alice, params=params)
+    assert_rc_error(status, body, 400, "CMN-101")
+    assert body["errors"][0]["parameterName"] == parameter
+
+
+async def test_put_and_patch_change_read_status_and_stamp_the_modification_time(rc):
+    alice, _ = await sent_conversation(rc)
+    [inbound] = await rc.store(alice, direction="Inbound")
+    rc.world.clock.advance(5)
+    status, body = await rc.call("PUT", f"{STORE}/{inbound['id']}", alice, json={"readStatus": "Read"})
+    assert status == 200 and body["readStatus"] == "Read"
+    assert body["lastModifiedTime"] > inbound["lastModifiedTime"]
+    status, body = await rc.call("PATCH", f"{STORE}/{inbound['id']}", alice, json={"readStatus": "Unread"})
+    assert status == 200 and body["readStatus"] == "Unread"
+
+
+async def test_put_requires_read_status(rc):
+    alice, _ = await sent_conversation(rc)
+    [record, *_] = await rc.store(alice)
+    status, body = await rc.call("PUT", f"{STORE}/{record['id']}", alice, json={})
+    assert_rc_error(status, body, 400, "CMN-100")
+    status, body = await rc.call("PUT", f"{STORE}/{record['id']}", alice, json={"readStatus": "Skimmed"})
+    assert_rc_error(status, body, 400, "CMN-101")
+
+
+async def test_first_delete_hides_then_patch_restores_then_second_delete_purges(rc):
+    alice, _ = await sent_conversation(rc)
+    [record, *_] = await rc.store(alice)
+    path = f"{STORE}/{record['id']}"
+    status, _ = await rc.call("DELETE", path, alice)
+    assert status == 204
+    assert record["id"] not in [r["id"] for r in await rc.store(alice)]
+    assert [r["id"] for r in await rc.store(alice, availability="Deleted")] == [record["id"]]
+    status, body = await rc.call("PATCH", path, alice, json={"availability": "Alive"})
+    assert status == 200 and body["availability"] == "Alive"
+    await rc.call("DELETE", path, alice)
+    await rc.call("DELETE", path, alice)
+    status, body = await rc.call("GET", path, alice)
+    assert body["availability"] == "Purged"
+    assert [r["id"] for r in await rc.store(alice, availability="Purged")] == [record["id"]]
+
+
+async def test_delete_with_purge_skips_the_deleted_state(rc):
+    alice, _ = await sent_conversation(rc)
+    [record, *_] = await rc.store(alice)
+    status, _ = await rc.call("DELETE", f"{STORE}/{record['id']}", alice, params={"purge": "true"})
+    assert status == 204
+    _, body = await rc.call("GET", f"{STORE}/{record['id']}", alice)
+    assert body["availability"] == "Purged"
+
+
+async def test_delete_by_conversation_removes_the_whole_conversation_only(rc):
+    alice, _ = await sent_conversation(rc)
+    [inbound] = await rc.store(alice, direction="Inbound")
+    status, _ = await rc.call("DELETE", STORE, alice, params={"conversationId": str(inbound["conversationId"])})
+    assert status == 204
+    assert [r["subject"] for r in await rc.store(alice)] == ["four", "three"]
+
+
+async def test_deleting_leaves_the_other_side_of_the_conversation_untouched(rc):
+    alice, bob = await sent_conversation(rc)
+    [first] = await rc.store(alice, direction="Outbound", messageType="SMS", phoneNumber="+16505550103")
+    await rc.call("DELETE", f"{STORE}/{first['id']}", alice)
+    assert "one" in [r["subject"] for r in await rc.store(bob)]
+
+
+async def test_content_returns_the_text_as_plain_text(rc):
+    alice = await rc.login("102")
+    _, sent = await rc.sms(alice, "+16505550102", OUTSIDE, "héllo 😀")
+    response = await rc.client.get(sent["attachments"][0]["uri"].split(str(rc.client.make_url("/"))[:-1], 1)[1],
+                                   headers=alice)
+    assert response.status == 200 and response.content_type == "text/plain"
+    assert await response.text() == "héllo 😀"
+
+
+async def test_content_of_an_unknown_attachment_is_404(rc):
+    alice = await rc.login("102")
+    _, sent = await rc.sms(alice, "+16505550102", OUTSIDE)
+    status, body = await rc.call("GET", f"{STORE}/{sent['id']}/content/1", alice)
+    assert_rc_error(status, body, 404, "CMN-102")
+
+
+async def test_a_message_of_another_extension_is_not_found(rc):
+    alice = await rc.login("102")
+    bob = await rc.login("103")
+    _, sent = await rc.sms(alice, "+16505550102", OUTSIDE)
+    status, body = await rc.call("GET", f"{STORE}/{sent['id']}", bob)
+    assert_rc_error(status, body, 404, "CMN-102")
+    status, body = await rc.call("GET", f"{STORE}/999999", bob)
+    assert_rc_error(status, body, 404, "CMN-102")
+
+
+async def test_paths_with_another_extension_id_are_forbidden_and_unknown_ids_not_found(rc):
+    alice = await rc.login("102")
+    bob_id = rc.world.extension("1346632010", "103").id
+    status, body = await rc.call("GET", f"/restapi/v1.0/account/~/extension/{bob_id}/message-store", alice)
+    assert_rc_error(status, body, 403, "CMN-404")
+    status, body = await rc.call("GET", "/restapi/v1.0/account/~/extension/42/message-store", alice)
+    assert_rc_error(status, body, 404, "CMN-102")
+    status, body = await rc.call("GET", "/restapi/v1.0/account/42/extension/~/message-store", alice)
+    assert_rc_error(status, body, 404, "CMN-102")
+
+
+async def test_real_ids_work_in_place_of_tilde(rc):
+    alice = await rc.login("102")
+    alice_id = rc.world.extension("1346632010", "102").id
+    status, body = await rc.call("GET", f"/restapi/v1.0/account/1346632010/extension/{alice_id}", alice)
+    assert status == 200 and body["extensionNumber"] == "102" and body["status"] == "Enabled"

@@ -1,0 +1,140 @@
+"""OAuth as the official SDKs use it: grants, client authentication, rotation, revocation, expiry."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from .conftest import BASIC, STORE, assert_rc_error
+
+JWT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+TOKEN_FIELDS = {"access_token", "token_type", "expires_in", "refresh_token", "refresh_token_expires_in",
+                "scope", "owner_id", "session_id"}
+
+
+async def test_jwt_login_returns_every_field_the_sdks_read(rc):
+    status, body = await rc.token(grant_type=JWT, assertion="rc-jwt-102")
+    assert status == 200
+    assert TOKEN_FIELDS <= set(body)
+    assert body["token_type"] == "bearer"
+    assert body["expires_in"] == 3600 and body["refresh_token_expires_in"] == 604800
+    assert body["owner_id"] == rc.world.extension("1346632010", "102").id
+
+
+@pytest.mark.parametrize("form", [
+    {"username": "+16505550102", "password": "pw-102"},
+    {"username": "+16505550100", "password": "pw-102", "extension": "102"},
+    {"username": "+16505550100*102", "password": "pw-102"},
+    {"username": "alice@example.com", "password": "pw-102"},
+])
+async def test_password_login_accepts_number_extension_star_and_email(rc, form):
+    status, body = await rc.token(grant_type="password", **form)
+    assert status == 200, body
+    assert body["owner_id"] == rc.world.extension("1346632010", "102").id
+
+
+async def test_public_client_may_send_client_id_in_the_body(rc):
+    response = await rc.client.post("/restapi/oauth/token", data={
+        "grant_type": JWT, "assertion": "rc-jwt-103", "client_id": "rc-client-id"})
+    assert response.status == 200
+
+
+async def test_token_request_without_client_authentication_is_invalid_client(rc):
+    response = await rc.client.post("/restapi/oauth/token", data={"grant_type": JWT, "assertion": "rc-jwt-102"})
+    body = await response.json()
+    assert response.status == 401 and body["error"] == "invalid_client"
+    assert body["errors"][0]["errorCode"] == "OAU-123"
+
+
+async def test_wrong_client_secret_is_refused(rc):
+    wrong = "Basic " + base64.b64encode(b"rc-client-id:nope").decode()
+    response = await rc.client.post("/restapi/oauth/token", data={"grant_type": JWT, "assertion": "rc-jwt-102"},
+                                    headers={"Authorization": wrong})
+    body = await response.json()
+    assert response.status == 401 and body["errors"][0]["errorCode"] == "OAU-146"
+
+
+async def test_unknown_client_id_is_refused(rc):
+    unknown = "Basic " + base64.b64encode(b"who:secret").decode()
+    response = await rc.client.post("/restapi/oauth/token", data={"grant_type": JWT, "assertion": "rc-jwt-102"},
+                                    headers={"Authorization": unknown})
+    body = await response.json()
+    assert response.status == 401 and body["errors"][0]["errorCode"] == "OAU-153"
+
+
+async def test_wrong_password_and_unknown_jwt_are_invalid_credentials(rc):
+    status, body = await rc.token(grant_type="password", username="+16505550102", password="nope")
+    assert status == 401 and body["error"] == "invalid_grant" and body["errors"][0]["errorCode"] == "OAU-140"
+    status, body = await rc.token(grant_type=JWT, assertion="forged")
+    assert status == 400 and body["error"] == "invalid_grant"
+
+
+async def test_unsupported_grant_type_is_refused(rc):
+    status, body = await rc.token(grant_type="client_credentials")
+    assert status == 400 and body["error"] == "unsupported_grant_type"
+    assert body["errors"][0]["errorCode"] == "OAU-250"
+
+
+@pytest.mark.parametrize("extension", ["104", "105"])
+async def test_disabled_and_frozen_extensions_cannot_log_in(rc, extension):
+    status, body = await rc.token(grant_type=JWT, assertion=f"rc-jwt-{extension}")
+    assert status == 401 and body["errors"][0]["errorCode"] == "OAU-141"
+    status, body = await rc.token(grant_type="password", username=f"+1650555010{extension[-1]}",
+                                  password=f"pw-{extension}")
+    assert status == 401 and body["errors"][0]["errorCode"] == "OAU-141"
+
+
+async def test_refresh_rotates_both_tokens_and_the_old_ones_stop_working(rc):
+    _, first = await rc.token(grant_type=JWT, assertion="rc-jwt-102")
+    status, second = await rc.token(grant_type="refresh_token", refresh_token=first["refresh_token"])
+    assert status == 200
+    assert second["access_token"] != first["access_token"]
+    assert second["refresh_token"] != first["refresh_token"]
+    status, body = await rc.call("GET", STORE, {"Authorization": f"bearer {first['access_token']}"})
+    assert_rc_error(status, body, 401, "OAU-213")
+    status, body = await rc.token(grant_type="refresh_token", refresh_token=first["refresh_token"])
+    assert status == 400 and body["error"] == "invalid_grant"
+    status, _ = await rc.call("GET", STORE, {"Authorization": f"bearer {second['access_token']}"})
+    assert status == 200
+
+
+async def test_revoke_ends_the_session(rc):
+    headers = await rc.login("102")
+    token = headers["Authorization"].split()[1]
+    response = await rc.client.post("/restapi/oauth/revoke", data={"token": token}, headers={"Authorization": BASIC})
+    assert response.status == 200
+    status, body = await rc.call("GET", STORE, headers)
+    assert_rc_error(status, body, 401, "OAU-213")
+
+
+async def test_access_token_expires_on_the_emulator_clock(rc):
+    headers = await rc.login("102")
+    rc.world.clock.advance(3600)
+    status, body = await rc.call("GET", STORE, headers)
+    assert_rc_error(status, body, 401, "OAU-128")
+
+
+async def test_refresh_token_expires_on_the_emulator_clock(rc):
+    _, tokens = await rc.token(grant_type=JWT, assertion="rc-jwt-102")
+    rc.world.clock.advance(604800)
+    status, body = await rc.token(grant_type="refresh_token", refresh_token=tokens["refresh_token"])
+    assert status == 400 and body["errors"][0]["errorCode"] == "OAU-210"
+
+
+@pytest.mark.parametrize("header, code", [
+    (None, "AGW-401"),
+    ("Basic abc", "AGW-402"),
+    ("Bearer", "AGW-402"),
+    ("Bearer not-a-token", "OAU-213"),
+])
+async def test_api_calls_without_a_valid_bearer_token_get_401(rc, header, code):
+    headers = {"Authorization": header} if header else {}
+    status, body = await rc.call("GET", STORE, headers)
+    assert_rc_error(status, body, 401, code)
+
+
+async def test_tokens_of_one_tenant_do_not_work_on_another(rc):
+    headers = await rc.login("102")
+    status, body = await rc.call("GET", "/t/other" + STORE, headers)
+    assert_rc_error(status, body, 401, "OAU-213")

@@ -1,0 +1,86 @@
+"""RingCentral's official Python SDK, unchanged apart from the server URL, against a running emulator."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+from ringcentral import SDK
+from ringcentral.http.api_exception import ApiException
+
+from emulator import Emulator
+
+STORE = "/restapi/v1.0/account/~/extension/~/message-store"
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    with Emulator() as running:
+        yield running
+
+
+@pytest.fixture
+def platform(emulator, request):
+    """Each test talks to its own tenant through the /t/{tenant} prefix, so tests never share messages."""
+    tenant = "sdk-" + request.node.name.replace("_", "-")[:50]
+    sdk = SDK("rc-client-id", "rc-client-secret", f"{emulator.url}/t/{tenant}")
+    yield sdk.platform()
+
+
+def test_jwt_login_send_list_read_content_refresh_and_logout(platform):
+    platform.login(jwt="rc-jwt-102")
+    assert platform.logged_in()
+    sent = platform.post("/restapi/v1.0/account/~/extension/~/sms", {
+        "from": {"phoneNumber": "+16505550102"}, "to": [{"phoneNumber": "+16505550103"}], "text": "from the SDK",
+    }).json_dict()
+    assert sent["messageStatus"] == "Queued"
+    page = platform.get(STORE, {"messageType": ["SMS"], "phoneNumber": "+16505550103", "perPage": 10}).json_dict()
+    assert [r["id"] for r in page["records"]][:1] == [sent["id"]]
+    record = platform.get(f"{STORE}/{sent['id']}").json_dict()
+    assert record["subject"] == "from the SDK"
+    content = platform.get(record["attachments"][0]["uri"])
+    assert content.text() == "from the SDK"
+    old_token = platform.auth().access_token()
+    platform.refresh()
+    assert platform.auth().access_token() != old_token
+    assert platform.get(STORE).ok()
+    platform.logout()
+    assert not platform.logged_in()
+
+
+def test_password_login_and_pager_to_a_department(platform):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        platform.login("+16505550100", "101", "pw-101")
+    page = platform.post("/account/~/extension/~/company-pager",
+                         {"to": [{"extensionNumber": "200"}], "text": "all hands"}).json_dict()
+    assert page["type"] == "Pager" and page["pgToDepartment"] is True
+    numbers = platform.get("/account/~/extension/~/phone-number").json_dict()
+    assert "SmsSender" in numbers["records"][0]["features"]
+    platform.logout()
+
+
+def test_an_sdk_call_that_breaks_a_rule_raises_with_ringcentrals_error_body(platform):
+    platform.login(jwt="rc-jwt-102")
+    with pytest.raises(ApiException) as raised:
+        platform.post("/restapi/v1.0/account/~/extension/~/sms", {
+            "from": {"phoneNumber": "+16505550103"}, "to": [{"phoneNumber": "+14155550100"}], "text": "not mine"})
+    response = raised.value.api_response()
+    assert response.response().status_code == 403
+    assert response.json_dict()["errors"][0]["errorCode"] == "MSG-304"
+
+
+def test_navigation_uris_are_followable_by_the_sdk(platform):
+    platform.login(jwt="rc-jwt-103")
+    for n in range(3):
+        platform.post("/restapi/v1.0/account/~/extension/~/sms", {
+            "from": {"phoneNumber": "+16505550103"}, "to": [{"phoneNumber": "+14155550199"}], "text": f"n{n}"})
+    first = platform.get(STORE, {"perPage": 2}).json_dict()
+    second = platform.get(first["navigation"]["nextPage"]["uri"]).json_dict()
+    assert [r["subject"] for r in first["records"] + second["records"]] == ["n2", "n1", "n0"]
+
+
+def test_disabled_extension_login_raises(platform):
+    with pytest.raises(ApiException) as raised:
+        platform.login(jwt="rc-jwt-104")
+    assert raised.value.api_response().json_dict()["errors"][0]["errorCode"] == "OAU-141"
