@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import signal
 import sys
 from pathlib import Path
@@ -23,6 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080, help="0 picks a free port and prints it")
     serve.add_argument("--seed", default=str(DEFAULT_SEED_PATH), help="seed YAML file (default: the bundled one)")
+    serve.add_argument("--ready-file", help="write the base URL to this file once connections are accepted "
+                       "(removed again on a clean stop)")
+    serve.add_argument("--log-requests", action="store_true", help="print one JSON line per request on stdout")
     serve.add_argument("--tls", action="store_true", help="serve https with a CA made at start (for clients whose "
                        "scheme is fixed, like Voximplant's); trust it with REQUESTS_CA_BUNDLE=<printed CA file>")
     serve.add_argument("--tls-dir", default=".emulator-tls", help="where --tls writes ca.pem and the server "
@@ -48,7 +52,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 async def serve_until_signalled(seed, args: argparse.Namespace) -> None:
-    app = build_app(Tenants(seed))
+    app = build_app(Tenants(seed), request_log=print_json_line if getattr(args, "log_requests", False) else None)
     material = tls.generate(args.tls_dir) if getattr(args, "tls", False) else None
     runner, port = await start_site(app, args.host, args.port, material.context if material else None)
     stop = asyncio.Event()
@@ -60,11 +64,28 @@ async def serve_until_signalled(seed, args: argparse.Namespace) -> None:
     if material:
         print(f"  TLS CA: {material.ca_path.resolve()}  (export REQUESTS_CA_BUNDLE={material.ca_path.resolve()})",
               flush=True)
+    ready_file = getattr(args, "ready_file", None)
+    if ready_file:
+        write_ready_file(Path(ready_file), base)
     try:
         await stop.wait()
     finally:
         await runner.cleanup()
+        if ready_file:
+            Path(ready_file).unlink(missing_ok=True)
     print("sms-emulator: stopped", flush=True)
+
+
+def write_ready_file(path: Path, base: str) -> None:
+    """Written whole (via a rename) so a script polling for it never reads half a URL."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(base + "\n", encoding="utf-8")
+    partial.replace(path)
+
+
+def print_json_line(fields: dict) -> None:
+    """One structured log line per request."""
+    print(json.dumps(fields, separators=(",", ":")), flush=True)
 
 
 def print_banner(base: str, seed) -> None:
