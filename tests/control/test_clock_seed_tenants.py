@@ -1,0 +1,142 @@
+"""GET/POST /clock, GET/PUT /seed, and tenants that never see each other."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from emulator.tenants import Tenants
+
+from emulator.seed import build_seed
+
+from .conftest import BASIC, FROZEN_AT, seed_data
+
+
+async def test_clock_reads_the_seeded_frozen_time(api):
+    status, body = await api.call("GET", "/_emulator/clock")
+    assert status == 200 and body["now"] == "2026-03-02T10:00:00.000Z" and body["frozen"] is True
+
+
+async def test_advancing_the_clock_moves_an_sms_through_sent_to_delivered(api):
+    await api.send_sms()
+    await api.call("POST", "/_emulator/clock", json={"action": "advance", "seconds": 1})
+    assert (await api.call("GET", "/_emulator/messages?direction=Outbound"))[1]["messages"][0]["status"] == "Sent"
+    status, body = await api.call("POST", "/_emulator/clock", json={"action": "advance", "by": "1s"})
+    assert status == 200 and body["now"] == "2026-03-02T10:00:02.000Z"
+    assert (await api.call("GET", "/_emulator/messages?direction=Outbound"))[1]["messages"][0]["status"] == "Delivered"
+
+
+async def test_clock_resumes_and_freezes_again_at_a_later_moment(api):
+    status, body = await api.call("POST", "/_emulator/clock", json={"action": "resume"})
+    assert status == 200 and body["frozen"] is False
+    status, body = await api.call("POST", "/_emulator/clock", json={"action": "freeze", "at": "2030-01-01T00:00:00Z"})
+    assert status == 200 and body == {"now": "2030-01-01T00:00:00.000Z", "now_ms": body["now_ms"], "frozen": True}
+
+
+@pytest.mark.parametrize("command", [
+    {"action": "rewind"},
+    {},
+    {"action": "advance"},
+    {"action": "advance", "seconds": -1},
+    {"action": "advance", "by": "soon"},
+    {"action": "advance", "seconds": True},
+    {"action": "advance", "seconds": 1, "by": "1s"},
+    {"action": "freeze", "at": "2020-01-01T00:00:00Z"},
+    {"action": "freeze", "at": 5},
+    {"action": "resume", "speed": 2},
+])
+async def test_bad_clock_commands_are_refused_with_a_message(api, command):
+    status, body = await api.call("POST", "/_emulator/clock", json=command)
+    assert status == 400 and body["error"]["message"]
+
+
+async def test_each_tenant_has_its_own_clock(api):
+    await api.on("a").call("POST", "/_emulator/clock", json={"action": "advance", "by": "1h"})
+    assert (await api.on("b").call("GET", "/_emulator/clock"))[1]["now"] == "2026-03-02T10:00:00.000Z"
+
+
+async def test_get_seed_returns_the_seed_as_json(api):
+    status, body = await api.call("GET", "/_emulator/seed")
+    assert status == 200 and body["tenant"] == "default"
+    assert body["seed"]["ringcentral"]["accounts"][0]["id"] == "1346632010"
+
+
+def small_seed(extension_jwt: str = "rc-jwt-777") -> dict:
+    return {"version": 1, "clock": {"frozen_at": FROZEN_AT}, "ringcentral": {"accounts": [{
+        "id": "42", "apps": [{"client_id": "rc-client-id", "client_secret": "rc-client-secret"}],
+        "extensions": [{"number": "777", "name": "Solo", "jwt": extension_jwt}],
+        "phone_numbers": [{"number": "+16505550777", "extension": "777", "features": ["SmsSender"]}]}]}}
+
+
+async def test_put_seed_as_json_changes_this_tenant_only(api):
+    status, body = await api.on("custom").call("PUT", "/_emulator/seed", json=small_seed())
+    assert status == 200 and body["tenant"] == "custom" and body["seed"]["ringcentral"]["accounts"][0]["id"] == "42"
+    sent = await api.on("custom").send_sms(jwt="rc-jwt-777", sender="+16505550777")
+    assert sent.status == 200
+    with pytest.raises(AssertionError, match="OAU-140"):
+        await api.send_sms(jwt="rc-jwt-777", sender="+16505550777")
+    assert (await api.call("GET", "/_emulator/seed"))[1]["seed"]["ringcentral"]["accounts"][0]["id"] == "1346632010"
+
+
+async def test_put_seed_as_yaml_text_is_kept_across_a_reset(api):
+    yaml_text = "version: 1\nringcentral:\n  accounts:\n    - id: '43'\n"
+    status, body = await api.on("y").call("PUT", "/_emulator/seed", data=yaml_text,
+                                         headers={"Content-Type": "application/yaml"})
+    assert status == 200 and body["seed"]["ringcentral"]["accounts"][0]["id"] == "43"
+    await api.on("y").call("POST", "/_emulator/reset")
+    assert (await api.on("y").call("GET", "/_emulator/seed"))[1]["seed"]["ringcentral"]["accounts"][0]["id"] == "43"
+
+
+@pytest.mark.parametrize("body, content_type, words", [
+    ('{"version": 1, "twilio": {}}', "application/json", "unknown seed section"),
+    ("{", "application/json", "not valid JSON"),
+    ("ringcentral: [unclosed", "application/yaml", "not valid YAML"),
+    ("", "application/yaml", "empty"),
+    ("- a list", "application/yaml", "a seed is a mapping"),
+    ('{"version": 2}', "application/json", "version 2"),
+])
+async def test_bad_seeds_are_refused_with_the_loaders_message(api, body, content_type, words):
+    status, answer = await api.call("PUT", "/_emulator/seed", data=body, headers={"Content-Type": content_type})
+    assert status == 400 and words in answer["error"]["message"]
+    assert (await api.call("GET", "/_emulator/seed"))[1]["seed"]["ringcentral"]["accounts"][0]["id"] == "1346632010"
+
+
+async def test_two_clients_on_two_tenants_send_in_parallel_and_see_only_their_own(api):
+    async def send_many(tenant: str) -> None:
+        for i in range(10):
+            assert (await api.on(tenant).send_sms(f"{tenant}-{i}")).status == 200
+
+    await asyncio.gather(send_many("left"), send_many("right"))
+    for tenant in ("left", "right"):
+        _, body = await api.on(tenant).call("GET", "/_emulator/messages?provider=outside&limit=100")
+        assert body["total"] == 10
+        assert all(m["text"].startswith(tenant) for m in body["messages"])
+
+
+async def test_a_token_issued_in_one_tenant_is_unknown_in_another(api):
+    token = await api.on("a").client.post("/t/a/restapi/oauth/token", headers={"Authorization": BASIC}, data={
+        "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": "rc-jwt-102"})
+    access = (await token.json())["access_token"]
+    other = await api.client.get("/t/b/restapi/v1.0/account/~/extension/~",
+                                 headers={"Authorization": f"Bearer {access}"})
+    assert other.status == 401
+
+
+def test_a_new_tenant_shares_the_seeded_directory_until_it_changes_it():
+    tenants = Tenants(build_seed(seed_data()))
+    fresh = tenants.get("fresh")
+    assert fresh.directory is tenants.seed.directory
+    fresh.remove_member("1346632010", "200", "102")
+    assert fresh.directory is not tenants.seed.directory
+    assert tenants.get("untouched").directory is tenants.seed.directory
+
+
+async def test_openapi_document_is_served_and_describes_every_control_route(api):
+    status, document = await api.call("GET", "/_emulator/openapi.json")
+    assert status == 200 and document["openapi"].startswith("3.")
+    routes = {(r.method.lower(), r.resource.canonical) for r in api.client.app.router.routes()
+              if r.resource and r.resource.canonical.startswith("/_emulator")}
+    described = {(m, p) for p, item in document["paths"].items() for m in item}
+    assert routes == described, json.dumps(sorted(routes ^ described))
