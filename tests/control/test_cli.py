@@ -1,0 +1,84 @@
+"""sms-emulator serve as CI runs it: port 0, a ready file, request logs, clean stop on signals."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+EXAMPLE = Path(__file__).with_name("ci_example.sh")
+BIN = Path(sys.executable).parent
+
+
+def env_with_cli() -> dict[str, str]:
+    return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
+def start(tmp_path: Path, *extra: str) -> tuple[subprocess.Popen, Path]:
+    ready = tmp_path / "ready.url"
+    process = subprocess.Popen([str(BIN / "sms-emulator"), "serve", "--port", "0", "--ready-file", str(ready), *extra],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 20
+    while not ready.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert ready.exists(), process.communicate(timeout=5)
+    return process, ready
+
+
+def test_the_ci_example_sends_an_sms_and_reads_it_back(tmp_path):
+    result = subprocess.run(["bash", str(EXAMPLE)], cwd=tmp_path, env=env_with_cli(), capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr + (tmp_path / "sms-emulator.log").read_text()
+    body = json.loads(result.stdout)
+    assert [(m["from"], m["text"]) for m in body["messages"]] == [("+16505550102", "Your code is 123456")]
+    assert "sms-emulator: stopped" in (tmp_path / "sms-emulator.log").read_text()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_serve_on_port_zero_prints_the_port_writes_the_ready_file_and_stops_cleanly(tmp_path, signum):
+    process, ready = start(tmp_path)
+    base = ready.read_text().strip()
+    with urllib.request.urlopen(base + "/_emulator/health", timeout=5) as response:
+        assert json.load(response)["status"] == "ok"
+    process.send_signal(signum)
+    out, _ = process.communicate(timeout=10)
+    assert process.returncode == 0
+    assert f"listening on {base}" in out and "stopped" in out
+    assert not ready.exists()
+
+
+def test_log_requests_prints_one_json_line_per_request(tmp_path):
+    process, ready = start(tmp_path, "--log-requests")
+    base = ready.read_text().strip()
+    urllib.request.urlopen(base + "/t/ci/_emulator/health", timeout=5).close()
+    process.send_signal(signal.SIGTERM)
+    out, _ = process.communicate(timeout=10)
+    lines = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    assert [(e["tenant"], e["operation"], e["status"]) for e in lines] == [("ci", "control.health", 200)]
+
+
+def test_requests_are_not_logged_unless_asked(tmp_path):
+    process, ready = start(tmp_path)
+    urllib.request.urlopen(ready.read_text().strip() + "/_emulator/health", timeout=5).close()
+    process.send_signal(signal.SIGTERM)
+    out, _ = process.communicate(timeout=10)
+    assert not [line for line in out.splitlines() if line.startswith("{")]
+
+
+def test_a_taken_port_is_a_clear_error_and_exit_code_one(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([str(BIN / "sms-emulator"), "serve", "--port", str(port)], capture_output=True,
+                                text=True, timeout=30)
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
