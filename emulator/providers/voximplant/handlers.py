@@ -151,7 +151,8 @@ async def a2p_get_sms_history(call: Call) -> dict:
     return history(call, query, lambda m: m.id in a2p_ids, render.a2p_history)
 
 
-def history(call: Call, query: parse.HistoryQuery, channel: Callable[[Message], bool], record) -> dict:
+def history(call: Call, query: parse.HistoryQuery, channel: Callable[[Message], bool],
+            record: Callable[..., dict]) -> dict:
     """The account mailbox's SMS, oldest first, filtered and paged."""
     numbers = frozenset(n.number for n in call.world.directory.numbers_of_account(call.account.id))
     stored = state(call.world).stored_body_ids
