@@ -20,6 +20,7 @@ from .inbound import InboundRefused, inject
 from .clock import ClockError, apply_clock_command, clock_json
 from .messages import FILTERS, QueryError, message_json, page_params, parse_filters, select
 from .state import control_of
+from .world import WorldChangeError, apply_world_change
 
 PREFIX = "/_emulator"
 WAIT_POLL_S = 0.02
@@ -315,6 +316,20 @@ async def clear_journal(request: web.Request) -> web.Response:
     return json_response({"deleted": count})
 
 
+# --- changing the world -------------------------------------------------------------------------
+
+@refusals
+async def change_world(request: web.Request) -> web.Response:
+    """Change the tenant's directory as an administrator would (status, department members, numbers)."""
+    body = await json_object(request, {"action", "provider", "account", "extension", "status", "department",
+                                       "member", "number", "changes"}, {"action"})
+    try:
+        apply_world_change(world_of(request), body)
+    except WorldChangeError as problem:
+        raise ControlError(400, str(problem)) from None
+    return json_response({"changed": body})
+
+
 # --- the description of this API ------------------------------------------------------------------
 
 @lru_cache(maxsize=1)
@@ -346,6 +361,7 @@ ROUTES = [
     ("GET", PREFIX + "/wait", wait, "waitForMessages"),
     ("GET", PREFIX + "/journal", get_journal, "getJournal"),
     ("DELETE", PREFIX + "/journal", clear_journal, "clearJournal"),
+    ("POST", PREFIX + "/world", change_world, "changeWorld"),
     ("GET", PREFIX + "/openapi.json", openapi, "openapi"),
 ]
 

@@ -1,0 +1,84 @@
+"""Changing a tenant's world while it runs, as an administrator would: statuses, department members, numbers."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from ..core.model import ExtensionStatus
+from ..core.rules import normalize_number
+from ..core.world import World
+
+NUMBER_FIELDS = {"sms_enabled": bool, "sms_supported": bool, "features": frozenset, "type": str, "usage_type": str}
+ACTIONS = ("set_extension_status", "remove_member", "add_member", "update_number")
+
+
+class WorldChangeError(ValueError):
+    """A world change that cannot be made, with the reason."""
+
+
+def account_id_of(world: World, body: dict[str, Any]) -> str:
+    """The account named by `account`, else the only account of `provider` (RingCentral by default)."""
+    if body.get("account") is not None:
+        account_id = str(body["account"])
+        if account_id not in world.directory.accounts:
+            raise WorldChangeError(f"no account {account_id} in this tenant")
+        return account_id
+    provider = str(body.get("provider", "ringcentral"))
+    try:
+        return world.account(provider).id
+    except KeyError as error:
+        raise WorldChangeError(str(error.args[0])) from None
+
+
+def field(body: dict[str, Any], name: str) -> str:
+    value = body.get(name)
+    if value is None or isinstance(value, (dict, list, bool)):
+        raise WorldChangeError(f"{body.get('action')} needs {name} (a string)")
+    return str(value)
+
+
+def set_extension_status(world: World, body: dict[str, Any]) -> None:
+    status = field(body, "status")
+    if status not in {s.value for s in ExtensionStatus}:
+        raise WorldChangeError(f"status must be one of {', '.join(s.value for s in ExtensionStatus)}, got {status!r}")
+    world.set_extension_status(account_id_of(world, body), field(body, "extension"), status)
+
+
+def remove_member(world: World, body: dict[str, Any]) -> None:
+    world.remove_member(account_id_of(world, body), field(body, "department"), field(body, "member"))
+
+
+def add_member(world: World, body: dict[str, Any]) -> None:
+    world.add_member(account_id_of(world, body), field(body, "department"), field(body, "member"))
+
+
+def update_number(world: World, body: dict[str, Any]) -> None:
+    changes = body.get("changes")
+    if not isinstance(changes, dict) or not changes:
+        raise WorldChangeError(f"update_number needs changes, an object of: {', '.join(NUMBER_FIELDS)}")
+    unknown = sorted(set(changes) - set(NUMBER_FIELDS))
+    if unknown:
+        raise WorldChangeError(f"phone numbers cannot change {', '.join(unknown)}; known: {', '.join(NUMBER_FIELDS)}")
+    number = normalize_number(field(body, "number"))
+    if number is None:
+        raise WorldChangeError(f"number must be a phone number, got {body.get('number')!r}")
+    world.update_number(number, **{k: NUMBER_FIELDS[k](v) for k, v in changes.items()})
+
+
+HANDLERS: dict[str, Callable[[World, dict[str, Any]], None]] = {
+    "set_extension_status": set_extension_status,
+    "remove_member": remove_member,
+    "add_member": add_member,
+    "update_number": update_number,
+}
+
+
+def apply_world_change(world: World, body: dict[str, Any]) -> None:
+    """One change; unknown extensions, departments and numbers are refused, not ignored."""
+    handler = HANDLERS.get(body.get("action"))  # type: ignore[arg-type]
+    if handler is None:
+        raise WorldChangeError(f"action must be one of {', '.join(ACTIONS)}, got {body.get('action')!r}")
+    try:
+        handler(world, body)
+    except KeyError as error:
+        raise WorldChangeError(str(error.args[0])) from None
