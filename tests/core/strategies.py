@@ -18,24 +18,29 @@ types = st.sampled_from(list(ExtensionType))
 
 
 @st.composite
-def directories(draw) -> Directory:
-    """An account with 2-8 extensions of any type and status, departments with any members, and numbers."""
+def directories(draw, with_department: bool = False) -> Directory:
+    """An account with 2-8 extensions of any type and status, departments with any members, and numbers.
+
+    With `with_department`, the last extension is an enabled Department with at least one member.
+    """
     directory = Directory()
-    count = draw(st.integers(2, 8))
+    count = draw(st.integers(3 if with_department else 2, 8))
     directory.add_account(Account("ringcentral", ACCOUNT, operator_extension_id=f"{ACCOUNT}-101"))
     directory.add_account(Account("phonecom", OTHER_PROVIDER_ACCOUNT, keeps_unassigned_inbound=True))
     for index in range(count):
         number = str(101 + index)
         directory.add_extension(Extension(
             id=f"{ACCOUNT}-{number}", account_id=ACCOUNT, number=number, name=f"Ext {number}",
-            type=ExtensionType.USER if index == 0 else draw(types),
-            status=ExtensionStatus.ENABLED if index == 0 else draw(statuses),
+            type=extension_type(draw, index, count, with_department),
+            status=ExtensionStatus.ENABLED if index == 0 or (with_department and index == count - 1) else draw(statuses),
         ))
     extensions = list(directory.extensions.values())
+    people = [e for e in extensions if e.type is not ExtensionType.DEPARTMENT]
     for extension in extensions:
         if extension.type is ExtensionType.DEPARTMENT:
-            members = draw(st.lists(st.sampled_from(extensions), unique_by=lambda e: e.id, max_size=count))
-            extension.members = tuple(m.id for m in members if m.type is not ExtensionType.DEPARTMENT)
+            members = draw(st.lists(st.sampled_from(people), unique_by=lambda e: e.id, max_size=count,
+                                    min_size=1 if with_department else 0))
+            extension.members = tuple(m.id for m in members)
     directory.add_number(PhoneNumber("main", "+16505550100", ACCOUNT, f"{ACCOUNT}-101",
                                      usage_type="MainCompanyNumber", features=frozenset({"SmsSender"})))
     for index, extension in enumerate(extensions):
@@ -45,6 +50,14 @@ def directories(draw) -> Directory:
                                          type=kind, features=features))
     directory.add_number(PhoneNumber("pc", "+12125550101", OTHER_PROVIDER_ACCOUNT))
     return directory
+
+
+def extension_type(draw, index: int, count: int, with_department: bool) -> ExtensionType:
+    if index == 0:
+        return ExtensionType.USER
+    if with_department and index == count - 1:
+        return ExtensionType.DEPARTMENT
+    return draw(types)
 
 
 def world_of(directory: Directory) -> World:
