@@ -1,4 +1,4 @@
-"""The sms-emulator command: serve the emulator in the foreground."""
+"""The sms-emulator command: serve the emulator in the foreground, or replay scenarios."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from pathlib import Path
 
 from . import tls
 from .app import build_app
+from .scenario.recorder import Recorder
+from .scenario.replay import add_replay_command, run_replay
 from .seed import DEFAULT_SEED_PATH, SeedError, load_seed_file
 from .server import ServerStartError, start_site
 from .tenants import Tenants
@@ -31,9 +33,14 @@ def main(argv: list[str] | None = None) -> int:
                        "scheme is fixed, like Voximplant's); trust it with REQUESTS_CA_BUNDLE=<printed CA file>")
     serve.add_argument("--tls-dir", default=".emulator-tls", help="where --tls writes ca.pem and the server "
                        "certificate (default: .emulator-tls)")
+    serve.add_argument("--record", metavar="FILE", help="write the default tenant's session to FILE as a scenario "
+                       "(replay it with: sms-emulator replay FILE)")
+    add_replay_command(commands)
     args = parser.parse_args(argv)
     if args.command == "serve":
         return run_serve(args)
+    if args.command == "replay":
+        return run_replay(args)
     return 2
 
 
@@ -53,6 +60,8 @@ def run_serve(args: argparse.Namespace) -> int:
 
 async def serve_until_signalled(seed, args: argparse.Namespace) -> None:
     app = build_app(Tenants(seed), request_log=print_json_line if getattr(args, "log_requests", False) else None)
+    if getattr(args, "record", None):
+        Recorder(Path(args.record), seed).install(app)
     material = tls.generate(args.tls_dir) if getattr(args, "tls", False) else None
     runner, port = await start_site(app, args.host, args.port, material.context if material else None)
     stop = asyncio.Event()

@@ -7,6 +7,7 @@ from typing import Iterator
 import pytest
 
 from .emulator import Emulator, Tenant
+from .scenario.collect import pytest_collect_file  # noqa: F401  (scenario YAML files are test items)
 
 SEED_MARKER = "sms_emulator_seed"
 

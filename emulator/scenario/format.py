@@ -1,0 +1,267 @@
+"""The scenario file format: YAML checked against the shipped JSON Schema, errors as `path:line: what is wrong`."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterator
+
+import attrs
+import jsonschema
+import yaml
+
+from ..seed import DEFAULT_SEED_PATH, SeedError, build_seed
+from .match import matcher_problem
+
+SCENARIO_VERSION = 1
+SCENARIO_KEY = re.compile(r"^scenario\s*:", re.MULTILINE)
+DEFAULT_FROZEN_AT = "2026-03-02T10:00:00Z"
+ACTIONS = ("request", "advance", "freeze", "inbound", "fault", "clear_faults", "world")
+SAVE_PATH = re.compile(r"^(status|headers\.[A-Za-z0-9-]+|body(\.[^.\[\]]+|\[\d+\])*)$")
+
+Location = tuple[Any, ...]
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be used; the message is one line naming the file and the line."""
+
+
+@attrs.frozen
+class Step:
+    """One step: an action (a provider request or a control action) and what must hold afterwards."""
+
+    index: int
+    line: int
+    action: str
+    payload: Any
+    name: str = ""
+    credential: str | None = None
+    jwt: dict = attrs.field(factory=dict)
+    expect: dict = attrs.field(factory=dict)
+    save: dict = attrs.field(factory=dict)
+
+    @property
+    def title(self) -> str:
+        return self.name or describe_action(self.action, self.payload)
+
+
+@attrs.frozen
+class Scenario:
+    """A story: the seed it starts from, its world changes, and its steps."""
+
+    path: Path
+    name: str
+    seed: dict
+    seed_source: str
+    changes: tuple[dict, ...]
+    steps: tuple[Step, ...]
+    rule: str = ""
+
+
+def describe_action(action: str, payload: Any) -> str:
+    if action == "request":
+        return f"{payload['method']} {payload['path']}"
+    if action == "check":
+        return "check the world"
+    if isinstance(payload, dict):
+        return f"{action} {json.dumps(payload, ensure_ascii=False)}"
+    return f"{action} {payload}"
+
+
+# --- YAML with line numbers ---------------------------------------------------------------------
+
+def read_yaml(path: Path) -> tuple[Any, dict[Location, int]]:
+    """The document and the line of every value in it, by its location (keys and indexes)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ScenarioError(f"{path}:1: cannot read the file: {getattr(error, 'strerror', None) or error}") from None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        line = mark.line + 1 if mark else 1
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise ScenarioError(f"{path}:{line}: not valid YAML: {problem}") from None
+    finally:
+        loader.dispose()
+    lines: dict[Location, int] = {}
+    if node is not None:
+        index_lines(node, (), lines)
+    return data, lines
+
+
+def index_lines(node: yaml.Node, where: Location, lines: dict[Location, int]) -> None:
+    lines[where] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            name = key.value if isinstance(key, yaml.ScalarNode) else str(key.start_mark)
+            lines[where + (name,)] = key.start_mark.line + 1
+            index_lines(value, where + (name,), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            index_lines(item, where + (index,), lines)
+
+
+def line_of(lines: dict[Location, int], where: Location) -> int:
+    """The line of a location, or of its nearest enclosing value."""
+    where = tuple(str(p) if not isinstance(p, int) else p for p in where)
+    while where and where not in lines:
+        where = where[:-1]
+    return lines.get(where, 1)
+
+
+def dotted(where: Location) -> str:
+    text = ""
+    for part in where:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+# --- the schema ------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def schema() -> dict[str, Any]:
+    """The JSON Schema of scenario files, shipped with the package."""
+    return json.loads(resources.files(__package__).joinpath("schema.json").read_text(encoding="utf-8"))
+
+
+def schema_problem(data: Any) -> tuple[Location, str] | None:
+    """The most telling schema violation, as a location and a sentence."""
+    validator = jsonschema.Draft202012Validator(schema())
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if error is None:
+        return None
+    where = tuple(error.absolute_path)
+    if error.validator == "oneOf" and len(where) == 2 and where[0] == "steps":
+        return where, step_action_problem(error.instance)
+    if error.validator == "additionalProperties":
+        return where, error.message.replace("Additional properties are not allowed", "unknown key(s)")
+    if error.validator == "pattern" and where and where[-1] == "as":
+        return where, (f"unknown credential {error.instance!r}; use ringcentral:<extension>, ringcentral:app, "
+                       "phonecom:owner, phonecom:<extension>, voximplant, voximplant:jwt or none")
+    return where, error.message
+
+
+def step_action_problem(step: Any) -> str:
+    actions = [a for a in ACTIONS if isinstance(step, dict) and a in step]
+    if len(actions) > 1:
+        return f"a step does one thing, this one has {', '.join(actions)}"
+    return f"a step needs one of {', '.join(ACTIONS)} (or only expect, to check the world)"
+
+
+# --- loading -----------------------------------------------------------------------------------------
+
+def is_scenario_file(path: Path) -> bool:
+    """Scenario files have a top-level `scenario:` key; seeds do not."""
+    if path.suffix not in (".yaml", ".yml"):
+        return False
+    try:
+        return SCENARIO_KEY.search(path.read_text(encoding="utf-8", errors="replace")) is not None
+    except OSError:
+        return False
+
+
+def scenario_files(paths: list[str | Path]) -> list[Path]:
+    """Scenario files among paths, folders searched recursively, in a stable order."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*.y*ml") if is_scenario_file(p))
+        else:
+            found.append(path)
+    return found
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """A scenario ready to run, or ScenarioError naming the file and line of the first problem."""
+    path = Path(path)
+    data, lines = read_yaml(path)
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{path}:1: a scenario is a mapping with scenario, version and steps")
+    if "version" in data and data["version"] != SCENARIO_VERSION:
+        raise ScenarioError(f"{path}:{line_of(lines, ('version',))}: scenario version {data['version']!r} "
+                            f"is not supported (expected {SCENARIO_VERSION})")
+    problem = schema_problem(data)
+    if problem is not None:
+        where, message = problem
+        at = f" (at {dotted(where)})" if where else ""
+        raise ScenarioError(f"{path}:{line_of(lines, where)}: {message}{at}")
+    for where, message in semantic_problems(data):
+        raise ScenarioError(f"{path}:{line_of(lines, where)}: {message} (at {dotted(where)})")
+    seed_data, seed_source = seed_of(path, data.get("seed") or {}, lines)
+    steps = tuple(build_step(i, raw, line_of(lines, ("steps", i))) for i, raw in enumerate(data["steps"]))
+    changes = tuple((data.get("seed") or {}).get("changes") or ())
+    return Scenario(path, data["scenario"], seed_data, seed_source, changes, steps, data.get("rule", ""))
+
+
+def build_step(index: int, raw: dict, line: int) -> Step:
+    action = next((a for a in ACTIONS if a in raw), "check")
+    return Step(index, line, action, raw.get(action), raw.get("name", ""), raw.get("as"), raw.get("jwt") or {},
+                raw.get("expect") or {}, raw.get("save") or {})
+
+
+def semantic_problems(data: dict) -> Iterator[tuple[Location, str]]:
+    """What the schema cannot say: unknown matchers, capture paths, and captures used before they are saved."""
+    saved: set[str] = {"base_url"}
+    for index, step in enumerate(data["steps"]):
+        where = ("steps", index)
+        for location, text in strings_in(step, where):
+            problem = matcher_problem(text) if "expect" in location else None
+            if problem:
+                yield location, problem
+            for name in re.findall(r"\$\{([^}]*)\}", text):
+                if name not in saved:
+                    yield location, f"${{{name}}} is not saved by an earlier step"
+        for name, source in (step.get("save") or {}).items():
+            if not SAVE_PATH.match(source):
+                yield where + ("save", name), f"cannot save {source!r}: use status, headers.<Name> or body.<path>"
+            saved.add(name)
+
+
+def strings_in(value: Any, where: Location) -> Iterator[tuple[Location, str]]:
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key != "save":
+                yield from strings_in(item, where + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from strings_in(item, where + (index,))
+
+
+def seed_of(path: Path, spec: dict, lines: dict[Location, int]) -> tuple[dict, str]:
+    """The seed as data: a file (or the bundled default) or inline, with its clock frozen unless it says otherwise."""
+    if "inline" in spec:
+        data, source = dict(spec["inline"]), str(path)
+    else:
+        data, source = read_seed_file(path, spec.get("file", "default"), lines)
+    for section in ("clock", "delivery"):
+        if section in spec:
+            data[section] = spec[section]
+    data.setdefault("clock", {"frozen_at": DEFAULT_FROZEN_AT})
+    try:
+        build_seed(data, source)
+    except SeedError as error:
+        where = ("seed", "inline") if "inline" in spec else ("seed",)
+        raise ScenarioError(f"{path}:{line_of(lines, where)}: the seed is not usable: {error}") from None
+    return data, source
+
+
+def read_seed_file(path: Path, name: str, lines: dict[Location, int]) -> tuple[dict, str]:
+    seed_path = DEFAULT_SEED_PATH if name == "default" else (path.parent / name).resolve()
+    try:
+        data = yaml.safe_load(seed_path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        reason = getattr(error, "strerror", None) or getattr(error, "problem", None) or error
+        raise ScenarioError(f"{path}:{line_of(lines, ('seed', 'file'))}: cannot load seed {name}: {reason}") from None
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{path}:{line_of(lines, ('seed', 'file'))}: seed {name} is not a mapping")
+    return data, str(seed_path)

@@ -1,0 +1,206 @@
+"""Recording a session of the default tenant as a scenario file that replays green on a fresh emulator."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+
+import attrs
+import yaml
+from aiohttp import web
+
+from ..app import TENANTS_KEY, TENANT_HEADER
+from ..core.clock import iso_ms
+from ..seed import DEFAULT_SEED_PATH, Seed
+from .format import SCENARIO_VERSION
+from .match import TIMESTAMP
+
+TOKEN_KEYS = ("access_token", "refresh_token")
+RECORDED_HEADERS = ("authorization",)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def escaped(value: Any) -> Any:
+    """Recorded strings that start with $ are literals, not matchers."""
+    if isinstance(value, str) and value.startswith("$"):
+        return "$" + value
+    if isinstance(value, dict):
+        return {k: escaped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [escaped(v) for v in value]
+    return value
+
+
+def replaced(value: Any, swap: Callable[[str], Any]) -> Any:
+    """Every string of a JSON value passed through swap."""
+    if isinstance(value, str):
+        return swap(value)
+    if isinstance(value, dict):
+        return {k: replaced(v, swap) for k, v in value.items()}
+    if isinstance(value, list):
+        return [replaced(v, swap) for v in value]
+    return value
+
+
+def pairs_as_dict(pairs) -> dict[str, Any]:
+    """Query or form pairs; a repeated name becomes a list."""
+    out: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in out:
+            out[name] = (out[name] if isinstance(out[name], list) else [out[name]]) + [value]
+        else:
+            out[name] = value
+    return out
+
+
+@attrs.define
+class Recorder:
+    """Notes every request of the default tenant with its response, and rewrites the scenario file after each."""
+
+    path: Path
+    seed: Seed
+    steps: list[dict] = attrs.field(factory=list)
+    tokens: dict[str, str] = attrs.field(factory=dict)  # token value -> capture name
+    frozen: bool = True
+    start_ms: int | None = None
+    last_ms: int | None = None
+
+    def install(self, app: web.Application) -> None:
+        """Outermost, so it sees the final response, faults and rendered errors included."""
+        app.middlewares.insert(0, self.middleware)
+        self.write()
+
+    @web.middleware
+    async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        if not self.records(request):
+            return await handler(request)
+        try:
+            raw = await request.read()
+        except web.HTTPException:
+            raw = b""
+        world = request.app[TENANTS_KEY].get()
+        before = world.now_ms()
+        response = await handler(request)
+        self.note(request, raw, response, before, request.app[TENANTS_KEY].get())
+        return response
+
+    def records(self, request: web.Request) -> bool:
+        """Only the default tenant: no tenant prefix, no tenant header."""
+        return not request.path.startswith("/t/") and request.headers.get(TENANT_HEADER, "default") == "default"
+
+    def note(self, request: web.Request, raw: bytes, response: web.StreamResponse, before: int, world) -> None:
+        if self.start_ms is None:
+            self.start_ms, self.frozen = before, world.clock.frozen
+        elif self.last_ms is not None and before > self.last_ms:
+            self.steps.append({"advance": round((before - self.last_ms) / 1000, 3)})
+        self.last_ms = world.now_ms()
+        base = f"{request.scheme}://{request.host}"
+        step = {"request": self.request_of(request, raw), "expect": self.expect_of(response, base)}
+        save = self.save_tokens(step["expect"])
+        if save:
+            step["save"] = save
+        self.steps.append(step)
+        self.write()
+
+    # --- the request ---------------------------------------------------------------------------------
+
+    def request_of(self, request: web.Request, raw: bytes) -> dict[str, Any]:
+        out: dict[str, Any] = {"method": request.method, "path": request.path}
+        if request.query:
+            out["query"] = pairs_as_dict(request.query.items())
+        headers = {k: v for k, v in request.headers.items() if k.lower() in RECORDED_HEADERS}
+        out.update(self.body_of(request, raw, headers))
+        if headers:
+            out["headers"] = headers
+        return replaced(out, self.with_captures)
+
+    def body_of(self, request: web.Request, raw: bytes, headers: dict[str, str]) -> dict[str, Any]:
+        if not raw:
+            return {}
+        text = raw.decode("utf-8", errors="replace")
+        if request.content_type == "application/json":
+            try:
+                return {"json": json.loads(text)}
+            except ValueError:
+                pass
+        if request.content_type == "application/x-www-form-urlencoded":
+            from urllib.parse import parse_qsl
+
+            return {"form": pairs_as_dict(parse_qsl(text, keep_blank_values=True))}
+        headers["Content-Type"] = request.headers.get("Content-Type", "application/octet-stream")
+        return {"body": text}
+
+    def with_captures(self, text: str) -> str:
+        """Tokens issued earlier in the session, written as the captures that hold them on replay."""
+        for token, name in self.tokens.items():
+            if token in text:
+                text = text.replace(token, "${" + name + "}")
+        return text
+
+    # --- the response --------------------------------------------------------------------------------
+
+    def expect_of(self, response: web.StreamResponse, base: str) -> dict[str, Any]:
+        expect: dict[str, Any] = {"status": response.status}
+        body = getattr(response, "body", None)
+        if isinstance(body, (bytes, bytearray)) and body:
+            text = bytes(body).decode("utf-8", errors="replace")
+            try:
+                value: Any = json.loads(text)
+                expect["exact"] = True
+            except ValueError:
+                value = text
+            expect["body"] = replaced(escaped(value), lambda s: self.expected_text(s, base))
+        return expect
+
+    def expected_text(self, text: str, base: str) -> str:
+        """The server's address as ${base_url}; times as $timestamp when the clock ran freely."""
+        if not self.frozen and TIMESTAMP.match(text):
+            return "$timestamp"
+        return text.replace(base, "${base_url}")
+
+    def save_tokens(self, expect: dict[str, Any]) -> dict[str, str]:
+        """Tokens in a response are saved for later steps and expected only as strings."""
+        body = expect.get("body")
+        if not isinstance(body, dict):
+            return {}
+        save = {}
+        for key in TOKEN_KEYS:
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                name = f"{key}_{len(self.tokens) + 1}"
+                self.tokens[value.lstrip("$") if value.startswith("$$") else value] = name
+                save[name] = f"body.{key}"
+                body[key] = "$string"
+        return save
+
+    # --- the file -------------------------------------------------------------------------------------
+
+    def seed_spec(self) -> dict[str, Any]:
+        source = Path(self.seed.source)
+        if source.resolve() == DEFAULT_SEED_PATH.resolve():
+            spec: dict[str, Any] = {"file": "default"}
+        elif source.exists():
+            spec = {"file": os.path.relpath(source.resolve(), self.path.resolve().parent)}
+        else:
+            spec = {"inline": self.seed.raw}
+        if "clock" not in self.seed.raw and self.start_ms is not None:
+            spec["clock"] = {"frozen_at": iso_ms(self.start_ms)}
+        elif "clock" not in self.seed.raw:
+            spec["clock"] = {}
+        return spec
+
+    def scenario(self) -> dict[str, Any]:
+        steps = self.steps or [{"name": "nothing was recorded", "expect": {}}]
+        return {"scenario": f"Recorded session ({len(self.steps)} steps)", "version": SCENARIO_VERSION,
+                "seed": self.seed_spec(), "steps": steps}
+
+    def write(self) -> None:
+        """Whole, via a rename, so the file is a complete scenario at any moment."""
+        text = "# Recorded by sms-emulator serve --record; replay with: sms-emulator replay " + self.path.name + "\n"
+        text += yaml.safe_dump(json.loads(json.dumps(self.scenario(), default=str)), sort_keys=False,
+                               allow_unicode=True, width=120)
+        partial = self.path.with_name(self.path.name + ".partial")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(self.path)

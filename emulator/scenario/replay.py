@@ -1,0 +1,42 @@
+"""`sms-emulator replay`: run scenario files or folders and report each step; non-zero exit on any failure."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TextIO
+
+from .format import ScenarioError, load_scenario, scenario_files
+from .runner import report, run_scenario
+
+EXIT_FAILED = 1
+EXIT_UNUSABLE = 2
+
+
+def add_replay_command(commands) -> None:
+    """The replay subcommand, added to the CLI's subparsers."""
+    replay = commands.add_parser("replay", help="replay scenario files (or folders of them) and report each step")
+    replay.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
+    replay.add_argument("--target", help="a running emulator's base URL; each scenario gets a new tenant of it "
+                        "(default: a fresh in-process emulator per scenario)")
+    replay.add_argument("--verbose", "-v", action="store_true", help="show the checks of passing steps too")
+
+
+def run_replay(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+    files = scenario_files(args.paths)
+    if not files:
+        print(f"sms-emulator: no scenario files in {' '.join(args.paths)}", file=out)
+        return EXIT_UNUSABLE
+    passed = failed = unusable = 0
+    for path in files:
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as error:
+            print(str(error), file=out, flush=True)
+            unusable += 1
+            continue
+        result = run_scenario(scenario, args.target)
+        print(report(result, args.verbose), file=out, flush=True)
+        passed, failed = passed + result.passed, failed + (not result.passed)
+    print(f"{passed} passed, {failed} failed, {unusable} unusable", file=out)
+    return EXIT_UNUSABLE if unusable else (EXIT_FAILED if failed else 0)

@@ -1,0 +1,338 @@
+"""Running a scenario: against a fresh in-process emulator, or against a running server over HTTP (a new tenant)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+import uuid
+from typing import Any, AsyncIterator
+
+import aiohttp
+import attrs
+from aiohttp.test_utils import TestServer
+
+from ..app import build_app
+from ..seed import build_seed
+from ..tenants import Tenants
+from .credentials import CredentialError, Credentials
+from .format import Scenario, Step
+from .match import Mismatch, compare, match_each, matches, show, unified_diff
+
+CONTROL = "/_emulator"
+SERVER_FILTERS = ("provider", "account", "number", "from", "to", "direction", "status", "kind", "text", "since",
+                  "until")
+WHOLE_CAPTURE = re.compile(r"^\$\{([^}]+)\}$")
+CAPTURE = re.compile(r"\$\{([^}]+)\}")
+REQUEST_TIMEOUT_S = 30
+
+
+@attrs.frozen
+class Reply:
+    """What a step got back: status, headers and the body (JSON when it is JSON, else text)."""
+
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+
+@attrs.define
+class StepResult:
+    step: Step
+    outcome: str  # "pass", "fail" or "skip"
+    problems: list[str] = attrs.field(factory=list)
+    diffs: list[str] = attrs.field(factory=list)
+    reply: Reply | None = None
+
+
+@attrs.define
+class ScenarioResult:
+    scenario: Scenario
+    steps: list[StepResult] = attrs.field(factory=list)
+    error: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and all(s.outcome == "pass" for s in self.steps)
+
+
+class StepFailed(Exception):
+    """A step could not be carried out at all (a login, a connection)."""
+
+
+# --- talking to a tenant --------------------------------------------------------------------------
+
+@attrs.define
+class Tenant:
+    """One tenant reached over HTTP; every path is relative to its base URL."""
+
+    http: aiohttp.ClientSession
+    base: str
+
+    async def send(self, method: str, path: str, *, query: dict | None = None, json_body: Any = None,
+                   form: dict | None = None, body: str | None = None, headers: dict | None = None) -> Reply:
+        kwargs: dict[str, Any] = {"params": flat_params(query), "headers": headers or {}}
+        if json_body is not None:
+            kwargs["data"] = json.dumps(json_body, ensure_ascii=False).encode()
+            kwargs["headers"] = {"Content-Type": "application/json", **kwargs["headers"]}
+        elif form is not None:
+            kwargs["data"] = flat_params(form)
+        elif body is not None:
+            kwargs["data"] = body.encode()
+        try:
+            async with self.http.request(method, self.base + path, **kwargs) as response:
+                raw = await response.read()
+                return Reply(response.status, dict(response.headers), decode(raw, response.content_type))
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            raise StepFailed(f"{method} {path}: {type(error).__name__}: {error}") from None
+
+    async def now_s(self) -> float:
+        reply = await self.send("GET", CONTROL + "/clock")
+        return reply.body["now_ms"] / 1000
+
+
+def flat_params(params: dict | None) -> list[tuple[str, str]] | None:
+    """Query or form pairs; lists repeat the name, booleans are lower case."""
+    if params is None:
+        return None
+    pairs = []
+    for name, value in params.items():
+        for item in value if isinstance(value, list) else [value]:
+            pairs.append((name, str(item).lower() if isinstance(item, bool) else str(item)))
+    return pairs
+
+
+def decode(raw: bytes, content_type: str) -> Any:
+    text = raw.decode("utf-8", errors="replace")
+    if "json" in content_type or text[:1] in ("{", "["):
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+    return text
+
+
+@contextlib.asynccontextmanager
+async def in_process(scenario: Scenario) -> AsyncIterator[Tenant]:
+    """A fresh emulator of the scenario's seed, served on a free local port for this scenario only."""
+    tenants = Tenants(build_seed(scenario.seed, scenario.seed_source))
+    server = TestServer(build_app(tenants), host="127.0.0.1")
+    await server.start_server()
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)) as http:
+            yield Tenant(http, str(server.make_url("")).rstrip("/"))
+    finally:
+        await server.close()
+
+
+@contextlib.asynccontextmanager
+async def on_target(scenario: Scenario, url: str) -> AsyncIterator[Tenant]:
+    """A new tenant of a running server, given the scenario's seed, so other users of the server are untouched."""
+    name = f"scenario-{uuid.uuid4().hex[:12]}"
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)) as http:
+        tenant = Tenant(http, f"{url.rstrip('/')}/t/{name}")
+        reply = await tenant.send("PUT", CONTROL + "/seed", json_body=scenario.seed)
+        if reply.status != 200:
+            raise StepFailed(f"the target refused the scenario's seed: {reply.status} {show(reply.body)}")
+        try:
+            yield tenant
+        finally:
+            with contextlib.suppress(StepFailed):
+                await tenant.send("DELETE", CONTROL + "/messages")
+
+
+# --- captures ------------------------------------------------------------------------------------------
+
+def substitute(value: Any, saved: dict[str, Any]) -> Any:
+    """${name} replaced by what an earlier step saved; a whole-string ${name} keeps the saved value's type."""
+    if isinstance(value, str):
+        whole = WHOLE_CAPTURE.match(value)
+        if whole and whole.group(1) in saved:
+            return saved[whole.group(1)]
+        return CAPTURE.sub(lambda m: str(saved.get(m.group(1), m.group(0))), value)
+    if isinstance(value, dict):
+        return {k: substitute(v, saved) for k, v in value.items()}
+    if isinstance(value, list):
+        return [substitute(v, saved) for v in value]
+    return value
+
+
+def extract(reply: Reply, source: str) -> Any:
+    """status, headers.<Name>, or body.<path> with .keys and [indexes]."""
+    if source == "status":
+        return reply.status
+    if source.startswith("headers."):
+        wanted = source.split(".", 1)[1].lower()
+        return next((v for k, v in reply.headers.items() if k.lower() == wanted), None)
+    value = reply.body
+    for key, index in re.findall(r"\.([^.\[\]]+)|\[(\d+)\]", source[len("body"):]):
+        if index:
+            value = value[int(index)] if isinstance(value, list) and int(index) < len(value) else None
+        else:
+            value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+# --- steps -----------------------------------------------------------------------------------------------
+
+@attrs.define
+class Run:
+    """The state of one scenario run: the tenant, the credentials in use and the saved values."""
+
+    tenant: Tenant
+    credentials: Credentials
+    saved: dict[str, Any]
+
+    async def act(self, step: Step) -> Reply | None:
+        payload = substitute(step.payload, self.saved)
+        if step.action == "request":
+            return await self.request(step, payload)
+        if step.action == "advance":
+            key = "seconds" if isinstance(payload, (int, float)) else "by"
+            return await self.control("POST", "/clock", {"action": "advance", key: payload})
+        if step.action == "freeze":
+            return await self.control("POST", "/clock", {"action": "freeze", **({"at": payload} if payload else {})})
+        if step.action == "inbound":
+            return await self.control("POST", "/inbound", payload)
+        if step.action == "fault":
+            return await self.control("POST", "/faults", payload)
+        if step.action == "clear_faults":
+            return await self.control("DELETE", "/faults", None)
+        if step.action == "world":
+            return await self.control("POST", "/world", payload)
+        return None
+
+    async def control(self, method: str, path: str, body: Any) -> Reply:
+        return await self.tenant.send(method, CONTROL + path, json_body=body)
+
+    async def request(self, step: Step, payload: dict) -> Reply:
+        try:
+            signed = await self.credentials.sign(step.credential, substitute(step.jwt, self.saved))
+        except CredentialError as error:
+            raise StepFailed(str(error)) from None
+        query, form = payload.get("query"), payload.get("form")
+        if signed.params:
+            if form is not None:
+                form = {**signed.params, **form}
+            else:
+                query = {**signed.params, **(query or {})}
+        headers = {**signed.headers, **(payload.get("headers") or {})}
+        return await self.tenant.send(payload["method"], payload["path"], query=query, json_body=payload.get("json"),
+                                      form=form, body=payload.get("body"), headers=headers)
+
+    async def check(self, step: Step, reply: Reply | None) -> StepResult:
+        """Every expectation of the step against its reply and the world afterwards, then its captures."""
+        expect = substitute(step.expect, self.saved)
+        result = StepResult(step, "pass", reply=reply)
+        if reply is not None:
+            check_reply(step, expect, reply, result)
+        for index, check in enumerate(expect.get("messages") or []):
+            await self.check_messages(index, check, result)
+        if reply is not None:
+            for name, source in step.save.items():
+                self.saved[name] = extract(reply, source)
+                if self.saved[name] is None:
+                    result.problems.append(f"save {name}: {source} is not in the reply")
+        if result.problems:
+            result.outcome = "fail"
+        return result
+
+    async def check_messages(self, index: int, check: dict, result: StepResult) -> None:
+        where = check.get("where") or {}
+        query = {k: v for k, v in where.items() if k in SERVER_FILTERS}
+        reply = await self.tenant.send("GET", CONTROL + "/messages", query={**query, "limit": 1000})
+        if reply.status != 200:
+            result.problems.append(f"messages[{index}]: the control API answered {reply.status}: {show(reply.body)}")
+            return
+        rest = {k: v for k, v in where.items() if k not in SERVER_FILTERS}
+        found = [m for m in reply.body["messages"] if matches(rest, m)]
+        label = f"messages[{index}] where {show(where)}"
+        if "count" in check:
+            for problem in compare(check["count"], len(found), f"{label}: count"):
+                result.problems.append(problem.describe())
+        missing = match_each(check.get("match") or [], found)
+        for item in missing:
+            result.problems.append(f"{label}: no message matches {show(item)}")
+        if missing or (result.problems and "count" in check):
+            seen = "\n".join(f"    {show(brief(m))}" for m in found[:10]) or "    (none)"
+            result.diffs.append(f"{label} found {len(found)}:\n{seen}")
+
+
+def brief(message: dict) -> dict:
+    """The fields of a control-API message worth showing in a failure."""
+    keys = ("provider", "kind", "direction", "status", "from", "to", "text", "account", "extension", "handset")
+    return {k: message.get(k) for k in keys}
+
+
+def check_reply(step: Step, expect: dict, reply: Reply, result: StepResult) -> None:
+    if "status" in expect:
+        result.problems += [p.describe() for p in compare(expect["status"], reply.status, "status")]
+    elif step.action != "request" and not 200 <= reply.status < 300:
+        result.problems.append(f"status: the control API refused the {step.action}: {reply.status} {show(reply.body)}")
+    if "headers" in expect:
+        lowered = {k.lower(): v for k, v in reply.headers.items()}
+        wanted = {k.lower(): v for k, v in expect["headers"].items()}
+        result.problems += [p.describe() for p in compare(wanted, lowered, "headers")]
+    if "body" in expect:
+        mismatches: list[Mismatch] = compare(expect["body"], reply.body, "body", bool(expect.get("exact")))
+        if mismatches:
+            result.problems += [m.describe() for m in mismatches]
+            result.diffs.append(unified_diff(expect["body"], reply.body, "body"))
+
+
+async def run_steps(scenario: Scenario, tenant: Tenant) -> ScenarioResult:
+    credentials = Credentials(build_seed(scenario.seed, scenario.seed_source), tenant.send, tenant.now_s)
+    run = Run(tenant, credentials, {"base_url": tenant.base})
+    result = ScenarioResult(scenario)
+    for change in scenario.changes:
+        reply = await run.control("POST", "/world", change)
+        if reply.status != 200:
+            result.error = f"seed change {show(change)} refused: {show(reply.body)}"
+            return result
+    failed = False
+    for step in scenario.steps:
+        if failed:
+            result.steps.append(StepResult(step, "skip"))
+            continue
+        try:
+            step_result = await run.check(step, await run.act(step))
+        except StepFailed as error:
+            step_result = StepResult(step, "fail", [str(error)])
+        result.steps.append(step_result)
+        failed = step_result.outcome == "fail"
+    return result
+
+
+async def run_scenario_async(scenario: Scenario, target: str | None = None) -> ScenarioResult:
+    """Run every step; the first failing step stops the story, the rest are reported as skipped."""
+    try:
+        context = on_target(scenario, target) if target else in_process(scenario)
+        async with context as tenant:
+            return await run_steps(scenario, tenant)
+    except StepFailed as error:
+        return ScenarioResult(scenario, error=str(error))
+
+
+def run_scenario(scenario: Scenario, target: str | None = None) -> ScenarioResult:
+    return asyncio.run(run_scenario_async(scenario, target))
+
+
+# --- reporting -------------------------------------------------------------------------------------------
+
+def report(result: ScenarioResult, verbose: bool = False) -> str:
+    """Each step with PASS, FAIL or SKIP; a failure shows what differs and a diff of expected against actual."""
+    scenario = result.scenario
+    lines = [f"{scenario.path}: {scenario.name}"]
+    if result.error:
+        lines.append(f"  ERROR {result.error}")
+    for outcome in result.steps:
+        step = outcome.step
+        lines.append(f"  {outcome.outcome.upper():4}  step {step.index + 1} (line {step.line}): {step.title}")
+        if outcome.outcome == "fail" or verbose:
+            lines += [f"        {p}" for p in outcome.problems]
+            for diff in outcome.diffs:
+                lines += [f"        {line}" for line in diff.splitlines()]
+    verdict = "passed" if result.passed else "FAILED"
+    lines.append(f"  {verdict}: {sum(s.outcome == 'pass' for s in result.steps)} of {len(scenario.steps)} steps")
+    return "\n".join(lines)
