@@ -20,6 +20,7 @@ SCENARIO_VERSION = 1
 SCENARIO_KEY = re.compile(r"^scenario\s*:", re.MULTILINE)
 DEFAULT_FROZEN_AT = "2026-03-02T10:00:00Z"
 ACTIONS = ("request", "advance", "freeze", "inbound", "fault", "clear_faults", "world")
+REPEAT = re.compile(r"^repeat \d+ .+$", re.DOTALL)
 SAVE_PATH = re.compile(r"^(status|headers\.[A-Za-z0-9-]+|body(\.[^.\[\]]+|\[\d+\])*)$")
 
 Location = tuple[Any, ...]
@@ -217,7 +218,7 @@ def semantic_problems(data: dict) -> Iterator[tuple[Location, str]]:
             if problem:
                 yield location, problem
             for name in re.findall(r"\$\{([^}]*)\}", text):
-                if name not in saved:
+                if name not in saved and not REPEAT.match(name):
                     yield location, f"${{{name}}} is not saved by an earlier step"
         for name, source in (step.get("save") or {}).items():
             if not SAVE_PATH.match(source):

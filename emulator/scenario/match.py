@@ -30,6 +30,13 @@ def length_is(value: Any, arg: str | None) -> bool:
     return isinstance(value, (str, list, dict)) and len(value) == int(arg or "0")
 
 
+def contains(value: Any, part: str) -> bool:
+    """A substring of a string, or an item of a list (compared as text)."""
+    if isinstance(value, str):
+        return part in value
+    return isinstance(value, list) and part in [str(item) for item in value]
+
+
 def is_id(value: Any) -> bool:
     """Ids are positive integers or non-empty strings, whichever the provider uses."""
     return (is_int(value) and value > 0) or (isinstance(value, str) and value.strip() != "")
@@ -51,7 +58,7 @@ MATCHERS: dict[str, tuple[Callable[[Any, str | None], bool], bool]] = {
     "bool": (lambda v, a: isinstance(v, bool), False),
     "timestamp": (lambda v, a: is_timestamp(v), False),
     "regex": (lambda v, a: isinstance(v, str) and re.search(a or "", v) is not None, True),
-    "contains": (lambda v, a: isinstance(v, str) and (a or "") in v, True),
+    "contains": (lambda v, a: contains(v, a or ""), True),
     "len": (lambda v, a: length_is(v, a), True),
     "gt": (lambda v, a: is_number(v) and v > numeric(a), True),
     "ge": (lambda v, a: is_number(v) and v >= numeric(a), True),

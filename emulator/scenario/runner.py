@@ -25,6 +25,7 @@ SERVER_FILTERS = ("provider", "account", "number", "from", "to", "direction", "s
                   "until")
 WHOLE_CAPTURE = re.compile(r"^\$\{([^}]+)\}$")
 CAPTURE = re.compile(r"\$\{([^}]+)\}")
+REPEAT = re.compile(r"^repeat (\d+) (.+)$", re.DOTALL)
 REQUEST_TIMEOUT_S = 30
 
 
@@ -144,13 +145,21 @@ async def on_target(scenario: Scenario, url: str) -> AsyncIterator[Tenant]:
 
 # --- captures ------------------------------------------------------------------------------------------
 
+def expand(name: str, saved: dict[str, Any], original: str) -> str:
+    """A saved value, or `repeat <count> <text>` for long texts written briefly."""
+    repeat = REPEAT.match(name)
+    if repeat:
+        return repeat.group(2) * int(repeat.group(1))
+    return str(saved[name]) if name in saved else original
+
+
 def substitute(value: Any, saved: dict[str, Any]) -> Any:
     """${name} replaced by what an earlier step saved; a whole-string ${name} keeps the saved value's type."""
     if isinstance(value, str):
         whole = WHOLE_CAPTURE.match(value)
         if whole and whole.group(1) in saved:
             return saved[whole.group(1)]
-        return CAPTURE.sub(lambda m: str(saved.get(m.group(1), m.group(0))), value)
+        return CAPTURE.sub(lambda m: expand(m.group(1), saved, m.group(0)), value)
     if isinstance(value, dict):
         return {k: substitute(v, saved) for k, v in value.items()}
     if isinstance(value, list):
