@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from emulator.core import carrier
@@ -39,7 +39,7 @@ def copies_by_mailbox(world) -> dict[Mailbox, int]:
     return counts
 
 
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)
 @given(data=st.data(), directory=directories())
 def test_an_accepted_sms_leaves_one_outbound_copy_and_one_inbound_copy_per_receiving_mailbox(data, directory):
     world = world_of(directory)
@@ -74,7 +74,7 @@ def test_an_accepted_sms_leaves_one_outbound_copy_and_one_inbound_copy_per_recei
             assert inbound_here == []
 
 
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)
 @given(data=st.data(), directory=directories())
 def test_only_the_owner_may_send_from_a_number_and_only_the_operator_from_the_main_number(data, directory):
     world = world_of(directory)
@@ -97,7 +97,7 @@ def test_only_the_owner_may_send_from_a_number_and_only_the_operator_from_the_ma
         assert sender.id == directory.accounts[ACCOUNT].operator_extension_id
 
 
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)
 @given(data=st.data(), directory=directories())
 def test_a_pager_to_a_list_with_an_inactive_extension_changes_nothing(data, directory):
     world = world_of(directory)
@@ -115,7 +115,7 @@ def test_a_pager_to_a_list_with_an_inactive_extension_changes_nothing(data, dire
     assert snapshot(world) == before
 
 
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)
 @given(data=st.data(), directory=directories(with_department=True))
 def test_a_pager_to_a_department_reaches_exactly_its_active_members_once_each(data, directory):
     world = world_of(directory)
@@ -137,7 +137,7 @@ def test_a_pager_to_a_department_reaches_exactly_its_active_members_once_each(da
     assert result.outbound.to_department is True
 
 
-@settings(max_examples=100, deadline=None)
+@settings(deadline=None)
 @given(data=st.data(), directory=directories(with_department=True))
 def test_only_current_thread_participants_can_reply(data, directory):
     world = world_of(directory)
@@ -160,7 +160,7 @@ def test_only_current_thread_participants_can_reply(data, directory):
     assert snapshot(world) == before
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(text=sms_texts())
 def test_sms_length_limit_is_exact_in_utf16_code_units(text):
     units = len(text.encode("utf-16-le")) // 2
@@ -193,13 +193,21 @@ def reference_segments(text: str) -> int:
     return 1 if units <= 70 else math.ceil(units / 67)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(deadline=None)
 @given(text=segment_texts)
+@example("a" * 160)
+@example("a" * 161)
+@example("€" * 80)
+@example("€" * 81)
+@example("a" * 306 + "{")
+@example("Ж" * 70)
+@example("Ж" * 71)
+@example("Ж" * 134 + "😀")
 def test_fragment_counts_follow_gsm7_and_ucs2_segmentation(text):
     assert segment_count(text) == reference_segments(text)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)
 @given(data=st.data(), directory=directories(), text=sms_texts())
 def test_a_rejected_sms_never_changes_the_world(data, directory, text):
     world = world_of(directory)

@@ -96,7 +96,7 @@ sms_like = st.fixed_dictionaries({}, optional={
 })
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=sms_like, endpoint=st.sampled_from([SMS, PAGER]))
 async def test_arbitrary_json_never_gets_a_5xx(rc, body, endpoint):
     alice = await rc.login("102")
@@ -107,7 +107,7 @@ async def test_arbitrary_json_never_gets_a_5xx(rc, body, endpoint):
         assert_envelope(response.status, payload)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(params=st.dictionaries(st.sampled_from(["page", "perPage", "dateFrom", "dateTo", "messageType", "direction",
                                                "readStatus", "availability", "conversationId", "phoneNumber",
                                                "distinctConversations"]), st.text(max_size=30), max_size=5))

@@ -1,0 +1,66 @@
+"""The message store's indexes: window counts agree with reading every record, retention forgets the oldest."""
+
+from __future__ import annotations
+
+import random
+
+from emulator.core.model import Availability, Direction, Kind, Mailbox, Message, Party, Status
+from emulator.core.store import MessageStore
+
+BOXES = [Mailbox("1", "101"), Mailbox("1", "102"), Mailbox(None, None, "+14155550100")]
+
+
+def message(number: int, mailbox: Mailbox, created_ms: int, kind: Kind = Kind.SMS) -> Message:
+    return Message(id=number, mailbox=mailbox, kind=kind, direction=Direction.OUTBOUND, sender=Party("+1"),
+                   recipients=(Party("+2"),), text="t", status=Status.SENT, created_ms=created_ms,
+                   modified_ms=created_ms, conversation_id=1)
+
+
+def filled(rng: random.Random, count: int, retention: int | None = None) -> MessageStore:
+    store = MessageStore(retention)
+    created = 0
+    for number in range(1, count + 1):
+        created += rng.choice((0, 1, 5))
+        kind = Kind.PAGER if rng.random() < 0.1 else Kind.SMS
+        store.add(message(number, Mailbox(*attrs_of(rng.choice(BOXES))), created, kind))
+        if rng.random() < 0.1:
+            victim = store.get(rng.randint(1, number))
+            if victim is not None:
+                victim.availability = rng.choice(list(Availability))
+                store.changed(victim)
+    return store
+
+
+def attrs_of(mailbox: Mailbox) -> tuple:
+    return mailbox.account_id, mailbox.extension_id, mailbox.handset
+
+
+def test_window_counts_equal_a_full_read() -> None:
+    rng = random.Random(7)
+    for retention in (None, 50, 700):
+        store = filled(rng, 3000, retention)
+        for box in BOXES:
+            index = store.mailbox(box)
+            for _ in range(30):
+                low, high = sorted(rng.randint(0, 7000) for _ in range(2))
+                wanted = set(rng.sample([a.value for a in Availability], rng.randint(1, 3)))
+                accepts = lambda m: m.availability.value in wanted and m.kind is Kind.SMS  # noqa: E731
+                read = sum(1 for m in index.newest_first(low, high) if accepts(m))
+                assert index.count(low, high, "Alive" in wanted, accepts) == read
+
+
+def test_retention_keeps_the_newest_and_forgets_the_oldest() -> None:
+    store = filled(random.Random(3), 10_000, retention=1000)
+    assert len(store) == 1000
+    assert [m.id for m in store.newest_first()] == list(range(10_000, 9000, -1))
+    assert store.get(9000) is None and store.get(9001) is not None
+    assert sum(len(store.mailbox(box)) for box in BOXES) == 1000
+    assert all(m.id > 9000 for box in BOXES for m in store.mailbox(box).messages)
+
+
+def test_copies_share_one_mailbox_record() -> None:
+    store = MessageStore()
+    first, second = message(1, Mailbox("1", "101"), 1), message(2, Mailbox("1", "101"), 2)
+    store.add(first)
+    store.add(second)
+    assert first.mailbox is second.mailbox
