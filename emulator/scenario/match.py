@@ -121,9 +121,9 @@ class Mismatch:
         return f"{self.where}: expected {show(self.expected)}, got {got}"
 
 
-def show(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= 200 else text[:197] + "..."
+def show(value: Any, limit: int = 200) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=lambda v: "<missing>" if v is ABSENT else str(v))
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def compare(expected: Any, actual: Any, where: str = "", exact: bool = False) -> list[Mismatch]:

@@ -88,10 +88,6 @@ class Tenant:
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             raise StepFailed(f"{method} {path}: {type(error).__name__}: {error}") from None
 
-    async def now_s(self) -> float:
-        reply = await self.send("GET", CONTROL + "/clock")
-        return reply.body["now_ms"] / 1000
-
 
 def flat_params(params: dict | None) -> list[tuple[str, str]] | None:
     """Query or form pairs; lists repeat the name, booleans are lower case."""
@@ -288,10 +284,11 @@ def check_reply(step: Step, expect: dict, reply: Reply, result: StepResult) -> N
         if mismatches:
             result.problems += [m.describe() for m in mismatches]
             result.diffs.append(unified_diff(expect["body"], reply.body, "body"))
+            result.diffs.append(f"actual body: {show(reply.body, 400)}")
 
 
 async def run_steps(scenario: Scenario, tenant: Tenant) -> ScenarioResult:
-    credentials = Credentials(build_seed(scenario.seed, scenario.seed_source), tenant.send, tenant.now_s)
+    credentials = Credentials(build_seed(scenario.seed, scenario.seed_source), tenant.send)
     run = Run(tenant, credentials, {"base_url": tenant.base})
     result = ScenarioResult(scenario)
     for change in scenario.changes:
@@ -308,6 +305,8 @@ async def run_steps(scenario: Scenario, tenant: Tenant) -> ScenarioResult:
             step_result = await run.check(step, await run.act(step))
         except StepFailed as error:
             step_result = StepResult(step, "fail", [str(error)])
+        except Exception as error:  # a broken step is reported as a failure, never as a traceback
+            step_result = StepResult(step, "fail", [f"the step could not run: {type(error).__name__}: {error}"])
         result.steps.append(step_result)
         failed = step_result.outcome == "fail"
     return result
