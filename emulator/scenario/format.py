@@ -142,7 +142,9 @@ def schema_problem(data: Any) -> tuple[Location, str] | None:
     if error.validator == "oneOf" and len(where) == 2 and where[0] == "steps":
         return where, step_action_problem(error.instance)
     if error.validator == "additionalProperties":
-        return where, error.message.replace("Additional properties are not allowed", "unknown key(s)")
+        unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        known = ", ".join(error.schema.get("properties", {}))
+        return where, f"unknown key(s) {', '.join(map(repr, unknown))}; known: {known}"
     if error.validator == "pattern" and where and where[-1] == "as":
         return where, (f"unknown credential {error.instance!r}; use ringcentral:<extension>, ringcentral:app, "
                        "phonecom:owner, phonecom:<extension>, voximplant, voximplant:jwt or none")

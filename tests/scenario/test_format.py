@@ -1,0 +1,98 @@
+"""Scenario files: valid ones load; malformed ones give one line naming the file, the line and the problem."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from emulator.scenario.format import ScenarioError, is_scenario_file, load_scenario, scenario_files
+
+from .conftest import LIBRARY
+
+pytest_plugins = ["pytester"]
+
+GOOD = """\
+scenario: a handset texts Alice
+version: 1
+steps:
+  - inbound: {from: "+14155550100", to: "+16505550102", text: hi}
+    expect: {status: 201}
+"""
+
+BAD = [
+    ("yaml syntax", "scenario: x\nversion: 1\nsteps:\n  - inbound: {from: a, to: b\n", 5, "not valid YAML"),
+    ("unknown top-level key", "scenario: x\nversion: 1\ncolour: red\nsteps:\n  - advance: 1\n", 1, "colour"),
+    ("wrong version", "scenario: x\nversion: 2\nsteps:\n  - advance: 1\n", 2, "version 2"),
+    ("missing steps", "scenario: x\nversion: 1\n", 1, "'steps' is a required property"),
+    ("two actions", "scenario: x\nversion: 1\nsteps:\n  - advance: 1\n\n  - advance: 1\n    world: {action: add_member}\n",
+     6, "a step does one thing"),
+    ("no action", "scenario: x\nversion: 1\nsteps:\n  - name: idle\n", 4, "a step needs one of"),
+    ("unknown credential", "scenario: x\nversion: 1\nsteps:\n  - as: twilio:1\n    request: {method: GET, path: /}\n",
+     4, "unknown credential"),
+    ("unknown matcher", "scenario: x\nversion: 1\nsteps:\n  - advance: 1\n    expect:\n      body:\n        id: $anything\n",
+     7, "unknown matcher $anything"),
+    ("bad regex", "scenario: x\nversion: 1\nsteps:\n  - advance: 1\n    expect: {body: {id: '$regex ('}}\n",
+     5, "not a regular expression"),
+    ("capture used before saved", "scenario: x\nversion: 1\nsteps:\n  - advance: 1\n  - request:\n"
+     "      method: GET\n      path: /x/${later}\n", 7, "${later} is not saved"),
+    ("bad save path", "scenario: x\nversion: 1\nsteps:\n  - advance: 1\n    save: {x: reply.id}\n", 5, "cannot save"),
+    ("bad method", "scenario: x\nversion: 1\nsteps:\n  - request: {method: FETCH, path: /}\n", 4, "FETCH"),
+    ("missing seed file", "scenario: x\nversion: 1\nseed:\n  file: nowhere.yaml\nsteps:\n  - advance: 1\n", 4,
+     "cannot load seed nowhere.yaml"),
+    ("unusable inline seed", "scenario: x\nversion: 1\nseed:\n  inline: {ringcentral: {accounts: [{name: x}]}}\n"
+     "steps:\n  - advance: 1\n", 4, "the seed is not usable"),
+    ("not a mapping", "- just\n- a list\n", 1, "a scenario is a mapping"),
+]
+
+
+def test_a_valid_scenario_loads_with_its_steps_and_lines(write):
+    scenario = load_scenario(write(GOOD))
+    assert scenario.name == "a handset texts Alice"
+    assert [(s.action, s.line) for s in scenario.steps] == [("inbound", 4)]
+    assert scenario.seed["clock"] == {"frozen_at": "2026-03-02T10:00:00Z"}
+
+
+@pytest.mark.parametrize("text, line, words", [b[1:] for b in BAD], ids=[b[0] for b in BAD])
+def test_a_malformed_scenario_is_one_line_naming_file_and_line(write, text, line, words):
+    path = write(text)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"{path}:{line}: "), message
+    assert words in message
+
+
+def test_every_library_file_is_a_valid_scenario():
+    files = scenario_files([LIBRARY])
+    assert len(files) >= 30
+    for path in files:
+        load_scenario(path)
+    assert not any(is_scenario_file(p) for p in (LIBRARY / "seeds").iterdir())
+
+
+def test_replay_of_a_malformed_file_prints_one_line_and_exits_2(write):
+    path = write(BAD[0][1])
+    cli = Path(sys.executable).parent / "sms-emulator"
+    result = subprocess.run([str(cli), "replay", str(path)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stdout.splitlines()[0] == f"{path}:5: not valid YAML: expected ',' or '}}', but got '<stream end>'"
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_pytest_reports_a_malformed_scenario_file_in_one_line(pytester: pytest.Pytester):
+    pytester.makefile(".yaml", broken="scenario: x\nversion: 1\nsteps:\n  - advance: 1\n    colour: red\n")
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*broken.yaml:4: unknown key(s) 'colour'; known: name, as, *(at steps*"]))
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_pytest_collects_scenarios_but_not_seeds_or_other_yaml(pytester: pytest.Pytester):
+    pytester.makefile(".yaml", story=GOOD, seed="version: 1\nringcentral: {accounts: []}\n", other="a: 1\n")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-v")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*story.yaml::story PASSED*"])
