@@ -87,7 +87,7 @@ def test_pytest_reports_a_malformed_scenario_file_in_one_line(pytester: pytest.P
     pytester.makefile(".yaml", broken="scenario: x\nversion: 1\nsteps:\n  - advance: 1\n    colour: red\n")
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*broken.yaml:4: unknown key(s) 'colour'; known: name, as, *(at steps*"]))
+    result.stdout.fnmatch_lines(["*broken.yaml:4: unknown key(s) 'colour'; known: name, as, *(at steps*"])
     assert "Traceback" not in result.stdout.str()
 
 
