@@ -16,6 +16,7 @@ from .core.world import DeliveryTiming, World
 
 SEED_VERSION = 1
 PROVIDERS = ("ringcentral", "phonecom", "voximplant")
+DEFAULT_RETENTION = 100_000  # stored copies per tenant, so a long-running CI server keeps bounded memory
 DEFAULT_SEED_PATH = Path(__file__).resolve().parent.parent / "scenarios" / "seeds" / "default.yaml"
 
 # Where an SMS to a number with no owning extension goes, per provider.
@@ -39,7 +40,7 @@ class Seed:
     raw: dict
     timing: DeliveryTiming = DeliveryTiming()
     frozen_at_ms: int | None = None
-    retention: int | None = None
+    retention: int | None = None  # build_seed gives DEFAULT_RETENTION unless the seed says otherwise
     source: str = "<inline>"
 
     def new_world(self, name: str = "default") -> World:
@@ -212,7 +213,10 @@ def load_frozen_at(data: dict, source: str) -> int | None:
 
 
 def load_retention(data: dict, source: str) -> int | None:
-    retention = data.get("retention")
+    """Messages a tenant keeps before forgetting its oldest; DEFAULT_RETENTION when absent, no limit when null."""
+    if "retention" not in data:
+        return DEFAULT_RETENTION
+    retention = data["retention"]
     if retention is None:
         return None
     if not isinstance(retention, int) or retention < 1:

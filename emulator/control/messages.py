@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any, Iterable, Mapping
 
 import attrs
@@ -37,20 +38,23 @@ class MessageQuery:
     until_ms: int | None = None
 
     def accepts(self, message: Message) -> bool:
-        checks = (
-            self.provider is None or message.provider.lower() == self.provider,
-            self.account is None or message.mailbox.account_id == self.account,
-            self.number is None or self.number in numbers_of(message),
-            self.sender is None or party_number(message.sender) == self.sender,
-            self.recipient is None or self.recipient in {party_number(p) for p in message.recipients},
-            self.direction is None or message.direction.value.lower() == self.direction,
-            self.status is None or message.status.value.lower() == self.status,
-            self.kind is None or message.kind.value.lower() == self.kind,
-            self.text is None or self.text in message.text,
-            self.since_ms is None or message.created_ms >= self.since_ms,
-            self.until_ms is None or message.created_ms <= self.until_ms,
+        """Every filter that is set holds; checks stop at the first that fails."""
+        return (
+            (self.provider is None or message.provider.lower() == self.provider)
+            and (self.account is None or message.mailbox.account_id == self.account)
+            and (self.number is None or self.number in numbers_of(message))
+            and (self.sender is None or party_number(message.sender) == self.sender)
+            and (self.recipient is None or self.recipient in {party_number(p) for p in message.recipients})
+            and (self.direction is None or message.direction.value.lower() == self.direction)
+            and (self.status is None or message.status.value.lower() == self.status)
+            and (self.kind is None or message.kind.value.lower() == self.kind)
+            and (self.text is None or self.text in message.text)
+            and (self.since_ms is None or message.created_ms >= self.since_ms)
+            and (self.until_ms is None or message.created_ms <= self.until_ms)
         )
-        return all(checks)
+
+
+NO_FILTER = MessageQuery()
 
 
 def parse_filters(params: Mapping[str, Any], extra: Iterable[str] = ()) -> MessageQuery:
@@ -128,6 +132,15 @@ def select(world: World, query: MessageQuery) -> list[Message]:
     """Matching messages, newest first, with every status change due by now applied."""
     world.now_ms()
     return [m for m in world.store.newest_first() if query.accepts(m)]
+
+
+def page_of(world: World, query: MessageQuery, offset: int, limit: int) -> tuple[int, list[Message]]:
+    """The total and one page, newest first; with no filter set, both come without reading the store."""
+    world.now_ms()
+    if query == NO_FILTER:
+        return len(world.store), list(islice(world.store.newest_first(), offset, offset + limit))
+    found = [m for m in world.store.newest_first() if query.accepts(m)]
+    return len(found), found[offset:offset + limit]
 
 
 def party_number(party: Party) -> str | None:

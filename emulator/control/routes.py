@@ -18,7 +18,7 @@ from ..tenants import Tenants
 from ..wire import BodyError, json_response, read_json
 from .inbound import InboundRefused, inject
 from .clock import ClockError, apply_clock_command, clock_json
-from .messages import FILTERS, QueryError, message_json, page_params, parse_filters, select
+from .messages import FILTERS, QueryError, message_json, page_of, page_params, parse_filters, select
 from .state import control_of
 from .world import WorldChangeError, apply_world_change
 
@@ -158,9 +158,8 @@ async def list_messages(request: web.Request) -> web.Response:
     params = query_dict(request)
     query = parse_filters(params, extra=("limit", "offset"))
     limit, offset = page_params(params)
-    found = select(world_of(request), query)
-    page = found[offset:offset + limit]
-    return json_response({"total": len(found), "limit": limit, "offset": offset,
+    total, page = page_of(world_of(request), query, offset, limit)
+    return json_response({"total": total, "limit": limit, "offset": offset,
                           "messages": [message_json(m) for m in page]})
 
 

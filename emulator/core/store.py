@@ -4,51 +4,125 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import deque
-from typing import Iterator
+from typing import Callable, Iterator
 
-from .model import Mailbox, Message
+from .model import Availability, Kind, Mailbox, Message
+
+COMPACT_AFTER = 4096  # forgotten slots at the front of a mailbox before its lists are compacted
 
 
 class MailboxIndex:
-    """One mailbox's messages in creation order, with a parallel list of creation times for bisecting."""
+    """One mailbox's messages in creation order, with a parallel list of creation times for bisecting.
 
-    __slots__ = ("messages", "times")
+    Retention forgets from the front by moving `head`, so dropping the oldest costs O(1) amortised.
+    Messages that are pager texts or have left Alive are also kept in `unusual`, so a count over a
+    window can be had from the times alone plus a look at those few.
+    """
 
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-        self.times: list[int] = []
+    __slots__ = ("mailbox", "_messages", "_times", "_head", "_unusual", "_unusual_times")
+
+    def __init__(self, mailbox: Mailbox | None = None) -> None:
+        self.mailbox = mailbox
+        self._messages: list[Message] = []
+        self._times: list[int] = []
+        self._head = 0
+        self._unusual: list[Message] = []
+        self._unusual_times: list[int] = []
+
+    def __len__(self) -> int:
+        return len(self._messages) - self._head
+
+    @property
+    def messages(self) -> list[Message]:
+        """The live messages, oldest first."""
+        return self._messages[self._head:] if self._head else self._messages
 
     def append(self, message: Message) -> None:
-        self.messages.append(message)
-        self.times.append(message.created_ms)
+        self._messages.append(message)
+        self._times.append(message.created_ms)
+        if message.kind is Kind.PAGER or message.availability is not Availability.ALIVE:
+            self.note_unusual(message)
+
+    def note_unusual(self, message: Message) -> None:
+        """Remember a message that a plain 'alive texts in a window' count would get wrong."""
+        low = bisect_left(self._unusual_times, message.created_ms)
+        high = bisect_right(self._unusual_times, message.created_ms, low)
+        if any(self._unusual[position] is message for position in range(low, high)):
+            return
+        self._unusual.insert(high, message)
+        self._unusual_times.insert(high, message.created_ms)
 
     def newest_first(self, date_from: int | None = None, date_to: int | None = None) -> Iterator[Message]:
-        """Messages created in [date_from, date_to], newest first, touching only that window."""
+        """Messages created in [date_from, date_to], newest first, touching only what is read."""
         low, high = self._bounds(date_from, date_to)
+        messages = self._messages
         for position in range(high - 1, low - 1, -1):
-            yield self.messages[position]
+            yield messages[position]
 
     def window_size(self, date_from: int | None, date_to: int | None) -> int:
         low, high = self._bounds(date_from, date_to)
         return max(0, high - low)
 
+    def count(self, date_from: int, date_to: int, alive_counts: bool, accepts: Callable[[Message], bool]) -> int:
+        """Messages in the window that `accepts`, in O(log n + unusual ones in the window).
+
+        Every message not in `unusual` is an alive SMS; `alive_counts` says whether those are wanted,
+        and `accepts` decides each unusual one.
+        """
+        total = self.window_size(date_from, date_to)
+        low = bisect_left(self._unusual_times, date_from)
+        high = bisect_right(self._unusual_times, date_to)
+        plain = total - (high - low) if alive_counts else 0
+        return plain + sum(1 for position in range(low, high) if accepts(self._unusual[position]))
+
     def _bounds(self, date_from: int | None, date_to: int | None) -> tuple[int, int]:
-        low = 0 if date_from is None else bisect_left(self.times, date_from)
-        high = len(self.times) if date_to is None else bisect_right(self.times, date_to)
+        low = self._head if date_from is None else bisect_left(self._times, date_from, self._head)
+        high = len(self._times) if date_to is None else bisect_right(self._times, date_to, self._head)
         return low, high
 
+    def forget_oldest(self, message: Message) -> bool:
+        """Drop the mailbox's oldest message if it is this one; O(1) amortised."""
+        if self._head >= len(self._messages) or self._messages[self._head] is not message:
+            return False
+        self._messages[self._head] = None  # type: ignore[call-overload]  # let it be collected now
+        self._head += 1
+        self._drop_unusual(message)
+        if self._head >= COMPACT_AFTER and self._head * 2 >= len(self._messages):
+            del self._messages[:self._head]
+            del self._times[:self._head]
+            self._head = 0
+        return True
+
     def remove(self, message: Message) -> None:
-        low = bisect_left(self.times, message.created_ms)
-        high = bisect_right(self.times, message.created_ms)
+        if self.forget_oldest(message):
+            return
+        low = bisect_left(self._times, message.created_ms, self._head)
+        high = bisect_right(self._times, message.created_ms, self._head)
         for position in range(low, high):
-            if self.messages[position] is message:
-                del self.messages[position]
-                del self.times[position]
+            if self._messages[position] is message:
+                del self._messages[position]
+                del self._times[position]
+                self._drop_unusual(message)
+                return
+
+    def _drop_unusual(self, message: Message) -> None:
+        if not self._unusual or self._unusual_times[0] > message.created_ms:
+            return
+        low = bisect_left(self._unusual_times, message.created_ms)
+        high = bisect_right(self._unusual_times, message.created_ms, low)
+        for position in range(low, high):
+            if self._unusual[position] is message:
+                del self._unusual[position]
+                del self._unusual_times[position]
                 return
 
 
 class MessageStore:
-    """Every copy of every message of one tenant, indexed by id, by mailbox and by conversation."""
+    """Every copy of every message of one tenant, indexed by id, by mailbox and by conversation.
+
+    With a `retention` limit, adding a message beyond it forgets the tenant's oldest copy, in O(1)
+    amortised, so a long-running server keeps bounded memory.
+    """
 
     def __init__(self, retention: int | None = None) -> None:
         self.retention = retention
@@ -63,12 +137,21 @@ class MessageStore:
         self._by_id[message.id] = message
         index = self._by_mailbox.get(message.mailbox)
         if index is None:
-            index = self._by_mailbox[message.mailbox] = MailboxIndex()
+            index = self._by_mailbox[message.mailbox] = MailboxIndex(message.mailbox)
+        else:
+            message.mailbox = index.mailbox  # one shared Mailbox per mailbox, not one per copy
         index.append(message)
         self._order.append(message)
         if self.retention is not None:
             while len(self._by_id) > self.retention:
                 self.forget(self._order[0])
+
+    def changed(self, message: Message) -> None:
+        """A client changed a message (its availability, say); keep the window counts exact."""
+        if message.availability is not Availability.ALIVE:
+            index = self._by_mailbox.get(message.mailbox)
+            if index is not None and message.id in self._by_id:
+                index.note_unusual(message)
 
     def forget(self, message: Message) -> None:
         """Remove a message entirely, as retention does with the oldest."""
@@ -77,6 +160,8 @@ class MessageStore:
         index = self._by_mailbox.get(message.mailbox)
         if index is not None:
             index.remove(message)
+            if not len(index):
+                del self._by_mailbox[message.mailbox]
         if self._order and self._order[0] is message:
             self._order.popleft()
         else:
@@ -89,7 +174,7 @@ class MessageStore:
         return self._by_id.get(message_id)
 
     def mailbox(self, mailbox: Mailbox) -> MailboxIndex:
-        return self._by_mailbox.get(mailbox) or MailboxIndex()
+        return self._by_mailbox.get(mailbox) or MailboxIndex(mailbox)
 
     def mailboxes(self) -> list[Mailbox]:
         return list(self._by_mailbox)

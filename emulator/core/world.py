@@ -176,7 +176,9 @@ class World:
             heapq.heappush(self._pending, transition)
 
     def touch(self, message: Message) -> None:
+        """A client changed the message: stamp it and let the store's window counts follow."""
         message.modified_ms = self.now_ms()
+        self.store.changed(message)
 
     def clear_messages(self) -> None:
         self.store.clear()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Iterator
+
 from aiohttp import web
 
 from ...core import carrier
 from ...core.model import Availability, Extension, Kind, Mailbox, Message
 from ...core.rules import PagerRequest, Rejection, can_read_thread
+from ...core.store import MailboxIndex
 from ...core.world import World
 from ...wire import BodyError, json_response, origin, query, read_json_object
 from . import NAME, auth, render
@@ -24,6 +27,9 @@ from .errors import (
 )
 from .parse import MessageFilter, message_filter, pager_body, paging_params, sms_request, time_param
 from .rules import SMS_POLICY
+
+
+COUNT_SCAN_LIMIT = 10_000  # records a filtered list reads past its page to count the total
 
 
 def world_of(request: web.Request) -> World:
@@ -179,22 +185,67 @@ async def list_messages(request: web.Request) -> web.Response:
     params = query(request)
     wanted = message_filter(params, world.now_ms())
     index = world.store.mailbox(Mailbox(session.account_id, me.id))
-    selected: list[Message] = []
-    seen_conversations: set[int] = set()
-    for record in index.newest_first(wanted.date_from, wanted.date_to):
-        if not matches(record, wanted) or not readable(world, me, record):
-            continue
-        if wanted.distinct_conversations:
-            if record.conversation_id in seen_conversations:
-                continue
-            seen_conversations.add(record.conversation_id)
-        selected.append(record)
-    start = (wanted.page - 1) * wanted.per_page
+    page, total, more = select_page(world, me, index, wanted)
     base = origin(request)
-    records = [render.message(base, r, in_list=True) for r in selected[start:start + wanted.per_page]]
+    records = [render.message(base, r, in_list=True) for r in page]
     path_uri = f"{render.extension_uri(base, session.account_id, me.id)}/message-store"
-    body = render.list_body(path_uri, list(params.items()), records, len(selected), wanted.page, wanted.per_page)
+    body = render.list_body(path_uri, list(params.items()), records, total, wanted.page, wanted.per_page, more)
     return json_response(body)
+
+
+def plain_filter(wanted: MessageFilter) -> bool:
+    """Filters whose totals the mailbox index can count without reading every record."""
+    return (wanted.directions is None and wanted.kinds is None and wanted.read_statuses is None
+            and wanted.conversation_id is None and wanted.phone_number is None and not wanted.distinct_conversations)
+
+
+def select_page(world: World, me: Extension, index: MailboxIndex, wanted: MessageFilter
+                ) -> tuple[list[Message], int | None, bool]:
+    """The page's records, the total (None when too costly to count) and whether a later page exists.
+
+    Only the records up to the page's end are read; the total then comes from the index for plain
+    filters, or from reading at most COUNT_SCAN_LIMIT more records.
+    """
+    start = (wanted.page - 1) * wanted.per_page
+    end = start + wanted.per_page
+    seen: set[int] = set()
+
+    def accepts(record: Message) -> bool:
+        if not matches(record, wanted) or not readable(world, me, record):
+            return False
+        if wanted.distinct_conversations:
+            if record.conversation_id in seen:
+                return False
+            seen.add(record.conversation_id)
+        return True
+
+    records = index.newest_first(wanted.date_from, wanted.date_to)
+    page: list[Message] = []
+    found = 0
+    for record in records:
+        if accepts(record):
+            if found >= start:
+                page.append(record)
+            found += 1
+            if found == end:
+                break
+    else:
+        return page, found, False
+    if plain_filter(wanted):
+        total = index.count(wanted.date_from, wanted.date_to, "Alive" in wanted.availability, accepts)
+        return page, total, total > end
+    return page, *count_on(records, accepts, found)
+
+
+def count_on(records: Iterator[Message], accepts, found: int) -> tuple[int | None, bool]:
+    """Count the rest, giving up (total None) after COUNT_SCAN_LIMIT records once a further match is known."""
+    page_end = found
+    for examined, record in enumerate(records, 1):
+        if accepts(record):
+            found += 1
+        if examined >= COUNT_SCAN_LIMIT and found > page_end:
+            return None, True
+    return found, found > page_end
 
 
 def own_message(request: web.Request) -> tuple[World, Extension, Message]:

@@ -84,11 +84,20 @@ def add_sms_fields(body: dict, record: Message) -> None:
     body["segmentCount"] = record.segments
 
 
-def paging(total: int, page: int, per_page: int) -> dict:
-    """RingCentral's paging block; page and its bounds are left out of an empty page."""
-    pages = math.ceil(total / per_page) if total else 0
-    body: dict = {}
+def paging(total: int | None, page: int, per_page: int, shown: int = 0) -> dict:
+    """RingCentral's paging block; page and its bounds are left out of an empty page.
+
+    Without a total (a result set too large to count cheaply), totalPages and totalElements are
+    omitted, as RingCentral's spec allows "for performance", and the bounds come from the page itself.
+    """
     start = (page - 1) * per_page
+    if total is None:
+        body: dict = {"page": page, "perPage": per_page} if shown else {"perPage": per_page}
+        if shown:
+            body.update({"pageStart": start, "pageEnd": start + shown - 1})
+        return body
+    pages = math.ceil(total / per_page) if total else 0
+    body = {}
     if start < total:
         body["page"] = page
     body["totalPages"] = pages
@@ -100,7 +109,15 @@ def paging(total: int, page: int, per_page: int) -> dict:
     return body
 
 
-def navigation(uri_for_page, total: int, page: int, per_page: int) -> dict:
+def navigation(uri_for_page, total: int | None, page: int, per_page: int, more: bool = False) -> dict:
+    """Links to the other pages; with no total, lastPage is left out and `more` says whether a next page exists."""
+    if total is None:
+        body = {"firstPage": {"uri": uri_for_page(1)}}
+        if more:
+            body["nextPage"] = {"uri": uri_for_page(page + 1)}
+        if page > 1:
+            body["previousPage"] = {"uri": uri_for_page(page - 1)}
+        return body
     pages = math.ceil(total / per_page) if total else 0
     if pages == 0:
         return {}
@@ -124,14 +141,21 @@ def page_uri_builder(path_uri: str, params: list[tuple[str, str]], per_page: int
     return build
 
 
-def list_body(path_uri: str, params: list[tuple[str, str]], records: list, total: int, page: int, per_page: int) -> dict:
+def list_body(path_uri: str, params: list[tuple[str, str]], records: list, total: int | None, page: int,
+              per_page: int, more: bool = False) -> dict:
+    """A page of records; total None means it was too costly to count (see `paging`)."""
     build = page_uri_builder(path_uri, params, per_page)
     return {
         "uri": build(page),
         "records": records,
-        "paging": paging(total, page, per_page),
-        "navigation": navigation(build, total, page, per_page),
+        "paging": paging(total, page, per_page, len(records)),
+        "navigation": navigation(build, total, page, per_page, more),
     }
+
+
+def int_id(value: str) -> int | str:
+    """RingCentral ids are int64 in records; seeds may still use names."""
+    return int(value) if value.isdigit() else value
 
 
 COUNTRY_US = {"id": "1", "name": "United States", "isoCode": "US"}
@@ -140,7 +164,7 @@ COUNTRY_US = {"id": "1", "name": "United States", "isoCode": "US"}
 def phone_number(base: str, directory: Directory, record: PhoneNumber, with_extension: bool) -> dict:
     body: dict = {
         "uri": f"{account_uri(base, record.account_id)}/phone-number/{record.id}",
-        "id": int(record.id) if record.id.isdigit() else record.id,
+        "id": int_id(record.id),
         "phoneNumber": record.number,
         "paymentType": "Local",
         "type": record.type,
@@ -155,7 +179,7 @@ def phone_number(base: str, directory: Directory, record: PhoneNumber, with_exte
     owner_id = directory.sms_owner_id(record)
     owner = directory.extensions.get(owner_id) if owner_id else None
     if with_extension and owner is not None:
-        body["extension"] = {"id": owner.id, "uri": extension_uri(base, owner.account_id, owner.id),
+        body["extension"] = {"id": int_id(owner.id), "uri": extension_uri(base, owner.account_id, owner.id),
                              "extensionNumber": owner.number, "name": owner.name, "type": owner.type.value}
     return body
 
@@ -163,7 +187,7 @@ def phone_number(base: str, directory: Directory, record: PhoneNumber, with_exte
 def extension(base: str, directory: Directory, record: Extension, full: bool) -> dict:
     first, _, last = record.name.partition(" ")
     body: dict = {
-        "id": int(record.id) if record.id.isdigit() else record.id,
+        "id": int_id(record.id),
         "uri": extension_uri(base, record.account_id, record.id),
         "extensionNumber": record.number,
         "name": record.name,
