@@ -1,0 +1,151 @@
+"""Replaying against a running server gives the in-process results; a recorded session replays green."""
+
+from __future__ import annotations
+
+import base64
+import json
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+from emulator.app import build_app
+from emulator.emulator import Emulator
+from emulator.scenario.format import load_scenario, scenario_files
+from emulator.scenario.recorder import Recorder
+from emulator.scenario.runner import run_scenario
+from emulator.seed import DEFAULT_SEED_PATH, load_seed_file
+from emulator.tenants import Tenants
+
+from .conftest import LIBRARY
+
+CLI = Path(sys.executable).parent / "sms-emulator"
+BASIC = "Basic " + base64.b64encode(b"rc-client-id:rc-client-secret").decode()
+JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+SMS = "/restapi/v1.0/account/~/extension/~/sms"
+STORE = "/restapi/v1.0/account/~/extension/~/message-store"
+
+
+def outcomes(result) -> list[tuple[int, str, list[str]]]:
+    return [(s.step.index, s.outcome, s.problems) for s in result.steps]
+
+
+def test_the_library_against_a_running_server_gives_the_in_process_results():
+    with Emulator() as emulator:
+        for path in scenario_files([LIBRARY]):
+            scenario = load_scenario(path)
+            local, remote = run_scenario(scenario), run_scenario(scenario, emulator.url)
+            assert local.passed, path
+            assert outcomes(remote) == outcomes(local), path
+
+
+def frozen_seed_file(tmp_path: Path) -> Path:
+    data = yaml.safe_load(DEFAULT_SEED_PATH.read_text(encoding="utf-8"))
+    data["clock"] = {"frozen_at": "2026-03-02T10:00:00Z"}
+    data["voximplant"]["accounts"][0]["credentials_file"] = str(DEFAULT_SEED_PATH.parent / "voximplant-credentials.json")
+    path = tmp_path / "seed.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+async def a_session(client) -> None:
+    """What an application might do: log in, send, read, refresh, and use the other providers and the clock."""
+    token = await (await client.post("/restapi/oauth/token", data={"grant_type": JWT_GRANT, "assertion": "rc-jwt-102"},
+                                     headers={"Authorization": BASIC})).json()
+    alice = {"Authorization": f"Bearer {token['access_token']}"}
+    sent = await (await client.post(SMS, headers=alice, json={
+        "from": {"phoneNumber": "+16505550102"}, "to": [{"phoneNumber": "+12125550101"}], "text": "hi 😀"})).json()
+    await client.post("/_emulator/clock", json={"action": "advance", "seconds": 2})
+    await client.get(f"{STORE}/{sent['id']}", headers=alice)
+    await client.post(SMS, headers=alice, json={"from": {"phoneNumber": "+16505550103"}, "to": [{"phoneNumber": "+1"}],
+                                                "text": "refused"})
+    fresh = await (await client.post("/restapi/oauth/token", headers={"Authorization": BASIC},
+                                     data={"grant_type": "refresh_token", "refresh_token": token["refresh_token"]})).json()
+    await client.get(STORE, headers={"Authorization": f"Bearer {fresh['access_token']}"})
+    await client.get("/v4/accounts/2000001/extensions/2000001101/sms", headers={"Authorization": "Bearer pc-ext-101-token"})
+    await client.post("/platform_api/SendSmsMessage", data={"account_id": "3000001", "api_key": "vox-api-key",
+                                                           "source": "447443332211", "destination": "16505550102",
+                                                           "sms_body": "$5 off"})
+    await client.get("/_emulator/messages")
+
+
+async def test_a_recorded_session_replays_green_with_identical_bodies(tmp_path, aiohttp_client):
+    record = tmp_path / "session.yaml"
+    seed = load_seed_file(frozen_seed_file(tmp_path))
+    app = build_app(Tenants(seed))
+    Recorder(record, seed).install(app)
+    await a_session(await aiohttp_client(app))
+    data = yaml.safe_load(record.read_text(encoding="utf-8"))
+    assert data["seed"] == {"file": "seed.yaml"}
+    assert len(data["steps"]) == 10 and all(s["expect"].get("exact") for s in data["steps"])
+    assert "advance" not in [next(iter(s)) for s in data["steps"]]
+    result = await __import__("emulator.scenario.runner", fromlist=["x"]).run_scenario_async(load_scenario(record))
+    assert result.passed, [s.problems for s in result.steps]
+    matchers = {v for s in data["steps"] for v in json.dumps(s["expect"]).split('"') if v.startswith("$") and
+                not v.startswith("$$") and not v.startswith("${")}
+    assert matchers == {"$string"}  # only the issued tokens vary; every other byte of every body is expected as is
+
+
+def start_recording(tmp_path: Path, record: Path) -> tuple[subprocess.Popen, str]:
+    ready = tmp_path / "ready.url"
+    process = subprocess.Popen([str(CLI), "serve", "--port", "0", "--ready-file", str(ready), "--record", str(record)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 20
+    while not ready.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert ready.exists(), process.communicate(timeout=5)
+    return process, ready.read_text().strip()
+
+
+def call(base: str, method: str, path: str, body: bytes | None = None, headers: dict | None = None) -> dict:
+    request = urllib.request.Request(base + path, data=body, method=method, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def test_serve_record_writes_a_scenario_that_replays_green_also_on_a_running_server(tmp_path):
+    record = tmp_path / "session.yaml"
+    process, base = start_recording(tmp_path, record)
+    try:
+        form = f"grant_type={JWT_GRANT}&assertion=rc-jwt-102".encode()
+        token = call(base, "POST", "/restapi/oauth/token", form, {"Authorization": BASIC,
+                                                                  "Content-Type": "application/x-www-form-urlencoded"})
+        alice = {"Authorization": f"Bearer {token['access_token']}", "Content-Type": "application/json"}
+        sent = call(base, "POST", SMS, json.dumps({"from": {"phoneNumber": "+16505550102"},
+                                                   "to": [{"phoneNumber": "+14155550100"}], "text": "hi"}).encode(), alice)
+        time.sleep(1.1)  # the clock runs freely here: the recording notes the time that passed
+        call(base, "GET", f"{STORE}/{sent['id']}", None, alice)
+        replay_remote = subprocess.run([str(CLI), "replay", "--target", base, str(record),
+                                        str(LIBRARY / "cross-provider")], capture_output=True, text=True, timeout=60)
+        assert replay_remote.returncode == 0, replay_remote.stdout
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=10)
+    data = yaml.safe_load(record.read_text(encoding="utf-8"))
+    assert data["seed"]["file"] == "default" and "frozen_at" in data["seed"]["clock"]
+    kinds = [next(iter(s)) for s in data["steps"]]
+    assert [k for k in kinds if k != "advance"] == ["request", "request", "request"]
+    assert max(s["advance"] for s in data["steps"] if "advance" in s) >= 1.1
+    replay = subprocess.run([str(CLI), "replay", str(record)], capture_output=True, text=True, timeout=60)
+    assert replay.returncode == 0, replay.stdout
+    assert "FAIL" not in replay.stdout and f"PASS  step {len(kinds)} " in replay.stdout
+
+
+def test_replay_reports_each_step_and_fails_with_a_diff(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    source = (LIBRARY / "ringcentral/sms-status-lifecycle.yaml").read_text(encoding="utf-8")
+    broken.write_text(source.replace("body: {messageStatus: Sent, smsDeliveryTime: $absent}",
+                                     "body: {messageStatus: Delivered}"), encoding="utf-8")
+    result = subprocess.run([str(CLI), "replay", str(broken), str(LIBRARY / "ringcentral/sms-from-fax-number.yaml")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    out = result.stdout
+    assert "PASS  step 3 (line 17): advance 1" in out
+    assert 'FAIL  step 4 (line 18): GET /restapi/v1.0/account/~/extension/~/message-store/${id}' in out
+    assert 'body.messageStatus: expected "Delivered", got "Sent"' in out
+    assert '-  "messageStatus": "Delivered"' in out and '+  "messageStatus": "Sent"' in out
+    assert "SKIP  step 5" in out and "1 passed, 1 failed, 0 unusable" in out
