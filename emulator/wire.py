@@ -36,13 +36,24 @@ def query(request: web.Request) -> MultiDict[str]:
     return cached
 
 
+ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # made once, not per response
+
+
 def dumps(body: Any) -> str:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return ENCODER.encode(body)
+
+
+def encode_json(body: Any) -> bytes:
+    """UTF-8 JSON; text holding half a surrogate pair (echoed from a request) falls back to \\u escapes."""
+    try:
+        return dumps(body).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(body, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None,
                   content_type: str = "application/json;charset=UTF-8") -> web.Response:
-    response = web.Response(text=dumps(body), status=status, headers=headers)
+    response = web.Response(body=encode_json(body), status=status, headers=headers)
     response.headers["Content-Type"] = content_type
     return response
 
@@ -90,8 +101,15 @@ async def read_json_object(request: web.Request) -> dict:
 
 
 def origin(request: web.Request) -> str:
-    """The emulator's own origin and tenant prefix, for every absolute uri a response carries."""
-    return request["base_url"]
+    """The emulator's own origin and tenant prefix, for every absolute uri a response carries.
+
+    Worked out on first use, as most responses carry no uri.
+    """
+    base = request.get("base_url")
+    if base is None:
+        tenant = request.match_info.get("tenant")
+        base = request["base_url"] = f"{request.scheme}://{request.host}{'/t/' + tenant if tenant else ''}"
+    return base
 
 
 def has_lone_surrogate(text: str) -> bool:
