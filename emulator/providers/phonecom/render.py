@@ -87,8 +87,8 @@ def extension(record: Extension) -> dict:
         "include_in_directory": True,
         "enable_call_waiting": True,
         "enable_outbound_calls": True,
-        "caller_id": None,
-        "local_area_code": None,
+        "caller_id": "private",  # the spec's value for "no caller id assigned"; its schema types this a string
+        "local_area_code": "",
         "route": None,
     }
 
