@@ -9,6 +9,7 @@ import time
 from typing import Any, Awaitable, Callable
 from urllib.parse import parse_qsl
 
+import attrs
 from aiohttp import web
 
 from .control import routes as control
@@ -29,7 +30,29 @@ MAX_BODY_BYTES = 1024 * 1024
 
 TENANTS_KEY = web.AppKey("tenants", Tenants)
 REQUEST_LOG_KEY = web.AppKey("request_log", object)
+ROUTES_KEY = web.AppKey("routes", dict)
 UNJOURNALED = ("/_emulator/journal",)
+
+
+@attrs.frozen
+class RouteInfo:
+    """What the middleware needs to know about a route, worked out once when the route is added."""
+
+    face: Any  # the provider face module, None for the control API
+    provider: str | None
+    operation: str | None
+    journaled: bool = True
+
+
+def route_info(request: web.Request) -> RouteInfo:
+    """The matched route's info; for paths no route matches, worked out from the path."""
+    info = request.app[ROUTES_KEY].get(request.match_info.route)
+    if info is not None:
+        return info
+    path = strip_tenant(request.path)
+    face = face_for_path(path)
+    provider = face.NAME if face is not None else ("control" if path.startswith(control.PREFIX) else None)
+    return RouteInfo(face, provider, None, not path.startswith(UNJOURNALED))
 
 
 def face_for_path(path: str):
@@ -51,25 +74,25 @@ def strip_tenant(path: str) -> str:
 @web.middleware
 async def tenant_and_errors(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]):
     """Pick the tenant, apply any matching fault, answer, and note the request in the tenant's journal."""
-    path = strip_tenant(request.path)
-    face = face_for_path(path)
+    info = route_info(request)
     started = time.monotonic()
     try:
         bind_tenant(request)
     except TenantNameError as error:
         return control.error(400, str(error))
-    response = await answer(request, handler, face)
-    note_request(request, face, path, response, started)
+    response = await answer(request, handler, info)
+    note_request(request, info, response, started)
     if response is None:  # the connection is gone; aiohttp quietly fails to write this
         return web.Response(status=500, text="connection dropped by a fault rule")
     return response
 
 
-async def answer(request: web.Request, handler, face) -> web.StreamResponse | None:
+async def answer(request: web.Request, handler, info: RouteInfo) -> web.StreamResponse | None:
     """The handler's response, a fault's, or None when a fault dropped the connection."""
+    face = info.face
     try:
         if face is not None:
-            faulted = await apply_fault(request, face)
+            faulted = await apply_fault(request, face, info.operation)
             if faulted is not None or request.get("dropped"):
                 return faulted
         return await handler(request)
@@ -86,13 +109,13 @@ async def answer(request: web.Request, handler, face) -> web.StreamResponse | No
         return face.internal_error().response()
 
 
-async def apply_fault(request: web.Request, face) -> web.StreamResponse | None:
+async def apply_fault(request: web.Request, face, operation: str | None) -> web.StreamResponse | None:
     """The first matching fault rule of the tenant: wait, drop, answer with an error, or mark delivery to fail."""
     rules = control_of(request["world"]).faults.rules
     if not rules:
         return None
     strings = await request_strings(request) if any(r.number or r.text for r in rules) else ()
-    rule = first_match(rules, FaultRequest(face.NAME, operation_of(request), tuple(strings)))
+    rule = first_match(rules, FaultRequest(face.NAME, operation, tuple(strings)))
     if rule is None:
         return None
     request["fault"] = rule
@@ -127,21 +150,21 @@ async def request_strings(request: web.Request) -> list[str]:
     return strings
 
 
-def note_request(request: web.Request, face, path: str, response: web.StreamResponse | None, started: float) -> None:
+def note_request(request: web.Request, info: RouteInfo, response: web.StreamResponse | None, started: float) -> None:
     """One journal entry per request, and one JSON log line when request logging is on."""
     rule: FaultRule | None = request.get("fault")
     status = response.status if response is not None else None
     fields = {
         "method": request.method,
         "path": request.path,
-        "operation": operation_of(request),
-        "provider": face.NAME if face is not None else ("control" if path.startswith(control.PREFIX) else None),
+        "operation": info.operation,
+        "provider": info.provider,
         "status": status,
         "fault": rule.id if rule else None,
-        "fault_effect": fault_effect(rule, request),
+        "fault_effect": fault_effect(rule, request) if rule else None,
     }
     world = request.get("world")
-    if world is not None and not path.startswith(UNJOURNALED):
+    if world is not None and info.journaled:
         control_of(world).journal.record(time_ms=world.now_ms(), **fields)
     write_log = request.app.get(REQUEST_LOG_KEY)
     if write_log is not None:
@@ -165,11 +188,9 @@ def bind_tenant(request: web.Request) -> None:
     tenants = request.app[TENANTS_KEY]
     via_path = request.match_info.get("tenant")
     name = via_path or request.headers.get(TENANT_HEADER) or DEFAULT_TENANT
-    prefix = f"/t/{name}" if via_path else ""
     request["tenant"] = name
     request["tenants"] = tenants
     request["world"] = tenants.get(name)
-    request["base_url"] = f"{request.scheme}://{request.host}{prefix}"
 
 
 def http_error(face, request: web.Request, error: web.HTTPException) -> web.StreamResponse:
@@ -188,22 +209,25 @@ def http_error(face, request: web.Request, error: web.HTTPException) -> web.Stre
         {"message": error.reason}, error.status)
 
 
-def add_routes(app: web.Application, routes, provider: str) -> None:
+def add_routes(app: web.Application, routes, provider: str, face=None) -> None:
     """Each route is reachable as is and under a tenant prefix."""
     for method, path, handler, operation in routes:
+        info = RouteInfo(face, provider, f"{provider}.{operation}", not path.startswith(UNJOURNALED))
         for prefix in ("", TENANT_PREFIX):
             suffix = ".t" if prefix else ""
-            app.router.add_route(method, prefix + path, handler, name=f"{provider}.{operation}{suffix}")
+            route = app.router.add_route(method, prefix + path, handler, name=f"{provider}.{operation}{suffix}")
+            app[ROUTES_KEY][route] = info
 
 
 def build_app(tenants: Tenants, request_log: Callable[[dict[str, Any]], None] | None = None) -> web.Application:
     """The application; request_log, when given, receives one dict per request."""
     app = web.Application(middlewares=[tenant_and_errors], client_max_size=MAX_BODY_BYTES)
     app[TENANTS_KEY] = tenants
+    app[ROUTES_KEY] = {}
     if request_log is not None:
         app[REQUEST_LOG_KEY] = request_log
     for face in FACES:
-        add_routes(app, face.ROUTES, face.NAME)
+        add_routes(app, face.ROUTES, face.NAME, face)
     add_routes(app, control.ROUTES, "control")
     return app
 

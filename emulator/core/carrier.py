@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from .directory import Directory
 from .ids import sms_conversation_id
 from .model import Direction, Kind, Mailbox, Message, Party, Status, Thread
 from .rules import (
@@ -20,6 +21,9 @@ from .rules import (
 )
 from .text import segment_count
 from .world import Transition, World
+
+
+PARTY_CACHE_SIZE = 10_000  # distinct numbers remembered per tenant before starting afresh
 
 
 @attrs.frozen
@@ -180,11 +184,21 @@ def new_thread(world: World, first_message_id: int, decision: PagerDecision) -> 
 
 
 def party_for_number(world: World, number: str) -> Party:
-    record = world.directory.numbers.get(number)
+    """The number as a message party, made once per number and tenant (the world forgets them on edits)."""
+    party = world.parties.get(number)
+    if party is None:
+        if len(world.parties) >= PARTY_CACHE_SIZE:
+            world.parties.clear()
+        party = world.parties[number] = new_party(world.directory, number)
+    return party
+
+
+def new_party(directory: Directory, number: str) -> Party:
+    record = directory.numbers.get(number)
     if record is None:
         return Party(number=number)
-    owner_id = world.directory.sms_owner_id(record)
-    owner = world.directory.extensions.get(owner_id) if owner_id else None
+    owner_id = directory.sms_owner_id(record)
+    owner = directory.extensions.get(owner_id) if owner_id else None
     return Party(number=number, extension_id=owner.id if owner else None, name=owner.name if owner else None)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 from datetime import datetime, timezone
 
 import attrs
@@ -50,8 +51,13 @@ class Clock:
 def iso_ms(ms: int) -> str:
     """ISO-8601 UTC with milliseconds, the form RingCentral uses."""
     seconds, millis = divmod(ms, 1000)
-    stamp = datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
-    return f"{stamp}.{millis:03d}Z"
+    return f"{utc_second(seconds)}.{millis:03d}Z"
+
+
+@lru_cache(maxsize=4096)
+def utc_second(seconds: int) -> str:
+    """One second as ISO-8601 UTC; cached because every response formats the same few seconds."""
+    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def parse_iso(value: str) -> int:

@@ -151,7 +151,7 @@ class Party:
     name: str | None = None
 
 
-@attrs.define(slots=True, eq=False)
+@attrs.define(slots=True, eq=False, weakref_slot=False)
 class Message:
     """One copy of a message in one mailbox; each side has its own id, status and read state."""
 

@@ -146,11 +146,14 @@ class PagerDecision:
 PAGER_MAX_TEXT_UNITS = 1024
 E164 = re.compile(r"^\+?[1-9]\d{6,14}$")
 SHORT_NUMBER = re.compile(r"^\d{3,6}$")
+NUMBER_PUNCTUATION = re.compile(r"[\s\-().]")
 
 
 def normalize_number(raw: str) -> str | None:
     """E.164 with a leading plus, or None when the value is not a phone number."""
-    digits = re.sub(r"[\s\-().]", "", raw)
+    if E164.fullmatch(raw):
+        return raw if raw[0] == "+" else "+" + raw
+    digits = NUMBER_PUNCTUATION.sub("", raw)
     if not E164.match(digits):
         return None
     return digits if digits.startswith("+") else "+" + digits

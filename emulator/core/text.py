@@ -23,6 +23,8 @@ def utf16_units(text: str) -> int:
 
 def gsm7_septets(text: str) -> int | None:
     """Septets the text takes in GSM-7, or None when a character forces UCS-2."""
+    if GSM7_BASIC.issuperset(text):
+        return len(text)
     septets = 0
     for ch in text:
         if ch in GSM7_BASIC:

@@ -17,6 +17,7 @@ from .model import (
     ExtensionStatus,
     Mailbox,
     Message,
+    Party,
     PhoneNumber,
     Status,
     Thread,
@@ -65,7 +66,8 @@ class World:
         self.ids = IdSequence(FIRST_MESSAGE_ID)
         self.threads: dict[int, Thread] = {}
         self.provider_state: dict[str, Any] = {}
-        self._pending: list[Transition] = []
+        self._pending: list[tuple[int, int, Transition]] = []  # (due_ms, message_id, change): compared in C
+        self.parties: dict[str, Party] = {}  # one Party per number, shared by every copy; reset on edits
         self._last_ms = 0
         self.listeners: list[Callable[[Message], None]] = []
         self.name = "default"
@@ -80,7 +82,7 @@ class World:
         """The tenant's time, never running backwards, with every status change due by then applied."""
         now = max(self.clock.now_ms(), self._last_ms)
         self._last_ms = now
-        if self._pending and self._pending[0].due_ms <= now:
+        if self._pending and self._pending[0][0] <= now:
             self._apply_due(now)
         return now
 
@@ -125,6 +127,7 @@ class World:
         if not self._owns_directory:
             self._directory = self._directory.copy()
             self._owns_directory = True
+        self.parties.clear()
         return self._directory
 
     def set_extension_status(self, account_id: str, number: str, status: ExtensionStatus | str) -> None:
@@ -173,7 +176,7 @@ class World:
 
     def schedule(self, transitions: Iterable[Transition]) -> None:
         for transition in transitions:
-            heapq.heappush(self._pending, transition)
+            heapq.heappush(self._pending, (transition.due_ms, transition.message_id, transition))
 
     def touch(self, message: Message) -> None:
         """A client changed the message: stamp it and let the store's window counts follow."""
@@ -186,8 +189,8 @@ class World:
         self._pending.clear()
 
     def _apply_due(self, now: int) -> None:
-        while self._pending and self._pending[0].due_ms <= now:
-            transition = heapq.heappop(self._pending)
+        while self._pending and self._pending[0][0] <= now:
+            transition = heapq.heappop(self._pending)[2]
             message = self.store.get(transition.message_id)
             if message is not None:
                 advance_status(message, transition)
