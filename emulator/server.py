@@ -13,6 +13,8 @@ from .app import build_app
 from .tenants import Tenants
 
 START_TIMEOUT_S = 10.0
+# Query strings may carry a whole SMS (Voximplant's GET style); let them reach the provider's own checks.
+MAX_REQUEST_LINE_BYTES = 1024 * 1024
 
 
 class ServerStartError(RuntimeError):
@@ -21,7 +23,8 @@ class ServerStartError(RuntimeError):
 
 async def start_site(app: web.Application, host: str, port: int, ssl_context: ssl.SSLContext | None = None):
     """Start listening and return the runner and the port actually bound (port 0 picks a free one)."""
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    runner = web.AppRunner(app, access_log=None, handle_signals=False,
+                           max_line_size=MAX_REQUEST_LINE_BYTES, max_field_size=MAX_REQUEST_LINE_BYTES)
     await runner.setup()
     site = web.TCPSite(runner, host, port, ssl_context=ssl_context, backlog=1024, reuse_address=True)
     try:

@@ -142,8 +142,12 @@ def parse_seed_text(text: str, content_type: str) -> Any:
             return json.loads(text)
         except ValueError as problem:
             raise ControlError(400, f"the seed is not valid JSON: {problem}") from None
+        except RecursionError:
+            raise ControlError(400, "the seed is nested too deeply") from None
     try:
         return yaml.safe_load(text)
+    except RecursionError:
+        raise ControlError(400, "the seed is nested too deeply") from None
     except yaml.YAMLError as problem:
         mark = getattr(problem, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""

@@ -1,0 +1,86 @@
+"""Raw garbage on every surface: truncated JSON, wrong content types, invalid UTF-8, deep nesting, huge bodies.
+
+Never a 5xx, never a traceback or HTML page: always the provider's own JSON envelope.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from .conftest import ringcentral_token, tally
+from .envelopes import (
+    assert_control_error,
+    assert_phonecom_error,
+    assert_ringcentral_error,
+    assert_voximplant_answer,
+)
+
+GARBAGE = [
+    b'{"from": {"phoneNumber": "+16505550102"}, "to": [{"phoneNumber": "+1415',
+    b"\xff\xfe\xfa garbage \x00\x01",
+    b"[" * 100_000,
+    b'{"a":' * 20_000,
+    b"x" * (3 * 1024 * 1024),
+    b'{"text": "\\ud800", "to": "\\udfff"}',
+    b"",
+    b"null",
+    b'"just a string"',
+    b"<xml>not json</xml>",
+]
+CONTENT_TYPES = ["application/json", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data",
+                 "application/xml", "application/json; charset=latin-1"]
+
+
+def targets(base: str, token: str) -> list[tuple[str, str, dict, str, callable]]:
+    rc = {"Authorization": f"Bearer {token}"}
+    pc = {"Authorization": "Bearer pc-owner-token"}
+    return [
+        ("ringcentral", f"{base}/restapi/v1.0/account/~/extension/~/sms", rc, "POST", assert_ringcentral_error),
+        ("ringcentral", f"{base}/restapi/v1.0/account/~/extension/~/company-pager", rc, "POST", assert_ringcentral_error),
+        ("ringcentral", f"{base}/restapi/oauth/token", {}, "POST", assert_ringcentral_error),
+        ("phonecom", f"{base}/v4/accounts/2000001/sms", pc, "POST", assert_phonecom_error),
+        ("phonecom", f"{base}/v4/accounts/2000001/sms/{'0' * 40}", pc, "PATCH", assert_phonecom_error),
+        ("voximplant", f"{base}/platform_api/SendSmsMessage", {}, "POST", assert_voximplant_answer),
+        ("control", f"{base}/_emulator/inbound", {}, "POST", assert_control_error),
+        ("control", f"{base}/_emulator/faults", {}, "POST", assert_control_error),
+        ("control", f"{base}/_emulator/clock", {}, "POST", assert_control_error),
+        ("control", f"{base}/_emulator/seed", {}, "PUT", assert_control_error),
+    ]
+
+
+@pytest.fixture(scope="module")
+def surfaces(fuzz_emulator):
+    base = fuzz_emulator.tenant("fuzz-garbage").url
+    return targets(base, ringcentral_token(base))
+
+
+@pytest.mark.parametrize("content_type", CONTENT_TYPES)
+@pytest.mark.parametrize("body", GARBAGE, ids=lambda b: repr(b[:24]))
+def test_garbage_bodies_get_the_providers_own_4xx(surfaces, http, body, content_type):
+    for provider, url, headers, method, assert_envelope in surfaces:
+        response = http.request(method, url, data=body, headers={**headers, "Content-Type": content_type})
+        tally(provider, response.status_code)
+        assert response.status_code < 500, (provider, url, response.status_code, response.text[:300])
+        assert response.headers["Content-Type"].startswith("application/json"), (url, response.text[:200])
+        if provider == "voximplant" or response.status_code >= 400:
+            assert_envelope(response.json())
+
+
+@given(body=st.binary(max_size=2000), content_type=st.sampled_from(CONTENT_TYPES), index=st.integers(0, 9))
+def test_random_bytes_never_get_a_5xx(surfaces, http, body, content_type, index):
+    provider, url, headers, method, assert_envelope = surfaces[index]
+    response = http.request(method, url, data=body, headers={**headers, "Content-Type": content_type})
+    tally(provider, response.status_code)
+    assert response.status_code < 500, (url, response.text[:300])
+    if provider == "voximplant" or response.status_code >= 400:
+        assert_envelope(response.json())
+
+
+@pytest.mark.parametrize("path", ["/restapi/v1.0/nothing", "/v4/nothing", "/platform_api/a/b/c", "/_emulator/nothing",
+                                  "/t/bad name/_emulator/health", "/%ff%fe", "/" + "a" * 5000])
+def test_unknown_routes_get_json_not_html(fuzz_emulator, http, path):
+    response = http.get(fuzz_emulator.url + path)
+    assert response.status_code < 500
+    assert response.headers["Content-Type"].startswith("application/json"), response.text[:200]
