@@ -23,7 +23,9 @@ PHONECOM_PATHS = r"/sms|/phone-numbers|/extensions"
 
 def cases(schema, path_parameters: dict, headers: dict):
     """Valid requests aimed at the seeded account, mixed with requests that break the spec on purpose."""
+    reads = schema.include(method="GET")
     return st.one_of(
+        reads.as_strategy(GenerationMode.POSITIVE, path_parameters=path_parameters, headers=headers),
         schema.as_strategy(GenerationMode.POSITIVE, path_parameters=path_parameters, headers=headers),
         schema.as_strategy(GenerationMode.POSITIVE, headers=headers),
         schema.as_strategy(GenerationMode.NEGATIVE, headers=headers),
