@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import attrs
-import jsonschema
 import yaml
 
 from ..seed import DEFAULT_SEED_PATH, SeedError, build_seed
@@ -134,6 +133,8 @@ def schema() -> dict[str, Any]:
 
 def schema_problem(data: Any) -> tuple[Location, str] | None:
     """The most telling schema violation, as a location and a sentence."""
+    import jsonschema  # only when a scenario is loaded, so `sms-emulator serve` starts without it
+
     validator = jsonschema.Draft202012Validator(schema())
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is None:

@@ -6,9 +6,6 @@ import argparse
 import sys
 from typing import TextIO
 
-from .format import ScenarioError, load_scenario, scenario_files
-from .runner import report, run_scenario
-
 EXIT_FAILED = 1
 EXIT_UNUSABLE = 2
 
@@ -23,6 +20,9 @@ def add_replay_command(commands) -> None:
 
 
 def run_replay(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+    from .format import ScenarioError, load_scenario, scenario_files
+    from .runner import report, run_scenario
+
     files = scenario_files(args.paths)
     if not files:
         print(f"sms-emulator: no scenario files in {' '.join(args.paths)}", file=out)
