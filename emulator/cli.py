@@ -9,7 +9,6 @@ import signal
 import sys
 from pathlib import Path
 
-from . import tls
 from .app import build_app
 from .scenario.recorder import Recorder
 from .scenario.replay import add_replay_command, run_replay
@@ -62,7 +61,11 @@ async def serve_until_signalled(seed, args: argparse.Namespace) -> None:
     app = build_app(Tenants(seed), request_log=print_json_line if getattr(args, "log_requests", False) else None)
     if getattr(args, "record", None):
         Recorder(Path(args.record), seed).install(app)
-    material = tls.generate(args.tls_dir) if getattr(args, "tls", False) else None
+    material = None
+    if getattr(args, "tls", False):
+        from . import tls  # cryptography is only worth its import time when serving https
+
+        material = tls.generate(args.tls_dir)
     runner, port = await start_site(app, args.host, args.port, material.context if material else None)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

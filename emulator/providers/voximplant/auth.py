@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Mapping
 
-import jwt
-
 from ...core.model import Account
 from ...core.world import World
 from . import NAME
@@ -66,6 +64,8 @@ def identifies(account: Account, field: str, value: str) -> bool:
 
 def account_for_token(world: World, token: str, now_s: float) -> Account:
     """Key by `kid`, RS256 signature by that key, issuer, then the time claims."""
+    import jwt  # here, not at the top: PyJWT and cryptography add a lot to the server's cold start
+
     try:
         header = jwt.get_unverified_header(token)
     except jwt.InvalidTokenError:
@@ -92,6 +92,8 @@ def find_key(world: World, kid: str) -> tuple[Account, str] | None:
 
 
 def verified_claims(token: str, public_key: str) -> dict:
+    import jwt
+
     try:
         claims = jwt.decode(token, public_key, algorithms=["RS256"], options=DECODE_OPTIONS)
     except jwt.InvalidSignatureError:
