@@ -24,5 +24,9 @@ serve: install
 test: install
 	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
 
+# Throughput, latency, scale and start-up figures in one run (needs wrk; installed with apt-get when root).
+bench: install
+	$(BIN)/python -m tests.bench.bench_main
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info

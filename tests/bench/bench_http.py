@@ -1,0 +1,222 @@
+"""Throughput and latency over loopback: wrk against the emulator and the bare baseline in one run."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+import attrs
+
+from . import bench_bare
+
+CONNECTIONS = 32
+THREADS = 2
+DURATION_S = 5
+WARMUP_S = 1
+READY_TIMEOUT_S = 20.0
+RC_SMS = "/restapi/v1.0/account/~/extension/~/sms"
+RC_LIST = "/restapi/v1.0/account/~/extension/~/message-store"
+PC_SMS = "/v4/accounts/2000001/sms"
+VOX_SMS = "/platform_api/SendSmsMessage"
+CONTROL_LIST = "/_emulator/messages"
+PAGE = 20
+DONE_LUA = r"""
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('WRKJSON {"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"non2xx":%d,'
+    .. '"socket_errors":%d}\n', summary.requests, summary.duration, latency:percentile(50),
+    latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+@attrs.frozen
+class Scenario:
+    """One request, replayed by every wrk connection as fast as the server answers."""
+
+    name: str
+    method: str
+    path: str
+    query: str = ""
+    body: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def url(self, base: str) -> str:
+        return f"{base}{self.path}{'?' + self.query if self.query else ''}"
+
+
+@attrs.frozen
+class WrkResult:
+    requests: int
+    duration_us: int
+    p50_us: int
+    p99_us: int
+    non2xx: int
+    socket_errors: int
+
+    @property
+    def rps(self) -> float:
+        return self.requests / (self.duration_us / 1e6)
+
+
+def ensure_wrk() -> str:
+    """wrk's path, installing it with apt-get when running as root."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("bench: installing wrk with apt-get ...", file=sys.stderr, flush=True)
+        subprocess.run(["apt-get", "update", "-qq"], check=False, stdout=subprocess.DEVNULL)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True, stdout=subprocess.DEVNULL)
+        found = shutil.which("wrk")
+        if found:
+            return found
+    sys.exit("bench: wrk is required; install it with `sudo apt-get install wrk` (Debian/Ubuntu) "
+             "or `brew install wrk` (macOS)")
+
+
+class ServerProcess:
+    """A server in its own process that writes its base URL to a ready file once it accepts connections."""
+
+    def __init__(self, command: list[str], ready_file: Path) -> None:
+        self.ready_file = ready_file
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.base = wait_ready(ready_file, self.process)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def wait_ready(ready_file: Path, process: subprocess.Popen) -> str:
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if ready_file.exists():
+            text = ready_file.read_text()
+            if text.endswith("\n"):
+                return text.strip()
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {process.stderr.read().decode(errors='replace')}")
+        time.sleep(0.005)
+    raise RuntimeError("server did not become ready")
+
+
+def http(method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def ringcentral_token(base: str) -> str:
+    basic = base64.b64encode(b"rc-client-id:rc-client-secret").decode()
+    form = b"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=rc-jwt-102"
+    status, raw = http("POST", f"{base}/restapi/oauth/token", form,
+                       {"Authorization": f"Basic {basic}", "Content-Type": "application/x-www-form-urlencoded"})
+    if status != 200:
+        raise RuntimeError(f"token request failed: {status} {raw[:200]!r}")
+    return json.loads(raw)["access_token"]
+
+
+def scenarios(rc_token: str) -> list[Scenario]:
+    """The requests of the table: three provider sends, a message-store page and a control query."""
+    rc_auth = ("Authorization", f"Bearer {rc_token}")
+    as_json = ("Content-Type", "application/json")
+    return [
+        Scenario("RingCentral POST sms", "POST", RC_SMS, body=json.dumps(
+            {"from": {"phoneNumber": "+16505550102"}, "to": [{"phoneNumber": "+14155550123"}],
+             "text": "Hello from the benchmark"}), headers=(rc_auth, as_json)),
+        Scenario("Phone.com POST sms", "POST", PC_SMS, body=json.dumps(
+            {"from": "+12125550101", "to": "+14155550124", "text": "Hello from the benchmark"}),
+            headers=(("Authorization", "Bearer pc-owner-token"), as_json)),
+        Scenario("Voximplant SendSmsMessage", "POST", VOX_SMS,
+                 body="account_id=3000001&api_key=vox-api-key&source=447443332211&destination=447443332299"
+                      "&sms_body=Hello+from+the+benchmark",
+                 headers=(("Content-Type", "application/x-www-form-urlencoded"),)),
+        Scenario(f"RingCentral GET message-store ({PAGE}/page)", "GET", RC_LIST, query=f"perPage={PAGE}",
+                 headers=(rc_auth,)),
+        Scenario(f"control GET /_emulator/messages ({PAGE})", "GET", CONTROL_LIST, query=f"limit={PAGE}"),
+    ]
+
+
+def lua_script(scenario: Scenario) -> str:
+    lines = [f'wrk.method = "{scenario.method}"']
+    if scenario.body:
+        lines.append(f"wrk.body = [==[{scenario.body}]==]")
+    lines += [f'wrk.headers["{k}"] = [==[{v}]==]' for k, v in scenario.headers]
+    return "\n".join(lines) + "\n" + DONE_LUA
+
+
+def run_wrk(wrk: str, scenario: Scenario, base: str, workdir: Path, duration_s: float) -> WrkResult:
+    script = workdir / "scenario.lua"
+    script.write_text(lua_script(scenario))
+    command = [wrk, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{round(duration_s)}s", "--timeout", "5s", "-s", str(script),
+               scenario.url(base)]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    line = next(l for l in output.splitlines() if l.startswith("WRKJSON "))
+    return WrkResult(**json.loads(line[len("WRKJSON "):]))
+
+
+def capture(scenario: Scenario, base: str) -> tuple[int, object]:
+    """One real emulator answer, so the baseline can serialise a body of the same size."""
+    status, raw = http(scenario.method, scenario.url(base), scenario.body.encode() or None, dict(scenario.headers))
+    if status >= 300:
+        raise RuntimeError(f"{scenario.name}: emulator answered {status}: {raw[:300]!r}")
+    return status, json.loads(raw)
+
+
+@attrs.frozen
+class Pair:
+    """One scenario measured against the emulator and the baseline back to back."""
+
+    scenario: Scenario
+    emulator: WrkResult
+    bare: WrkResult
+    response_bytes: int
+
+
+def measure(duration_s: float = DURATION_S) -> list[Pair]:
+    wrk = ensure_wrk()
+    with tempfile.TemporaryDirectory(prefix="sms-bench-") as tmp:
+        workdir = Path(tmp)
+        emulator = ServerProcess([sys.executable, "-m", "emulator.cli", "serve", "--port", "0", "--ready-file",
+                                  str(workdir / "emulator.url")], workdir / "emulator.url")
+        try:
+            chosen = scenarios(ringcentral_token(emulator.base))
+            bare = ServerProcess([sys.executable, "-m", "tests.bench.bench_bare", "--ready-file",
+                                  str(workdir / "bare.url")], workdir / "bare.url")
+            try:
+                return list(run_pairs(wrk, chosen, emulator.base, bare.base, workdir, duration_s))
+            finally:
+                bare.stop()
+        finally:
+            emulator.stop()
+
+
+def run_pairs(wrk: str, chosen: list[Scenario], emulator_base: str, bare_base: str, workdir: Path,
+              duration_s: float) -> Iterator[Pair]:
+    """Each scenario on the emulator, then on the baseline primed with the emulator's latest answer."""
+    for scenario in chosen:
+        run_wrk(wrk, scenario, emulator_base, workdir, WARMUP_S)
+        status, body = capture(scenario, emulator_base)
+        http("POST", bare_base + bench_bare.CANNED_PATH, json.dumps({scenario.path: [status, body]}).encode())
+        size = len(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode())
+        run_wrk(wrk, scenario, bare_base, workdir, WARMUP_S)
+        emulator = run_wrk(wrk, scenario, emulator_base, workdir, duration_s)
+        bare = run_wrk(wrk, scenario, bare_base, workdir, duration_s)
+        yield Pair(scenario, emulator, bare, size)

@@ -1,0 +1,86 @@
+"""`make bench`: every figure of the performance table, measured in one run so the ratios hold.
+
+    python -m tests.bench.bench_main [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import os
+
+from . import bench_http, bench_scale, bench_startup
+
+TARGET_RATIO = 0.75
+TARGET_P99_MS = 10.0
+TARGET_SCALE = 1.5
+TARGET_BYTES = 700
+TARGET_FIXTURE_MS = 2.0
+TARGET_COLD_MS = 500.0
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def machine() -> str:
+    model = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+                 platform.processor())
+    return f"{os.cpu_count()} CPUs, {model}, Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}"
+
+
+def http_table(pairs: list[bench_http.Pair]) -> list[str]:
+    lines = [f"HTTP on loopback, wrk -t{bench_http.THREADS} -c{bench_http.CONNECTIONS}, "
+             f"{bench_http.DURATION_S} s each, emulator and bare aiohttp back to back",
+             "",
+             "| request | bytes | emulator req/s | bare req/s | ratio | p50 ms | p99 ms | bare p99 ms | non-2xx |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for pair in pairs:
+        emulator, bare = pair.emulator, pair.bare
+        ratio = emulator.rps / bare.rps
+        is_send = "sms" in pair.scenario.name.lower() or "Send" in pair.scenario.name
+        mark = f" {verdict(ratio >= TARGET_RATIO and emulator.p99_us / 1000 < TARGET_P99_MS)}" if is_send else ""
+        lines.append(f"| {pair.scenario.name} | {pair.response_bytes} | {emulator.rps:,.0f} | {bare.rps:,.0f} | "
+                     f"{ratio:.2f}{mark} | {emulator.p50_us / 1000:.1f} | {emulator.p99_us / 1000:.1f} | "
+                     f"{bare.p99_us / 1000:.1f} | {emulator.non2xx + emulator.socket_errors} |")
+    return lines
+
+
+def scale_table(levels: list[bench_scale.Level]) -> list[str]:
+    lines = ["", f"Scale (in-process server, median of {bench_scale.SAMPLES} requests over loopback; "
+             "store filled through the core)", "",
+             "| stored messages | list page ms | send ms | RSS bytes/message |", "|---:|---:|---:|---:|"]
+    for level in levels:
+        lines.append(f"| {level.stored:,} | {level.list_ms:.2f} | {level.send_ms:.2f} | {level.bytes_per_message:.0f} |")
+    first, last = levels[0], levels[-1]
+    list_growth, send_growth = last.list_ms / first.list_ms, last.send_ms / first.send_ms
+    lines.append(f"| growth {first.stored:,} -> {last.stored:,} | x{list_growth:.2f} "
+                 f"{verdict(list_growth <= TARGET_SCALE)} | x{send_growth:.2f} {verdict(send_growth <= TARGET_SCALE)} | "
+                 f"{verdict(max(l.bytes_per_message for l in levels[1:] or levels) <= TARGET_BYTES)} |")
+    return lines
+
+
+def startup_table(fixture_ms: float, cold_ms: float) -> list[str]:
+    return ["", "| start-up | ms | target |", "|---|---:|---|",
+            f"| sms_emulator fixture per test (new tenant + teardown) | {fixture_ms:.2f} | "
+            f"< {TARGET_FIXTURE_MS:g} {verdict(fixture_ms < TARGET_FIXTURE_MS)} |",
+            f"| cold start of sms-emulator serve to first 200 on /_emulator/health | {cold_ms:.0f} | "
+            f"< {TARGET_COLD_MS:g} {verdict(cold_ms < TARGET_COLD_MS)} |"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="2 s runs and up to 100,000 messages, for a smoke test")
+    args = parser.parse_args()
+    if args.quick:
+        bench_scale.LEVELS = bench_scale.LEVELS[:2]
+        bench_scale.SAMPLES = 50
+    print(f"sms-emulator benchmark on {machine()}", flush=True)
+    pairs = bench_http.measure(2 if args.quick else bench_http.DURATION_S)
+    print("\n".join(http_table(pairs)), flush=True)
+    print("\n".join(scale_table(bench_scale.measure())), flush=True)
+    print("\n".join(startup_table(bench_startup.fixture_cost_ms(), bench_startup.cold_start_ms())), flush=True)
+
+
+if __name__ == "__main__":
+    main()
