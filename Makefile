@@ -24,6 +24,13 @@ serve: install
 test: install
 	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
 
+# A long random campaign: every generated-request test and property with FUZZ_EXAMPLES examples each
+# (the spec fuzzers send 3 requests per example, so the default gives over 10,000 per provider).
+FUZZ_EXAMPLES ?= 3400
+fuzz: install
+	HYPOTHESIS_PROFILE=fuzz SMS_EMULATOR_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+		$(BIN)/python -m pytest -q -p no:cacheprovider tests/fuzz tests/core tests/stateful
+
 # Throughput, latency, scale and start-up figures in one run (needs wrk; installed with apt-get when root).
 bench: install
 	$(BIN)/python -m tests.bench.bench_main
