@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from schemathesis.generation import GenerationMode
 import json
+from urllib.parse import urlsplit
 
 import jsonschema
 import yaml
@@ -73,13 +74,19 @@ def resolve(document: dict, ref: str) -> dict:
     return node
 
 
+def envelope_for(url: str, assert_error):
+    """Generated path parameters like '..' can move a request out of the provider's paths altogether."""
+    path = urlsplit(url).path.split("/t/fuzz-", 1)[-1]
+    return assert_error if ("/restapi" in path or "/v4" in path) else assert_control_error
+
+
 def check(case, response, provider: str, assert_error, document: dict) -> None:
     tally(provider, response.status_code)
     assert response.status_code < 500, f"{response.status_code}: {response.text[:500]}"
     content_type = (response.headers.get("content-type") or [""])[0]
     assert "application/json" in content_type or response.status_code in (200, 204), response.text[:200]
     if response.status_code >= 400:
-        assert_error(response.json())
+        envelope_for(response.request.url, assert_error)(response.json())
     elif response.status_code < 300 and response.content:
         assert_conforms(document, case, response)
 
