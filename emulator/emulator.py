@@ -190,27 +190,32 @@ class Tenant:
 
     def wait_for(self, count: int = 1, timeout: float = 5.0, **filters: Any) -> list[dict[str, Any]]:
         """Block until `count` messages match; TimeoutError says what did match."""
-        query = parse_filters(python_filters(filters))
-        deadline = time.monotonic() + timeout
-        while True:
-            found = self._on_loop(lambda world: [message_json(m) for m in select(world, query)])
-            if len(found) >= count:
-                return found
-            if time.monotonic() >= deadline:
-                raise TimeoutError(timeout_message(count, timeout, filters, found))
+        look = self._looker(count, timeout, filters)
+        while (found := look()) is None:
             time.sleep(WAIT_POLL_S)
+        return found
 
     async def wait_for_async(self, count: int = 1, timeout: float = 5.0, **filters: Any) -> list[dict[str, Any]]:
         """wait_for for async tests: it yields to the test's loop between looks."""
+        look = self._looker(count, timeout, filters)
+        while (found := look()) is None:
+            await asyncio.sleep(WAIT_POLL_S)
+        return found
+
+    def _looker(self, count: int, timeout: float, filters: dict[str, Any]) -> Callable[[], list[dict[str, Any]] | None]:
+        """One look at the messages: enough of them, None to look again, or TimeoutError once time is up."""
         query = parse_filters(python_filters(filters))
         deadline = time.monotonic() + timeout
-        while True:
+
+        def look() -> list[dict[str, Any]] | None:
             found = self._on_loop(lambda world: [message_json(m) for m in select(world, query)])
             if len(found) >= count:
                 return found
             if time.monotonic() >= deadline:
                 raise TimeoutError(timeout_message(count, timeout, filters, found))
-            await asyncio.sleep(WAIT_POLL_S)
+            return None
+
+        return look
 
 
 def python_filters(filters: dict[str, Any]) -> dict[str, Any]:

@@ -139,21 +139,21 @@ class World:
 
     def remove_member(self, account_id: str, department: str, member: str) -> None:
         """Take an extension out of a department, as an administrator would."""
-        directory = self.edit()
-        dept = directory.extension_by_number(account_id, department)
-        person = directory.extension_by_number(account_id, member)
-        if dept is None or person is None:
-            raise KeyError(f"no extension {department if dept is None else member} in account {account_id}")
+        dept, person = self._department_and_member(account_id, department, member)
         dept.members = tuple(m for m in dept.members if m != person.id)
 
     def add_member(self, account_id: str, department: str, member: str) -> None:
+        dept, person = self._department_and_member(account_id, department, member)
+        if person.id not in dept.members:
+            dept.members = dept.members + (person.id,)
+
+    def _department_and_member(self, account_id: str, department: str, member: str) -> tuple[Extension, Extension]:
         directory = self.edit()
         dept = directory.extension_by_number(account_id, department)
         person = directory.extension_by_number(account_id, member)
         if dept is None or person is None:
             raise KeyError(f"no extension {department if dept is None else member} in account {account_id}")
-        if person.id not in dept.members:
-            dept.members = dept.members + (person.id,)
+        return dept, person
 
     def update_number(self, number: str, **changes: Any) -> PhoneNumber:
         directory = self.edit()

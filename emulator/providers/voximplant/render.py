@@ -96,23 +96,19 @@ def ends(message: Message, account_numbers: frozenset[str]) -> tuple[str, str]:
 
 
 def sms_history(account: Account, message: Message, account_numbers: frozenset[str], with_text: bool) -> dict:
-    source, destination = ends(message, account_numbers)
-    record = {
-        "message_id": message.id,
-        "transaction_id": message.id,
-        "source_number": source,
-        "destination_number": destination,
-        "direction": "IN" if message.direction is Direction.INBOUND else "OUT",
-        "fragments": message.segments,
-        "cost": round(message.segments * PRICE_PER_FRAGMENT, 4),
-        "status_id": STATUS_IDS[message.status],
-        "processed_date": history_date(account, message.created_ms),
-    }
-    add_optional(record, message, with_text)
-    return record
+    return history_record(message, account_numbers, with_text,
+                          direction="IN" if message.direction is Direction.INBOUND else "OUT",
+                          processed_date=history_date(account, message.created_ms))
 
 
 def a2p_history(account: Account, message: Message, account_numbers: frozenset[str], with_text: bool) -> dict:
+    return history_record(message, account_numbers, with_text,
+                          delivery_status=A2P_STATUS_NAMES[message.status],
+                          processing_date=history_date(account, message.created_ms))
+
+
+def history_record(message: Message, account_numbers: frozenset[str], with_text: bool, **specific) -> dict:
+    """The fields GetSmsHistory and A2PGetSmsHistory records share, then each method's own."""
     source, destination = ends(message, account_numbers)
     record = {
         "message_id": message.id,
@@ -122,8 +118,7 @@ def a2p_history(account: Account, message: Message, account_numbers: frozenset[s
         "fragments": message.segments,
         "cost": round(message.segments * PRICE_PER_FRAGMENT, 4),
         "status_id": STATUS_IDS[message.status],
-        "delivery_status": A2P_STATUS_NAMES[message.status],
-        "processing_date": history_date(account, message.created_ms),
+        **specific,
     }
     add_optional(record, message, with_text)
     return record
