@@ -39,6 +39,15 @@ class Session:
     refresh_token: str
     access_expires_ms: int
     refresh_expires_ms: int
+    access_ttl_s: int = 0
+    refresh_ttl_s: int = 0
+
+    def grant(self, now_ms: int, form: dict[str, str]) -> None:
+        """Set the lifetimes this login or refresh grants, as the token response states them."""
+        self.access_ttl_s = ttl(form.get("access_token_ttl"), ACCESS_TOKEN_TTL)
+        self.refresh_ttl_s = ttl(form.get("refresh_token_ttl"), REFRESH_TOKEN_TTL)
+        self.access_expires_ms = now_ms + 1000 * self.access_ttl_s
+        self.refresh_expires_ms = now_ms + 1000 * self.refresh_ttl_s
 
 
 @attrs.define
@@ -160,9 +169,10 @@ def open_session(world: World, account: Account, extension: Extension, client_id
         client_id=client_id,
         access_token=mint(world, "at"),
         refresh_token=mint(world, "rt"),
-        access_expires_ms=now + 1000 * ttl(form.get("access_token_ttl"), ACCESS_TOKEN_TTL),
-        refresh_expires_ms=now + 1000 * ttl(form.get("refresh_token_ttl"), REFRESH_TOKEN_TTL),
+        access_expires_ms=now,
+        refresh_expires_ms=now,
     )
+    session.grant(now, form)
     registry.by_access[session.access_token] = session
     registry.by_refresh[session.refresh_token] = session
     return session
@@ -181,8 +191,7 @@ def rotate(world: World, client_id: str, form: dict[str, str]) -> Session:
     registry.forget(session)
     session.access_token = mint(world, "at")
     session.refresh_token = mint(world, "rt")
-    session.access_expires_ms = now + 1000 * ttl(form.get("access_token_ttl"), ACCESS_TOKEN_TTL)
-    session.refresh_expires_ms = now + 1000 * ttl(form.get("refresh_token_ttl"), REFRESH_TOKEN_TTL)
+    session.grant(now, form)
     registry.by_access[session.access_token] = session
     registry.by_refresh[session.refresh_token] = session
     return session
@@ -196,14 +205,13 @@ def revoke(world: World, token: str) -> None:
         registry.forget(session)
 
 
-def token_body(world: World, session: Session) -> dict:
-    now = world.now_ms()
+def token_body(session: Session) -> dict:
     return {
         "access_token": session.access_token,
         "token_type": "bearer",
-        "expires_in": max(0, (session.access_expires_ms - now) // 1000),
+        "expires_in": session.access_ttl_s,
         "refresh_token": session.refresh_token,
-        "refresh_token_expires_in": max(0, (session.refresh_expires_ms - now) // 1000),
+        "refresh_token_expires_in": session.refresh_ttl_s,
         "scope": SCOPE,
         "owner_id": session.extension_id,
         "endpoint_id": f"emulator-{session.id}",

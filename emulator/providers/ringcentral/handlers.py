@@ -67,7 +67,7 @@ async def token(request: web.Request) -> web.Response:
     grant = form.get("grant_type")
     if grant == "refresh_token":
         session = auth.rotate(world, client_id, form)
-        return json_response(auth.token_body(world, session))
+        return json_response(auth.token_body(session))
     if grant == auth.JWT_GRANT:
         extension = auth.extension_for_jwt(world, account, form.get("assertion"))
     elif grant == "password":
@@ -78,7 +78,7 @@ async def token(request: web.Request) -> web.Response:
         raise OAuthError(400, "unsupported_grant_type", "OAU-250", "Unsupported grant type")
     auth.check_may_log_in(extension)
     session = auth.open_session(world, account, extension, client_id, form)
-    return json_response(auth.token_body(world, session))
+    return json_response(auth.token_body(session))
 
 
 async def revoke(request: web.Request) -> web.Response:
