@@ -19,7 +19,7 @@ from .providers.phonecom import face as phonecom
 from .providers.ringcentral import face as ringcentral
 from .providers.voximplant import face as voximplant
 from .tenants import DEFAULT_TENANT, TenantNameError, Tenants
-from .wire import ProviderError, json_response
+from .wire import DROPPED, FAIL_DELIVERY, FAULT, ProviderError, TENANT, TENANTS, WORLD, json_response
 
 log = logging.getLogger("sms_emulator")
 
@@ -93,7 +93,7 @@ async def answer(request: web.Request, handler, info: RouteInfo) -> web.StreamRe
     try:
         if face is not None:
             faulted = await apply_fault(request, face, info.operation)
-            if faulted is not None or request.get("dropped"):
+            if faulted is not None or request.get(DROPPED):
                 return faulted
         return await handler(request)
     except ProviderError as error:
@@ -111,25 +111,25 @@ async def answer(request: web.Request, handler, info: RouteInfo) -> web.StreamRe
 
 async def apply_fault(request: web.Request, face, operation: str | None) -> web.StreamResponse | None:
     """The first matching fault rule of the tenant: wait, drop, answer with an error, or mark delivery to fail."""
-    rules = control_of(request["world"]).faults.rules
+    rules = control_of(request[WORLD]).faults.rules
     if not rules:
         return None
     strings = await request_strings(request) if any(r.number or r.text for r in rules) else ()
     rule = first_match(rules, FaultRequest(face.NAME, operation, tuple(strings)))
     if rule is None:
         return None
-    request["fault"] = rule
+    request[FAULT] = rule
     if rule.latency_ms:
         await asyncio.sleep(rule.latency_ms / 1000)
     if rule.drop:
-        request["dropped"] = True
+        request[DROPPED] = True
         if request.transport is not None:
             request.transport.abort()
         return None
     if rule.status is not None:
         return face.fault_error(rule.status, rule.message).response()
     if rule.fail_delivery:
-        request["fail_delivery"] = rule.fail_delivery
+        request[FAIL_DELIVERY] = rule.fail_delivery
     return None
 
 
@@ -152,7 +152,7 @@ async def request_strings(request: web.Request) -> list[str]:
 
 def note_request(request: web.Request, info: RouteInfo, response: web.StreamResponse | None, started: float) -> None:
     """One journal entry per request, and one JSON log line when request logging is on."""
-    rule: FaultRule | None = request.get("fault")
+    rule: FaultRule | None = request.get(FAULT)
     status = response.status if response is not None else None
     fields = {
         "method": request.method,
@@ -163,12 +163,12 @@ def note_request(request: web.Request, info: RouteInfo, response: web.StreamResp
         "fault": rule.id if rule else None,
         "fault_effect": fault_effect(rule, request) if rule else None,
     }
-    world = request.get("world")
+    world = request.get(WORLD)
     if world is not None and info.journaled:
         control_of(world).journal.record(time_ms=world.now_ms(), **fields)
     write_log = request.app.get(REQUEST_LOG_KEY)
     if write_log is not None:
-        write_log({"tenant": request.get("tenant"), **fields,
+        write_log({"tenant": request.get(TENANT), **fields,
                    "duration_ms": round((time.monotonic() - started) * 1000, 3)})
 
 
@@ -179,7 +179,7 @@ def fault_effect(rule: FaultRule | None, request: web.Request) -> str | None:
         return "drop"
     if rule.status is not None:
         return f"status {rule.status}"
-    if request.get("fail_delivery"):
+    if request.get(FAIL_DELIVERY):
         return f"fail_delivery {rule.fail_delivery}"
     return f"latency {rule.latency_ms} ms"
 
@@ -188,9 +188,9 @@ def bind_tenant(request: web.Request) -> None:
     tenants = request.app[TENANTS_KEY]
     via_path = request.match_info.get("tenant")
     name = via_path or request.headers.get(TENANT_HEADER) or DEFAULT_TENANT
-    request["tenant"] = name
-    request["tenants"] = tenants
-    request["world"] = tenants.get(name)
+    request[TENANT] = name
+    request[TENANTS] = tenants
+    request[WORLD] = tenants.get(name)
 
 
 def http_error(face, request: web.Request, error: web.HTTPException) -> web.StreamResponse:

@@ -9,6 +9,16 @@ from urllib.parse import unquote
 from aiohttp import web
 from multidict import MultiDict
 
+# What the application stores on each request, for the faces and the control API to read.
+WORLD = web.RequestKey("world", object)
+TENANT = web.RequestKey("tenant", str)
+TENANTS = web.RequestKey("tenants", object)
+BASE_URL = web.RequestKey("base_url", str)
+QUERY = web.RequestKey("query", object)
+FAULT = web.RequestKey("fault", object)
+FAIL_DELIVERY = web.RequestKey("fail_delivery", str)
+DROPPED = web.RequestKey("dropped", bool)
+
 JSON_CONTENT_TYPE = "application/json"
 
 
@@ -30,9 +40,9 @@ def parse_query(raw_query: str) -> MultiDict[str]:
 
 
 def query(request: web.Request) -> MultiDict[str]:
-    cached = request.get("query")
+    cached = request.get(QUERY)
     if cached is None:
-        cached = request["query"] = parse_query(request.rel_url.raw_query_string)
+        cached = request[QUERY] = parse_query(request.rel_url.raw_query_string)
     return cached
 
 
@@ -105,10 +115,10 @@ def origin(request: web.Request) -> str:
 
     Worked out on first use, as most responses carry no uri.
     """
-    base = request.get("base_url")
+    base = request.get(BASE_URL)
     if base is None:
         tenant = request.match_info.get("tenant")
-        base = request["base_url"] = f"{request.scheme}://{request.host}{'/t/' + tenant if tenant else ''}"
+        base = request[BASE_URL] = f"{request.scheme}://{request.host}{'/t/' + tenant if tenant else ''}"
     return base
 
 

@@ -15,7 +15,7 @@ from ..core.faults import FaultRuleError
 from ..core.world import World
 from ..seed import Seed, SeedError, build_seed
 from ..tenants import Tenants
-from ..wire import BodyError, json_response, read_json
+from ..wire import BodyError, TENANT, TENANTS, WORLD, json_response, read_json
 from .inbound import InboundRefused, inject
 from .clock import ClockError, apply_clock_command, clock_json
 from .messages import FILTERS, QueryError, message_json, page_of, page_params, parse_filters, select
@@ -61,11 +61,11 @@ def refusals(handler):
 
 
 def world_of(request: web.Request) -> World:
-    return request["world"]
+    return request[WORLD]
 
 
 def tenants_of(request: web.Request) -> Tenants:
-    return request["tenants"]
+    return request[TENANTS]
 
 
 async def json_object(request: web.Request, allowed: set[str], required: set[str] = frozenset()) -> dict[str, Any]:
@@ -94,14 +94,14 @@ def query_dict(request: web.Request) -> dict[str, str]:
 
 @refusals
 async def health(request: web.Request) -> web.Response:
-    return json_response({"status": "ok", "tenant": request["tenant"]})
+    return json_response({"status": "ok", "tenant": request[TENANT]})
 
 
 @refusals
 async def reset(request: web.Request) -> web.Response:
     """Put this tenant back to its seed: messages, clock, tokens, faults and journal start afresh."""
-    tenants_of(request).reset(request["tenant"])
-    return json_response({"status": "reset", "tenant": request["tenant"]})
+    tenants_of(request).reset(request[TENANT])
+    return json_response({"status": "reset", "tenant": request[TENANT]})
 
 
 def jsonable(value: Any) -> Any:
@@ -115,7 +115,7 @@ def seed_json(tenant: str, seed: Seed) -> dict[str, Any]:
 
 @refusals
 async def get_seed(request: web.Request) -> web.Response:
-    tenant = request["tenant"]
+    tenant = request[TENANT]
     return json_response(seed_json(tenant, tenants_of(request).seed_of(tenant)))
 
 
@@ -129,7 +129,7 @@ async def put_seed(request: web.Request) -> web.Response:
         raise ControlError(400, "the seed is not UTF-8") from None
     data = parse_seed_text(text, request.content_type)
     seed = build_seed(data, f"PUT {PREFIX}/seed")
-    tenant = request["tenant"]
+    tenant = request[TENANT]
     tenants_of(request).use_seed(tenant, seed)
     return json_response(seed_json(tenant, seed))
 

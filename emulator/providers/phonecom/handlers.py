@@ -13,7 +13,7 @@ from ...core.clock import parse_iso
 from ...core.model import Availability, Direction, Extension, Mailbox, Message
 from ...core.rules import Rejection
 from ...core.world import World
-from ...wire import BodyError, json_response, query, read_json_object
+from ...wire import BodyError, FAIL_DELIVERY, WORLD, json_response, query, read_json_object
 from . import NAME, auth, render
 from .errors import PhoneComError, bad_request, body_too_large, from_rejection, invalid, not_found, unparsable_json
 from .parse import (
@@ -33,7 +33,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def world_of(request: web.Request) -> World:
-    return request["world"]
+    return request[WORLD]
 
 
 def endpoint(handler: Handler) -> Handler:
@@ -182,7 +182,7 @@ async def create_sms(request: web.Request) -> web.Response:
     body = await json_body(request)
     command = sms_request(body, account_id, extension.id if extension else None)
     check_save_target(world, account_id, extension, command.save_to_extension_id)
-    result = carrier.send_sms(world, command, SMS_POLICY, NAME, request.get("fail_delivery"))
+    result = carrier.send_sms(world, command, SMS_POLICY, NAME, request.get(FAIL_DELIVERY))
     if isinstance(result, Rejection):
         raise from_rejection(result)
     return respond(render.sms(world.directory, result.outbound), 201)

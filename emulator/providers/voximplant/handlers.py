@@ -12,7 +12,7 @@ from ...core import carrier
 from ...core.model import Account, Direction, Kind, Mailbox, Message
 from ...core.rules import Reason, Rejection, SmsRequest, normalize_number
 from ...core.world import World
-from ...wire import json_response
+from ...wire import FAIL_DELIVERY, WORLD, json_response
 from . import NAME, auth, parse, render
 from .errors import (
     A2P_FAILED_DESCRIPTION,
@@ -64,9 +64,9 @@ async def platform_api(request: web.Request) -> web.Response:
     method = METHODS.get(name)
     if method is None:
         raise VoximplantError(UNKNOWN_COMMAND)
-    world: World = request["world"]
+    world: World = request[WORLD]
     account = auth.authenticate(world, request.headers.get("Authorization"), params, state(world).token_clock())
-    body = await method(Call(world, account, params, request.get("fail_delivery")))
+    body = await method(Call(world, account, params, request.get(FAIL_DELIVERY)))
     return json_response(body)
 
 
