@@ -222,7 +222,7 @@ class ApiModel(RuleBasedStateMachine):
         assert len(ids) == len(set(ids)) == expected
 
 
-ApiModel.TestCase.settings = settings(max_examples=max(10, settings().max_examples // 4), stateful_step_count=12, deadline=None)
+ApiModel.TestCase.settings = settings(max_examples=max(25, settings().max_examples // 30), stateful_step_count=12, deadline=None)
 TestApiModel = ApiModel.TestCase
 
 
