@@ -19,7 +19,7 @@ from .providers.phonecom import face as phonecom
 from .providers.ringcentral import face as ringcentral
 from .providers.voximplant import face as voximplant
 from .tenants import DEFAULT_TENANT, TenantNameError, Tenants
-from .wire import DROPPED, FAIL_DELIVERY, FAULT, ProviderError, TENANT, TENANTS, WORLD, json_response
+from .wire import DROPPED, FAIL_DELIVERY, FAULT, OPERATION, ProviderError, TENANT, TENANTS, WORLD, json_response
 
 log = logging.getLogger("sms_emulator")
 
@@ -115,6 +115,8 @@ async def apply_fault(request: web.Request, face, operation: str | None) -> web.
     if not rules:
         return None
     strings = await request_strings(request) if any(r.number or r.text for r in rules) else ()
+    if hasattr(face, "operation"):
+        operation = await face.operation(request) or operation
     rule = first_match(rules, FaultRequest(face.NAME, operation, tuple(strings)))
     if rule is None:
         return None
@@ -157,7 +159,7 @@ def note_request(request: web.Request, info: RouteInfo, response: web.StreamResp
     fields = {
         "method": request.method,
         "path": request.path,
-        "operation": info.operation,
+        "operation": request.get(OPERATION) or info.operation,
         "provider": info.provider,
         "status": status,
         "fault": rule.id if rule else None,

@@ -18,6 +18,7 @@ QUERY = web.RequestKey("query", object)
 FAULT = web.RequestKey("fault", object)
 FAIL_DELIVERY = web.RequestKey("fail_delivery", str)
 DROPPED = web.RequestKey("dropped", bool)
+OPERATION = web.RequestKey("operation", str)
 
 JSON_CONTENT_TYPE = "application/json"
 

@@ -12,7 +12,7 @@ from ...core import carrier
 from ...core.model import Account, Direction, Kind, Mailbox, Message
 from ...core.rules import Reason, Rejection, SmsRequest, normalize_number
 from ...core.world import World
-from ...wire import FAIL_DELIVERY, WORLD, json_response
+from ...wire import FAIL_DELIVERY, OPERATION, WORLD, json_response
 from . import NAME, auth, parse, render
 from .errors import (
     A2P_FAILED_DESCRIPTION,
@@ -61,6 +61,7 @@ async def platform_api(request: web.Request) -> web.Response:
     """Every Voximplant call: POST /platform_api with cmd, or GET|POST /platform_api/{method}[/]."""
     params = await parse.read_params(request)
     name = parse.command_name(request.match_info.get("method"), params)
+    request[OPERATION] = f"{NAME}.{name}"
     method = METHODS.get(name)
     if method is None:
         raise VoximplantError(UNKNOWN_COMMAND)
@@ -68,6 +69,15 @@ async def platform_api(request: web.Request) -> web.Response:
     account = auth.authenticate(world, request.headers.get("Authorization"), params, state(world).token_clock())
     body = await method(Call(world, account, params, request.get(FAIL_DELIVERY)))
     return json_response(body)
+
+
+async def operation(request: web.Request) -> str | None:
+    """The Voximplant method a request calls, for fault rules that name it (e.g. voximplant.SendSmsMessage)."""
+    try:
+        params = await parse.read_params(request)
+        return f"{NAME}.{parse.command_name(request.match_info.get('method'), params)}"
+    except VoximplantError:
+        return None
 
 
 # --- sending ---------------------------------------------------------------------------------------
