@@ -107,6 +107,8 @@ def print_banner(base: str, seed) -> None:
         lines.append(f"  {account.provider} account {account.id}")
         for app in account.auth.get("apps", []):
             lines.append(f"    app client_id={app.get('client_id')} client_secret={app.get('client_secret')}")
+        if account.provider == "phonecom" and "access_token" in account.auth:
+            lines.append(f"    account-owner access_token={account.auth['access_token']}")
         lines += voximplant_credentials(account, seed)
         for extension in seed.directory.extensions_of(account.id):
             creds = " ".join(f"{k}={v}" for k, v in extension.auth.items())
