@@ -15,6 +15,7 @@ from ..core.world import World
 FILTERS = ("provider", "account", "number", "from", "to", "direction", "status", "kind", "text", "since", "until")
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
+MAX_OFFSET = 1_000_000_000
 
 
 class QueryError(ValueError):
@@ -111,7 +112,7 @@ def time_filter(name: str, value: Any) -> int | None:
 
 
 def page_params(params: Mapping[str, Any]) -> tuple[int, int]:
-    return (bounded_int(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT), bounded_int(params, "offset", 0, 0, None))
+    return (bounded_int(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT), bounded_int(params, "offset", 0, 0, MAX_OFFSET))
 
 
 def bounded_int(params: Mapping[str, Any], name: str, default: int, low: int, high: int | None) -> int:

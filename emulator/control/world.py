@@ -8,7 +8,8 @@ from ..core.model import ExtensionStatus
 from ..core.rules import normalize_number
 from ..core.world import World
 
-NUMBER_FIELDS = {"sms_enabled": bool, "sms_supported": bool, "features": frozenset, "type": str, "usage_type": str}
+NUMBER_FIELDS = {"sms_enabled": "a boolean", "sms_supported": "a boolean", "features": "a list of strings",
+                 "type": "a string", "usage_type": "a string"}
 ACTIONS = ("set_extension_status", "remove_member", "add_member", "update_number")
 
 
@@ -62,7 +63,19 @@ def update_number(world: World, body: dict[str, Any]) -> None:
     number = normalize_number(field(body, "number"))
     if number is None:
         raise WorldChangeError(f"number must be a phone number, got {body.get('number')!r}")
-    world.update_number(number, **{k: NUMBER_FIELDS[k](v) for k, v in changes.items()})
+    world.update_number(number, **{name: number_field(name, value) for name, value in changes.items()})
+
+
+def number_field(name: str, value: Any) -> Any:
+    """A phone-number field of the right type; nothing is coerced, so "false" is not taken for true."""
+    kind = NUMBER_FIELDS[name]
+    if kind == "a boolean" and isinstance(value, bool):
+        return value
+    if kind == "a string" and isinstance(value, str):
+        return value
+    if kind == "a list of strings" and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return frozenset(value)
+    raise WorldChangeError(f"{name} must be {kind}, got {value!r}")
 
 
 HANDLERS: dict[str, Callable[[World, dict[str, Any]], None]] = {
@@ -75,7 +88,8 @@ HANDLERS: dict[str, Callable[[World, dict[str, Any]], None]] = {
 
 def apply_world_change(world: World, body: dict[str, Any]) -> None:
     """One change; unknown extensions, departments and numbers are refused, not ignored."""
-    handler = HANDLERS.get(body.get("action"))  # type: ignore[arg-type]
+    action = body.get("action")
+    handler = HANDLERS.get(action) if isinstance(action, str) else None
     if handler is None:
         raise WorldChangeError(f"action must be one of {', '.join(ACTIONS)}, got {body.get('action')!r}")
     try:
