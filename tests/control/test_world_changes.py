@@ -1,0 +1,37 @@
+"""POST /_emulator/world changes a running tenant; values of the wrong type are refused, never coerced."""
+
+from __future__ import annotations
+
+import pytest
+
+RC = "1346632010"
+
+
+async def test_a_number_can_be_switched_off_for_sms_and_inbound_is_then_dropped(api, tenants):
+    status, _ = await api.call("POST", "/_emulator/world", json={
+        "action": "update_number", "number": "+16505550103", "changes": {"sms_enabled": False}})
+    assert status == 200
+    assert tenants.get("default").directory.numbers["+16505550103"].sms_enabled is False
+
+
+@pytest.mark.parametrize("body", [
+    {"action": ["update_number"]},
+    {"action": {"x": 1}},
+    {"action": "update_number", "number": "+16505550103", "changes": {"sms_enabled": "false"}},
+    {"action": "update_number", "number": "+16505550103", "changes": {"features": "SmsSender"}},
+    {"action": "update_number", "number": "+16505550103", "changes": {"type": ["FaxOnly"]}},
+    {"action": "set_extension_status", "extension": ["103"], "status": "Frozen"},
+])
+async def test_world_changes_of_the_wrong_type_are_a_400_and_change_nothing(api, tenants, body):
+    before = tenants.get("default").directory.numbers["+16505550103"]
+    snapshot = (before.sms_enabled, before.features, before.type)
+    status, answer = await api.call("POST", "/_emulator/world", json=body)
+    assert status == 400 and answer["error"]["message"]
+    after = tenants.get("default").directory.numbers["+16505550103"]
+    assert (after.sms_enabled, after.features, after.type) == snapshot
+    assert tenants.get("default").extension(RC, "103").status.value == "Enabled"
+
+
+async def test_message_offsets_beyond_the_documented_bound_are_a_400(api):
+    status, answer = await api.call("GET", "/_emulator/messages?offset=99999999999999999999")
+    assert status == 400 and "offset" in answer["error"]["message"]
