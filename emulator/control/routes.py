@@ -270,28 +270,24 @@ def wait_json(found: list, count: int, timed_out: bool) -> dict[str, Any]:
 
 
 def int_param(params: dict, name: str, default: int, low: int, high: int) -> int:
-    raw = params.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ControlError(400, f"{name} must be an integer, got {raw!r}") from None
-    if not low <= value <= high:
-        raise ControlError(400, f"{name} must be {low} to {high}, got {value}")
-    return value
+    return number_param(params, name, default, low, high, int, "an integer")
 
 
 def float_param(params: dict, name: str, default: float, low: float, high: float) -> float:
+    return number_param(params, name, default, low, high, float, "a number of seconds")
+
+
+def number_param(params: dict, name: str, default, low, high, kind, described: str):
+    """A bounded number from the query string, or a 400 that names the parameter and its range."""
     raw = params.get(name)
     if raw in (None, ""):
         return default
     try:
-        value = float(raw)
+        value = kind(raw)
     except ValueError:
-        raise ControlError(400, f"{name} must be a number of seconds, got {raw!r}") from None
+        raise ControlError(400, f"{name} must be {described}, got {raw!r}") from None
     if not low <= value <= high:
-        raise ControlError(400, f"{name} must be {low:g} to {high:g} seconds, got {raw}")
+        raise ControlError(400, f"{name} must be {low:g} to {high:g}, got {raw}")
     return value
 
 

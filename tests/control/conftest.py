@@ -4,29 +4,24 @@ response against the OpenAPI document the server itself serves."""
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
-import yaml
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from emulator.app import build_app
-from emulator.seed import DEFAULT_SEED_PATH, build_seed
+from emulator.seed import build_seed
 from emulator.tenants import Tenants
+
+from ..frozen_seed import FROZEN_AT, frozen_seed_data
 
 BASIC = "Basic " + base64.b64encode(b"rc-client-id:rc-client-secret").decode()
 SMS = "/restapi/v1.0/account/~/extension/~/sms"
-FROZEN_AT = "2026-03-02T10:00:00Z"
 HANDSET = "+14155550100"
 
 
-def seed_data() -> dict:
-    data = yaml.safe_load(Path(DEFAULT_SEED_PATH).read_text())
-    data["clock"] = {"frozen_at": FROZEN_AT}
-    return data
 
 
 def escape(part: str) -> str:
@@ -76,7 +71,7 @@ class ControlClient:
 
 @pytest.fixture
 def tenants() -> Tenants:
-    return Tenants(build_seed(seed_data()))
+    return Tenants(build_seed(frozen_seed_data()))
 
 
 @pytest.fixture

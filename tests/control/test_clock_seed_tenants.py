@@ -11,7 +11,8 @@ from emulator.tenants import Tenants
 
 from emulator.seed import build_seed
 
-from .conftest import BASIC, FROZEN_AT, seed_data
+from ..frozen_seed import FROZEN_AT, frozen_seed_data
+from .conftest import BASIC
 
 
 async def test_clock_reads_the_seeded_frozen_time(api):
@@ -125,7 +126,7 @@ async def test_a_token_issued_in_one_tenant_is_unknown_in_another(api):
 
 
 def test_a_new_tenant_shares_the_seeded_directory_until_it_changes_it():
-    tenants = Tenants(build_seed(seed_data()))
+    tenants = Tenants(build_seed(frozen_seed_data()))
     fresh = tenants.get("fresh")
     assert fresh.directory is tenants.seed.directory
     fresh.remove_member("1346632010", "200", "102")

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
-import yaml
 
 from emulator.app import build_app
 from emulator.core.model import Mailbox
-from emulator.seed import DEFAULT_SEED_PATH, build_seed
+from emulator.seed import build_seed
 from emulator.tenants import Tenants
+
+from ..frozen_seed import FROZEN_AT, frozen_seed_data
 
 ACCOUNT = "2000001"
 EXT_101 = "2000001101"
@@ -22,7 +22,6 @@ PAULA_NUMBER = "+12125550101"
 QUINN_NUMBER = "+12125550102"
 MAIN_NUMBER = "+12125550100"
 HANDSET = "+13125550199"
-FROZEN_AT = "2026-03-02T10:00:00Z"
 FROZEN_EPOCH = 1772445600
 ACCOUNT_SMS = f"/v4/accounts/{ACCOUNT}/sms"
 
@@ -31,15 +30,11 @@ def extension_sms(extension_id: str) -> str:
     return f"/v4/accounts/{ACCOUNT}/extensions/{extension_id}/sms"
 
 
-def default_seed_data() -> dict:
-    data = yaml.safe_load(Path(DEFAULT_SEED_PATH).read_text())
-    data["clock"] = {"frozen_at": FROZEN_AT}
-    return data
 
 
 @pytest.fixture
 def tenants() -> Tenants:
-    return Tenants(build_seed(default_seed_data()))
+    return Tenants(build_seed(frozen_seed_data()))
 
 
 @pytest.fixture

@@ -3,35 +3,29 @@
 from __future__ import annotations
 
 import base64
-from pathlib import Path
 
 import pytest
 
 from emulator.app import build_app
 from emulator.core.clock import parse_iso
-from emulator.seed import DEFAULT_SEED_PATH, build_seed
+from emulator.seed import build_seed
 from emulator.tenants import Tenants
 
-import yaml
+from ..frozen_seed import FROZEN_AT, frozen_seed_data
+
 
 ACCOUNT = "1346632010"
 BASIC = "Basic " + base64.b64encode(b"rc-client-id:rc-client-secret").decode()
-FROZEN_AT = "2026-03-02T10:00:00Z"
 SMS = "/restapi/v1.0/account/~/extension/~/sms"
 PAGER = "/restapi/v1.0/account/~/extension/~/company-pager"
 STORE = "/restapi/v1.0/account/~/extension/~/message-store"
 
 
-def default_seed_data(frozen: bool = True) -> dict:
-    data = yaml.safe_load(Path(DEFAULT_SEED_PATH).read_text())
-    if frozen:
-        data["clock"] = {"frozen_at": FROZEN_AT}
-    return data
 
 
 @pytest.fixture
 def tenants() -> Tenants:
-    return Tenants(build_seed(default_seed_data()))
+    return Tenants(build_seed(frozen_seed_data()))
 
 
 @pytest.fixture
