@@ -29,7 +29,7 @@ test: install
 FUZZ_EXAMPLES ?= 3400
 fuzz: install
 	HYPOTHESIS_PROFILE=fuzz SMS_EMULATOR_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
-		$(BIN)/python -m pytest -q -p no:cacheprovider tests/fuzz tests/core tests/stateful
+		$(BIN)/python -m pytest -q -p no:cacheprovider --timeout 0 tests/fuzz tests/core tests/stateful
 
 # Throughput, latency, scale and start-up figures in one run (needs wrk; installed with apt-get when root).
 bench: install
