@@ -8,6 +8,7 @@ from typing import Any, Iterable, Mapping
 import attrs
 
 from ..core.clock import iso_ms, parse_iso
+from ..core.ids import is_digits
 from ..core.model import Message, Party
 from ..core.rules import normalize_number
 from ..core.world import World
@@ -103,7 +104,7 @@ def time_filter(name: str, value: Any) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     text = str(value)
-    if text.isdigit():
+    if is_digits(text):
         return int(text)
     try:
         return parse_iso(text)

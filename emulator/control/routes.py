@@ -12,6 +12,7 @@ import yaml
 from aiohttp import web
 
 from ..core.faults import FaultRuleError
+from ..core.ids import is_digits
 from ..core.world import World
 from ..seed import Seed, SeedError, build_seed
 from ..tenants import Tenants
@@ -234,7 +235,7 @@ async def clear_faults(request: web.Request) -> web.Response:
 @refusals
 async def delete_fault(request: web.Request) -> web.Response:
     raw = request.match_info["fault_id"]
-    if not raw.isdigit():
+    if not is_digits(raw):
         raise ControlError(400, f"fault ids are integers, got {raw!r}")
     if not control_of(world_of(request)).faults.remove(int(raw)):
         raise ControlError(404, f"no fault rule {raw} in this tenant")

@@ -19,6 +19,11 @@ class IdSequence:
         return value
 
 
+def is_digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts characters like '²' that int() refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def stable_int63(*parts: str) -> int:
     """A positive 63-bit integer derived from text, the same in every run."""
     digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).digest()

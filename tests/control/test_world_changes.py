@@ -1,4 +1,4 @@
-"""POST /_emulator/world changes a running tenant; values of the wrong type are refused, never coerced."""
+"""World changes, and control-API inputs of the wrong type, are refused with a clear 4xx, never a 500."""
 
 from __future__ import annotations
 
@@ -35,3 +35,9 @@ async def test_world_changes_of_the_wrong_type_are_a_400_and_change_nothing(api,
 async def test_message_offsets_beyond_the_documented_bound_are_a_400(api):
     status, answer = await api.call("GET", "/_emulator/messages?offset=99999999999999999999")
     assert status == 400 and "offset" in answer["error"]["message"]
+
+
+@pytest.mark.parametrize("fault_id", ["²", "٣", "1²"])
+async def test_fault_ids_with_non_ascii_digits_are_not_found_rather_than_a_crash(api, fault_id):
+    status, answer = await api.call("DELETE", f"/_emulator/faults/{fault_id}", template="/_emulator/faults/{fault_id}")
+    assert 400 <= status < 500 and answer["error"]["message"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 from aiohttp import web
 
+from ...core.ids import is_digits
 from ...core.model import Extension
 from ...core.world import World
 from . import NAME
@@ -82,7 +83,7 @@ def grant_for(world: World, request: web.Request) -> Grant:
 
 def check_account(grant: Grant, raw_account_id: str) -> str:
     """The path's account must be the token's own; ids are positive integers."""
-    if not raw_account_id.isdigit() or int(raw_account_id) < 1:
+    if not is_digits(raw_account_id) or int(raw_account_id) < 1:
         raise not_found()
     if str(int(raw_account_id)) != grant.account_id:
         raise forbidden()
@@ -103,7 +104,7 @@ def extension_scope(world: World, request: web.Request) -> tuple[Grant, Extensio
     grant = grant_for(world, request)
     account_id = check_account(grant, request.match_info["account_id"])
     raw = request.match_info["extension_id"]
-    if not raw.isdigit():
+    if not is_digits(raw):
         raise not_found()
     extension = world.directory.extensions.get(str(int(raw)))
     if not grant.is_owner and (extension is None or extension.id != grant.extension_id):

@@ -10,6 +10,7 @@ from multidict import MultiDict
 
 from ...core import carrier
 from ...core.clock import parse_iso
+from ...core.ids import is_digits
 from ...core.model import Availability, Direction, Extension, Mailbox, Message
 from ...core.rules import Rejection
 from ...core.world import World
@@ -75,14 +76,14 @@ def as_sms_id(raw: str) -> str:
 def as_timestamp(raw: str) -> int:
     """UNIX seconds, as the spec's example `gt:1597778180`; an ISO-8601 time is read too."""
     text = raw.strip()
-    if text.lstrip("-").isdigit():
+    if is_digits(text.lstrip("-")):
         return int(text)
     return parse_iso(text) // 1000
 
 
 def extension_value(record: Message) -> list:
     ext = record.mailbox.extension_id
-    return [int(ext) if ext and ext.isdigit() else ext]
+    return [int(ext) if ext and is_digits(ext) else ext]
 
 
 SMS_FILTERS: dict[str, tuple[Callable[[str], Any], Callable[[Message], list]]] = {

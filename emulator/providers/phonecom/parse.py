@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterable
 import attrs
 from multidict import MultiDict
 
+from ...core.ids import is_digits
 from ...core.rules import SmsRequest
 from ...wire import has_lone_surrogate
 from .errors import invalid, required, validation
@@ -47,7 +48,7 @@ def positive_id(value: Any, field: str) -> str | None:
         return None
     if isinstance(value, bool):
         raise invalid(field, f"The {field} must be an integer.")
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and is_digits(value.strip()):
         value = int(value.strip())
     if not isinstance(value, int):
         raise invalid(field, f"The {field} must be an integer.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from ...core.directory import Directory
+from ...core.ids import is_digits
 from ...core.model import Direction, Extension, Message, PhoneNumber
 from .rules import RECIPIENT_STATUS
 
@@ -28,7 +29,7 @@ def iso_seconds(ms: int) -> str:
 
 
 def as_int(value: str):
-    return int(value) if value.isdigit() else value
+    return int(value) if is_digits(value) else value
 
 
 def extension_summary(record: Extension) -> dict:

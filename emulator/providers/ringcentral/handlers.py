@@ -7,6 +7,7 @@ from typing import Iterator
 from aiohttp import web
 
 from ...core import carrier
+from ...core.ids import is_digits
 from ...core.model import Availability, Extension, Kind, Mailbox, Message
 from ...core.rules import PagerRequest, Rejection, can_read_thread
 from ...core.store import MailboxIndex
@@ -252,7 +253,7 @@ def own_message(request: web.Request) -> tuple[World, Extension, Message]:
     session, me = caller(request)
     world = world_of(request)
     raw_id = request.match_info["messageId"]
-    if not raw_id.isdigit():
+    if not is_digits(raw_id):
         raise invalid("messageId")
     record = world.store.get(int(raw_id))
     world.now_ms()
@@ -333,7 +334,7 @@ async def delete_by_filter(request: web.Request) -> web.Response:
     conversations = set()
     for value in params.getall("conversationId", []):
         for item in value.split(","):
-            if not item.strip().isdigit():
+            if not is_digits(item.strip()):
                 raise invalid("conversationId")
             conversations.add(int(item))
     kind = params.get("type")

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from ...core.clock import iso_ms
 from ...core.directory import Directory
+from ...core.ids import is_digits
 from ...core.model import Direction, Extension, ExtensionType, Kind, Message, Party, PhoneNumber, Status
 
 API = "/restapi/v1.0"
@@ -155,7 +156,7 @@ def list_body(path_uri: str, params: list[tuple[str, str]], records: list, total
 
 def int_id(value: str) -> int | str:
     """RingCentral ids are int64 in records; seeds may still use names."""
-    return int(value) if value.isdigit() else value
+    return int(value) if is_digits(value) else value
 
 
 COUNTRY_US = {"id": "1", "name": "United States", "isoCode": "US"}

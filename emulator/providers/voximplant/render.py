@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from ...core.ids import is_digits
 from ...core.model import Account, Direction, Message, PhoneNumber, Status
 from .parse import API_DATETIME, digits
 from .rules import PRICE_PER_FRAGMENT
@@ -43,7 +44,7 @@ def history_date(account: Account, ms: int) -> str:
 
 
 def numeric_id(value: str) -> int | str:
-    return int(value) if value.isdigit() else value
+    return int(value) if is_digits(value) else value
 
 
 def country_code(number: str) -> str:
