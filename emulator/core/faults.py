@@ -129,7 +129,7 @@ def build_rule(rule_id: int, data: Any) -> FaultRule:
         drop=bool(optional(data, "drop", bool)),
         fail_delivery=optional(data, "fail_delivery", str),
         times=optional(data, "times", int),
-        probability=float(optional(data, "probability", (int, float)) if "probability" in data else 1.0),
+        probability=float(default(optional(data, "probability", (int, float)), 1.0)),
         seed=optional(data, "seed", int) or 0,
     )
     check_rule(rule)
@@ -151,6 +151,11 @@ def check_rule(rule: FaultRule) -> None:
         raise FaultRuleError("a fault rule needs an effect: status, latency_ms, drop or fail_delivery")
     if rule.drop and rule.status is not None:
         raise FaultRuleError("a rule either drops the connection or answers with a status, not both")
+
+
+def default(value: Any, fallback: Any) -> Any:
+    """An absent or null field means the default, never a crash."""
+    return fallback if value is None else value
 
 
 def optional(data: dict, name: str, kind: type | tuple[type, ...]) -> Any:

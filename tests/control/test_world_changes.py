@@ -41,3 +41,8 @@ async def test_message_offsets_beyond_the_documented_bound_are_a_400(api):
 async def test_fault_ids_with_non_ascii_digits_are_not_found_rather_than_a_crash(api, fault_id):
     status, answer = await api.call("DELETE", f"/_emulator/faults/{fault_id}", template="/_emulator/faults/{fault_id}")
     assert 400 <= status < 500 and answer["error"]["message"]
+
+
+async def test_a_fault_rule_with_null_probability_takes_the_default(api):
+    status, rule = await api.call("POST", "/_emulator/faults", json={"status": 429, "probability": None})
+    assert status == 201 and rule["probability"] == 1.0
