@@ -143,7 +143,7 @@ def receive_from_outside(world: World, handset: str, to_number: str, text: str) 
     return world.add_message(message)
 
 
-def send_pager(world: World, request: PagerRequest) -> PagerSent | Rejection:
+def send_pager(world: World, request: PagerRequest, provider: str) -> PagerSent | Rejection:
     """Decide, then record the sender's copy and one copy per receiving extension, all in one thread."""
     decision = decide_pager(world.directory, request)
     if isinstance(decision, Rejection):
@@ -165,11 +165,11 @@ def send_pager(world: World, request: PagerRequest) -> PagerSent | Rejection:
         conversation_id=thread.id,
         read=True,
         to_department=decision.to_department,
-        provider="ringcentral",
+        provider=provider,
     )
     world.add_message(outbound)
     inbound = tuple(
-        world.add_message(inbound_copy(world, outbound, Mailbox(request.account_id, e.id), "ringcentral", now))
+        world.add_message(inbound_copy(world, outbound, Mailbox(request.account_id, e.id), provider, now))
         for e in decision.receivers
     )
     return PagerSent(outbound, decision, inbound)

@@ -279,6 +279,18 @@ def route_sms(directory: Directory, number: str) -> Delivery:
     return Delivery(number, Outcome.DROP, provider=account.provider)
 
 
+def may_log_in(extension: Extension) -> bool:
+    """Disabled and Frozen extensions cannot log in."""
+    return extension.active
+
+
+def decide_sms_toggle(number: PhoneNumber) -> Rejection | None:
+    """SMS can be switched on or off only on a number that supports SMS at all."""
+    if not number.sms_supported:
+        return Rejection(Reason.SENDER_NUMBER_SMS_UNSUPPORTED, "phone_number", number.number)
+    return None
+
+
 def can_receive_sms(extension: Extension) -> bool:
     """SMS reach enabled User and VoiceMail extensions only."""
     return extension.active and extension.type in SMS_RECEIVING_TYPES

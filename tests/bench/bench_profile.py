@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import cProfile
 import pstats
-import subprocess
 import sys
 import tempfile
 from pathlib import Path

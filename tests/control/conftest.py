@@ -15,7 +15,7 @@ from emulator.app import build_app
 from emulator.seed import build_seed
 from emulator.tenants import Tenants
 
-from ..frozen_seed import FROZEN_AT, frozen_seed_data
+from ..frozen_seed import frozen_seed_data
 
 BASIC = "Basic " + base64.b64encode(b"rc-client-id:rc-client-secret").decode()
 SMS = "/restapi/v1.0/account/~/extension/~/sms"

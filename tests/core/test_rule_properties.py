@@ -8,7 +8,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from emulator.core import carrier
-from emulator.core.model import Direction, ExtensionType, Kind, Mailbox
+from emulator.core.model import Direction, ExtensionType, Mailbox
 from emulator.core.rules import (
     PagerRecipient,
     PagerRequest,
@@ -109,7 +109,7 @@ def test_a_pager_to_a_list_with_an_inactive_extension_changes_nothing(data, dire
     before = snapshot(world)
     request = PagerRequest(ACCOUNT, extensions[0].id, "page",
                            tuple(PagerRecipient(extension_number=e.number) for e in listed))
-    result = carrier.send_pager(world, request)
+    result = carrier.send_pager(world, request, "ringcentral")
     assert isinstance(result, Rejection)
     assert result.reason in (Reason.PAGER_RECIPIENT_INACTIVE, Reason.PAGER_RECIPIENT_WRONG_TYPE)
     assert snapshot(world) == before
@@ -128,7 +128,7 @@ def test_a_pager_to_a_department_reaches_exactly_its_active_members_once_each(da
     extra = data.draw(st.lists(st.sampled_from(also_listed), unique_by=lambda e: e.id)) if also_listed else []
     to = (PagerRecipient(extension_number=department.number),
           *(PagerRecipient(extension_number=e.number) for e in extra))
-    result = carrier.send_pager(world, PagerRequest(ACCOUNT, sender.id, "hello", to))
+    result = carrier.send_pager(world, PagerRequest(ACCOUNT, sender.id, "hello", to), "ringcentral")
     assert not isinstance(result, Rejection)
     received = [m.mailbox.extension_id for m in world.store.newest_first() if m.direction is Direction.INBOUND]
     expected = {m for m in department.members if directory.extensions[m].active} | {department.id}
@@ -146,7 +146,8 @@ def test_only_current_thread_participants_can_reply(data, directory):
     department = data.draw(st.sampled_from(departments))
     sender = list(directory.extensions.values())[0]
     first = carrier.send_pager(world, PagerRequest(ACCOUNT, sender.id, "start",
-                                                   (PagerRecipient(extension_number=department.number),)))
+                                                   (PagerRecipient(extension_number=department.number),)),
+                               "ringcentral")
     assert not isinstance(first, Rejection)
     thread = world.threads[first.outbound.conversation_id]
     candidates = [m for m in department.members if m != sender.id]
@@ -155,7 +156,7 @@ def test_only_current_thread_participants_can_reply(data, directory):
     world.remove_member(ACCOUNT, department.number, leaver.number)
     assert leaver.id not in current_participants(world.directory, thread)
     before = snapshot(world)
-    reply = carrier.send_pager(world, PagerRequest(ACCOUNT, leaver.id, "me too", reply_on_thread=thread))
+    reply = carrier.send_pager(world, PagerRequest(ACCOUNT, leaver.id, "me too", reply_on_thread=thread), "ringcentral")
     assert isinstance(reply, Rejection) and reply.reason in (Reason.REPLY_NOT_PARTICIPANT, Reason.PAGER_FROM_DEPARTMENT)
     assert snapshot(world) == before
 

@@ -6,7 +6,7 @@ Never a 5xx, never a traceback or HTML page: always the provider's own JSON enve
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from .conftest import ringcentral_token, tally

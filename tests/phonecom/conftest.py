@@ -10,7 +10,7 @@ from emulator.core.model import Mailbox
 from emulator.seed import build_seed
 from emulator.tenants import Tenants
 
-from ..frozen_seed import FROZEN_AT, frozen_seed_data
+from ..frozen_seed import frozen_seed_data
 
 ACCOUNT = "2000001"
 EXT_101 = "2000001101"

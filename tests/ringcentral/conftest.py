@@ -7,11 +7,10 @@ import base64
 import pytest
 
 from emulator.app import build_app
-from emulator.core.clock import parse_iso
 from emulator.seed import build_seed
 from emulator.tenants import Tenants
 
-from ..frozen_seed import FROZEN_AT, frozen_seed_data
+from ..frozen_seed import frozen_seed_data
 
 
 ACCOUNT = "1346632010"

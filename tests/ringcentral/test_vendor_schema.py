@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 import yaml
 
-from .conftest import PAGER, STORE
+from .conftest import STORE
 
 SPEC = Path(__file__).resolve().parents[3] / "shared" / "reference" / "ringcentral" / "rc-sms-subset.yml"
 

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from ...core.ids import IdSequence, stable_int63
 from ...core.model import Account, Extension
-from ...core.rules import normalize_number
+from ...core.rules import may_log_in, normalize_number
 from ...core.world import World
 from . import NAME
 from .errors import (
@@ -145,7 +145,7 @@ def find_login_extension(world: World, account: Account, username: str, extensio
 
 
 def check_may_log_in(extension: Extension) -> None:
-    if not extension.active:
+    if not may_log_in(extension):
         raise OAuthError(401, "invalid_grant", "OAU-141", "Login for extension in current state is not allowed.")
 
 

@@ -133,7 +133,7 @@ async def send_pager(request: web.Request) -> web.Response:
         thread, found = reply_thread(world, me, parsed.reply_on)
     command = PagerRequest(session.account_id, me.id, parsed.text, parsed.to, parsed.from_extension_id,
                            parsed.from_extension_number, thread, found)
-    result = carrier.send_pager(world, command)
+    result = carrier.send_pager(world, command, NAME)
     if isinstance(result, Rejection):
         raise from_rejection(result)
     return json_response(render.message(origin(request), result.outbound))

@@ -10,14 +10,13 @@ from aiohttp import web
 
 from ...core import carrier
 from ...core.model import Account, Direction, Kind, Mailbox, Message
-from ...core.rules import Reason, Rejection, SmsRequest, normalize_number
+from ...core.rules import Reason, Rejection, SmsRequest, decide_sms_toggle, normalize_number
 from ...core.world import World
 from ...wire import FAIL_DELIVERY, OPERATION, WORLD, json_response
 from . import NAME, auth, parse, render
 from .errors import (
     A2P_FAILED_DESCRIPTION,
     INVALID_PHONE_NUMBER,
-    NOT_SUPPORT_SMS,
     SENDING_SMS_ERROR,
     UNKNOWN_COMMAND,
     VoximplantError,
@@ -130,8 +129,9 @@ async def control_sms(call: Call) -> dict:
     number = call.world.directory.numbers.get(e164) if e164 else None
     if number is None or number.account_id != call.account.id:
         raise VoximplantError(INVALID_PHONE_NUMBER)
-    if not number.sms_supported:
-        raise VoximplantError(NOT_SUPPORT_SMS)
+    rejection = decide_sms_toggle(number)
+    if rejection is not None:
+        raise from_rejection(rejection)
     call.world.update_number(number.number, sms_enabled=command.enable)
     return {"result": 1}
 
