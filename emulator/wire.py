@@ -6,6 +6,7 @@ import json
 from typing import Any
 from urllib.parse import unquote
 
+import orjson
 from aiohttp import web
 from multidict import MultiDict
 
@@ -47,26 +48,31 @@ def query(request: web.Request) -> MultiDict[str]:
     return cached
 
 
-ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # made once, not per response
-
-
-def dumps(body: Any) -> str:
-    return ENCODER.encode(body)
-
-
 def encode_json(body: Any) -> bytes:
-    """UTF-8 JSON; text holding half a surrogate pair (echoed from a request) falls back to \\u escapes."""
+    """Compact UTF-8 JSON, encoded by orjson in a tenth of the standard library's time.
+
+    What orjson refuses (half a surrogate pair echoed from a request, integers beyond 64 bits)
+    falls back to the standard library, with \\u escapes where UTF-8 cannot carry the text.
+    """
     try:
-        return dumps(body).encode("utf-8")
-    except UnicodeEncodeError:
+        return orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS)
+    except TypeError:
         return json.dumps(body, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+def decode_json(raw: bytes | str) -> Any:
+    """JSON as the standard library reads it (NaN, lone surrogates, big integers), fast in the usual case."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        return json.loads(text)
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None,
                   content_type: str = "application/json;charset=UTF-8") -> web.Response:
-    response = web.Response(body=encode_json(body), status=status, headers=headers)
-    response.headers["Content-Type"] = content_type
-    return response
+    merged = {**headers, "Content-Type": content_type} if headers else {"Content-Type": content_type}
+    return web.Response(body=encode_json(body), status=status, headers=merged)
 
 
 class ProviderError(Exception):
@@ -93,11 +99,9 @@ async def read_json(request: web.Request) -> Any:
     if not raw:
         return None
     try:
-        text = raw.decode("utf-8")
+        return decode_json(raw)
     except UnicodeDecodeError:
         raise BodyError("not-utf8") from None
-    try:
-        return json.loads(text)
     except (ValueError, RecursionError):
         raise BodyError("unparsable") from None
 
