@@ -156,22 +156,17 @@ def note_request(request: web.Request, info: RouteInfo, response: web.StreamResp
     """One journal entry per request, and one JSON log line when request logging is on."""
     rule: FaultRule | None = request.get(FAULT)
     status = response.status if response is not None else None
-    fields = {
-        "method": request.method,
-        "path": request.path,
-        "operation": request.get(OPERATION) or info.operation,
-        "provider": info.provider,
-        "status": status,
-        "fault": rule.id if rule else None,
-        "fault_effect": fault_effect(rule, request) if rule else None,
-    }
+    operation = request.get(OPERATION) or info.operation
+    fault_id, effect = (rule.id, fault_effect(rule, request)) if rule else (None, None)
     world = request.get(WORLD)
     if world is not None and info.journaled:
-        control_of(world).journal.record(time_ms=world.now_ms(), **fields)
+        control_of(world).journal.record(world.now_ms(), request.method, request.path, operation, info.provider,
+                                         status, fault_id, effect)
     write_log = request.app.get(REQUEST_LOG_KEY)
     if write_log is not None:
-        write_log({"tenant": request.get(TENANT), **fields,
-                   "duration_ms": round((time.monotonic() - started) * 1000, 3)})
+        write_log({"tenant": request.get(TENANT), "method": request.method, "path": request.path,
+                   "operation": operation, "provider": info.provider, "status": status, "fault": fault_id,
+                   "fault_effect": effect, "duration_ms": round((time.monotonic() - started) * 1000, 3)})
 
 
 def fault_effect(rule: FaultRule | None, request: web.Request) -> str | None:

@@ -36,17 +36,17 @@ class JournalEntry:
 class Journal:
     """The newest requests of a tenant; bounded so a long CI run cannot grow it without end."""
 
-    entries: deque = attrs.field(factory=lambda: deque(maxlen=JOURNAL_SIZE))
+    entries: deque = attrs.field(factory=lambda: deque(maxlen=JOURNAL_SIZE))  # JournalEntry fields as tuples
     next_id: int = 1
 
-    def record(self, **fields: Any) -> JournalEntry:
-        entry = JournalEntry(self.next_id, **fields)
+    def record(self, time_ms: int, method: str, path: str, operation: str | None, provider: str | None,
+               status: int | None = None, fault: int | None = None, fault_effect: str | None = None) -> None:
+        """Kept as a plain tuple: every request writes one, few are ever read."""
+        self.entries.append((self.next_id, time_ms, method, path, operation, provider, status, fault, fault_effect))
         self.next_id += 1
-        self.entries.append(entry)
-        return entry
 
     def newest_first(self) -> list[JournalEntry]:
-        return list(reversed(self.entries))
+        return [JournalEntry(*fields) for fields in reversed(self.entries)]
 
     def clear(self) -> None:
         self.entries.clear()
