@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
 import attrs
 
@@ -35,17 +35,13 @@ class DeliveryTiming:
     delivered_after: float = 2.0
 
 
-@attrs.define
-class Transition:
-    """A status change due at a moment of the tenant's clock."""
+class Transition(NamedTuple):
+    """A status change due at a moment of the tenant's clock; a tuple, so the heap orders it in C."""
 
     due_ms: int
     message_id: int
     status: Status
     error_code: str | None = None
-
-    def __lt__(self, other: "Transition") -> bool:
-        return (self.due_ms, self.message_id) < (other.due_ms, other.message_id)
 
 
 class World:
@@ -66,7 +62,7 @@ class World:
         self.ids = IdSequence(FIRST_MESSAGE_ID)
         self.threads: dict[int, Thread] = {}
         self.provider_state: dict[str, Any] = {}
-        self._pending: list[tuple[int, int, Transition]] = []  # (due_ms, message_id, change): compared in C
+        self._pending: list[Transition] = []  # a heap, earliest due first
         self.parties: dict[str, Party] = {}  # one Party per number, shared by every copy; reset on edits
         self._last_ms = 0
         self.listeners: list[Callable[[Message], None]] = []
@@ -176,7 +172,7 @@ class World:
 
     def schedule(self, transitions: Iterable[Transition]) -> None:
         for transition in transitions:
-            heapq.heappush(self._pending, (transition.due_ms, transition.message_id, transition))
+            heapq.heappush(self._pending, transition)
 
     def touch(self, message: Message) -> None:
         """A client changed the message: stamp it and let the store's window counts follow."""
@@ -190,7 +186,7 @@ class World:
 
     def _apply_due(self, now: int) -> None:
         while self._pending and self._pending[0][0] <= now:
-            transition = heapq.heappop(self._pending)[2]
+            transition = heapq.heappop(self._pending)
             message = self.store.get(transition.message_id)
             if message is not None:
                 advance_status(message, transition)
