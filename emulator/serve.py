@@ -1,0 +1,99 @@
+"""`sms-emulator serve`: the emulator in the foreground until SIGINT or SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+from pathlib import Path
+
+from .app import build_app
+from .scenario.recorder import Recorder
+from .seed import SeedError, load_seed_file
+from .server import ServerStartError, start_site
+from .tenants import Tenants
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    try:
+        seed = load_seed_file(args.seed)
+    except SeedError as error:
+        print(f"sms-emulator: {error}", file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(serve_until_signalled(seed, args))
+    except ServerStartError as error:
+        print(f"sms-emulator: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def serve_until_signalled(seed, args: argparse.Namespace) -> None:
+    app = build_app(Tenants(seed), request_log=print_json_line if getattr(args, "log_requests", False) else None)
+    if getattr(args, "record", None):
+        Recorder(Path(args.record), seed).install(app)
+    material = None
+    if getattr(args, "tls", False):
+        from . import tls  # cryptography is only worth its import time when serving https
+
+        material = tls.generate(args.tls_dir)
+    runner, port = await start_site(app, args.host, args.port, material.context if material else None)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    base = f"{'https' if material else 'http'}://{args.host}:{port}"
+    print_banner(base, seed)
+    if material:
+        print(f"  TLS CA: {material.ca_path.resolve()}  (export REQUESTS_CA_BUNDLE={material.ca_path.resolve()})",
+              flush=True)
+    ready_file = getattr(args, "ready_file", None)
+    if ready_file:
+        write_ready_file(Path(ready_file), base)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+        if ready_file:
+            Path(ready_file).unlink(missing_ok=True)
+    print("sms-emulator: stopped", flush=True)
+
+
+def write_ready_file(path: Path, base: str) -> None:
+    """Written whole (via a rename) so a script polling for it never reads half a URL."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(base + "\n", encoding="utf-8")
+    partial.replace(path)
+
+
+def print_json_line(fields: dict) -> None:
+    """One structured log line per request."""
+    print(json.dumps(fields, separators=(",", ":")), flush=True)
+
+
+def print_banner(base: str, seed) -> None:
+    """What a person needs to point an SDK at the emulator: the URL and the seeded credentials."""
+    lines = [f"sms-emulator listening on {base}", f"  health: {base}/_emulator/health"]
+    for account in seed.directory.accounts.values():
+        lines.append(f"  {account.provider} account {account.id}")
+        for app in account.auth.get("apps", []):
+            lines.append(f"    app client_id={app.get('client_id')} client_secret={app.get('client_secret')}")
+        if account.provider == "phonecom" and "access_token" in account.auth:
+            lines.append(f"    account-owner access_token={account.auth['access_token']}")
+        lines += voximplant_credentials(account, seed)
+        for extension in seed.directory.extensions_of(account.id):
+            creds = " ".join(f"{k}={v}" for k, v in extension.auth.items())
+            lines.append(f"    ext {extension.number} {extension.name} ({extension.type.value}, "
+                         f"{extension.status.value}) {creds}".rstrip())
+    print("\n".join(lines), flush=True)
+
+
+def voximplant_credentials(account, seed) -> list[str]:
+    """The api_key and the credentials.json the official Voximplant clients read, when the seed has them."""
+    lines = [f"    api_key={account.auth['api_key']}"] if account.provider == "voximplant" and "api_key" in account.auth else []
+    if account.provider == "voximplant" and account.auth.get("credentials_file"):
+        path = (Path(seed.source).parent / str(account.auth["credentials_file"])).resolve()
+        lines.append(f"    credentials.json: {path}")
+    return lines
