@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import NamedTuple
 
 import attrs
 
@@ -128,9 +129,11 @@ class PhoneNumber:
         return self.type == NUMBER_TYPE_FAX_ONLY
 
 
-@attrs.frozen(slots=True)
-class Mailbox:
-    """Where a copy of a message lives: an extension, an account, or an outside handset."""
+class Mailbox(NamedTuple):
+    """Where a copy of a message lives: an extension, an account, or an outside handset.
+
+    A named tuple: made and hashed in C, as every message copy needs one and every store lookup hashes one.
+    """
 
     account_id: str | None
     extension_id: str | None = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import attrs
 
@@ -68,9 +68,11 @@ class Outcome(Enum):
     OUTSIDE = "outside"
 
 
-@attrs.frozen
-class Delivery:
-    """What happens to one recipient number of an SMS."""
+class Delivery(NamedTuple):
+    """What happens to one recipient number of an SMS.
+
+    This and the other records made on every send are named tuples: immutable, and made in C.
+    """
 
     number: str
     outcome: Outcome
@@ -91,8 +93,7 @@ class SmsPolicy:
     save_unassigned_outbound: bool = False
 
 
-@attrs.frozen
-class SmsRequest:
+class SmsRequest(NamedTuple):
     """An SMS as a provider face parsed it: who sends, from which number, to whom."""
 
     account_id: str
@@ -103,8 +104,7 @@ class SmsRequest:
     save_to_extension_id: str | None = None
 
 
-@attrs.frozen
-class SmsDecision:
+class SmsDecision(NamedTuple):
     """An accepted SMS: where the sender's copy goes and what happens to each recipient."""
 
     sender_number: PhoneNumber
