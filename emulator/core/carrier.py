@@ -89,9 +89,9 @@ def send_sms(
 
 def sms_lifecycle(world: World, outbound: Message, decision: SmsDecision, fail_delivery: str | None) -> list[Transition]:
     """Queued, then Sent, then Delivered unless every recipient dropped it or a failure was injected."""
-    sent_at = outbound.created_ms + round(world.timing.sent_after * 1000)
-    final_at = outbound.created_ms + round(world.timing.delivered_after * 1000)
-    transitions = [Transition(sent_at, outbound.id, Status.SENT)]
+    created, timing = outbound.created_ms, world.timing
+    transitions = [Transition(created + timing.sent_after_ms, outbound.id, Status.SENT)]
+    final_at = created + timing.delivered_after_ms
     if fail_delivery:
         transitions.append(Transition(final_at, outbound.id, Status.DELIVERY_FAILED, fail_delivery))
     elif any(d.outcome is not Outcome.DROP for d in decision.deliveries):

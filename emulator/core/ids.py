@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 import attrs
 
@@ -30,7 +31,8 @@ def stable_int63(*parts: str) -> int:
     return int.from_bytes(digest, "big") >> 1
 
 
+@lru_cache(maxsize=65_536)
 def sms_conversation_id(number_a: str, number_b: str) -> int:
-    """Both sides of an SMS exchange share a conversation keyed by the number pair."""
+    """Both sides of an SMS exchange share a conversation keyed by the number pair; remembered, as pairs recur."""
     low, high = sorted((number_a, number_b))
     return stable_int63("sms", low, high)

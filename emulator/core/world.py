@@ -33,6 +33,16 @@ class DeliveryTiming:
 
     sent_after: float = 1.0
     delivered_after: float = 2.0
+    sent_after_ms: int = attrs.field(init=False)
+    delivered_after_ms: int = attrs.field(init=False)
+
+    @sent_after_ms.default
+    def _sent_after_ms(self) -> int:
+        return round(self.sent_after * 1000)
+
+    @delivered_after_ms.default
+    def _delivered_after_ms(self) -> int:
+        return round(self.delivered_after * 1000)
 
 
 class Transition(NamedTuple):
