@@ -23,7 +23,7 @@ def extension_uri(base: str, account_id: str, extension_id: str) -> str:
 
 def message_uri(base: str, message: Message) -> str:
     mailbox = message.mailbox
-    return f"{extension_uri(base, mailbox.account_id, mailbox.extension_id)}/message-store/{message.id}"
+    return f"{base}{API}/account/{mailbox.account_id}/extension/{mailbox.extension_id}/message-store/{message.id}"
 
 
 def sms_party(party: Party) -> dict:
@@ -43,31 +43,32 @@ def pager_party(party: Party) -> dict:
 
 
 def message(base: str, record: Message, in_list: bool = False) -> dict:
-    """A message-store record; creation responses are the same record without `extensionId`."""
+    """A message-store record; creation responses are the same record without `extensionId`.
+
+    Enum members go in as they are: they are strings, and the encoder writes their values.
+    """
     uri = message_uri(base, record)
     is_sms = record.kind is Kind.SMS
     party = sms_party if is_sms else pager_party
+    conversation_id = record.conversation_id
     body: dict = {"uri": uri, "id": record.id}
     if in_list:
         body["extensionId"] = record.mailbox.extension_id
     body["to"] = [party(p) for p in record.recipients]
     body["from"] = party(record.sender)
-    body.update({
-        "type": record.kind.value,
-        "creationTime": iso_ms(record.created_ms),
-        "readStatus": "Read" if record.read else "Unread",
-        "priority": "Normal",
-        "attachments": [{"id": record.id, "uri": f"{uri}/content/{record.id}", "type": "Text",
-                         "contentType": "text/plain"}],
-        "direction": record.direction.value,
-        "availability": record.availability.value,
-        "subject": record.text,
-        "messageStatus": record.status.value,
-        "conversationId": record.conversation_id,
-        "conversation": {"id": str(record.conversation_id),
-                         "uri": f"{base}{API}/conversation/{record.conversation_id}"},
-        "lastModifiedTime": iso_ms(record.modified_ms),
-    })
+    body["type"] = record.kind
+    body["creationTime"] = iso_ms(record.created_ms)
+    body["readStatus"] = "Read" if record.read else "Unread"
+    body["priority"] = "Normal"
+    body["attachments"] = [{"id": record.id, "uri": f"{uri}/content/{record.id}", "type": "Text",
+                            "contentType": "text/plain"}]
+    body["direction"] = record.direction
+    body["availability"] = record.availability
+    body["subject"] = record.text
+    body["messageStatus"] = record.status
+    body["conversationId"] = conversation_id
+    body["conversation"] = {"id": str(conversation_id), "uri": f"{base}{API}/conversation/{conversation_id}"}
+    body["lastModifiedTime"] = iso_ms(record.modified_ms)
     if is_sms:
         add_sms_fields(body, record)
     else:
@@ -193,10 +194,10 @@ def extension(base: str, directory: Directory, record: Extension, full: bool) ->
         "extensionNumber": record.number,
         "name": record.name,
         "type": record.type.value,
-        "status": record.status.value,
+        "status": record.status,
         "contact": {"firstName": first, "lastName": last, "email": record.email, "emailAsLoginName": True},
     }
-    if record.status.value == "Disabled":
+    if record.status == "Disabled":
         body["statusInfo"] = {"reason": "Voluntarily"}
     if full:
         body["account"] = {"id": record.account_id, "uri": account_uri(base, record.account_id)}

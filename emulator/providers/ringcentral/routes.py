@@ -11,12 +11,13 @@ PREFIXES = ("/restapi",)
 ROUTES = [
     ("POST", "/restapi/oauth/token", handlers.token, "getToken"),
     ("POST", "/restapi/oauth/revoke", handlers.revoke, "revokeToken"),
+    # sends ahead of the rest: the router tries the paths that share a prefix in this order
+    ("POST", EXTENSION + "/sms", handlers.send_sms, "createSMSMessage"),
+    ("POST", EXTENSION + "/company-pager", handlers.send_pager, "createInternalTextMessage"),
     ("GET", ACCOUNT + "/extension", handlers.list_extensions, "listExtensions"),
     ("GET", EXTENSION, handlers.get_extension, "readExtension"),
     ("GET", EXTENSION + "/phone-number", handlers.extension_phone_numbers, "listExtensionPhoneNumbers"),
     ("GET", ACCOUNT + "/phone-number", handlers.account_phone_numbers, "listAccountPhoneNumbers"),
-    ("POST", EXTENSION + "/sms", handlers.send_sms, "createSMSMessage"),
-    ("POST", EXTENSION + "/company-pager", handlers.send_pager, "createInternalTextMessage"),
     ("GET", EXTENSION + "/message-store", handlers.list_messages, "listMessages"),
     ("DELETE", EXTENSION + "/message-store", handlers.delete_by_filter, "deleteMessageByFilter"),
     ("GET", MESSAGE, handlers.get_message, "readMessage"),
