@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import signal
 import sys
@@ -22,12 +23,30 @@ def run_serve(args: argparse.Namespace) -> int:
     except SeedError as error:
         print(f"sms-emulator: {error}", file=sys.stderr)
         return 2
+    keep_collection_pauses_short()
     try:
         asyncio.run(serve_until_signalled(seed, args))
     except ServerStartError as error:
         print(f"sms-emulator: {error}", file=sys.stderr)
         return 1
     return 0
+
+
+def keep_collection_pauses_short() -> None:
+    """Full garbage collections scan only what is newer than the previous one.
+
+    Stored messages live long, so each full collection would otherwise walk the whole store: tens of
+    milliseconds at 100,000 messages, felt as p99 latency. What survives a full collection is frozen
+    out of later ones (gc.freeze); reference counting still frees it when retention, a reset or a
+    dropped tenant lets go of it, as the world's records hold no reference cycles.
+    """
+    gc.freeze()
+    gc.callbacks.append(freeze_survivors)
+
+
+def freeze_survivors(phase: str, info: dict) -> None:
+    if phase == "stop" and info["generation"] == 2:
+        gc.freeze()
 
 
 async def serve_until_signalled(seed, args: argparse.Namespace) -> None:
