@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
+from ...core.clock import utc_second
 from ...core.directory import Directory
 from ...core.ids import is_digits
 from ...core.model import Direction, Extension, Message, PhoneNumber
@@ -25,7 +24,7 @@ def core_id(raw: str) -> int | None:
 
 def iso_seconds(ms: int) -> str:
     """ISO-8601 with an explicit +00:00 offset, as in Phone.com's samples."""
-    return datetime.fromtimestamp(ms // 1000, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    return f"{utc_second(ms // 1000)}+00:00"
 
 
 def as_int(value: str):
