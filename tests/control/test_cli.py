@@ -82,3 +82,23 @@ def test_a_taken_port_is_a_clear_error_and_exit_code_one(tmp_path):
                                 text=True, timeout=30)
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+GC_PROBE = """
+import gc
+from emulator.serve import keep_collection_pauses_short
+
+keep_collection_pauses_short()
+stored = [[n] for n in range(5000)]  # long-lived records, as a store holds
+frozen_before = gc.get_freeze_count()
+gc.collect(1)
+assert gc.get_freeze_count() >= frozen_before + 5000, (frozen_before, gc.get_freeze_count())
+assert not any(o is stored for o in gc.get_objects(generation=2))
+cycle = [None]; cycle[0] = cycle; del cycle  # garbage that dies young is still collected
+assert gc.collect(0) >= 1
+"""
+
+
+def test_serve_freezes_what_survives_so_collection_pauses_do_not_grow_with_the_store() -> None:
+    result = subprocess.run([sys.executable, "-c", GC_PROBE], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
