@@ -23,7 +23,7 @@ def extension_uri(base: str, account_id: str, extension_id: str) -> str:
 
 def message_uri(base: str, message: Message) -> str:
     mailbox = message.mailbox
-    return f"{base}{API}/account/{mailbox.account_id}/extension/{mailbox.extension_id}/message-store/{message.id}"
+    return f"{extension_uri(base, mailbox.account_id, mailbox.extension_id)}/message-store/{message.id}"
 
 
 def sms_party(party: Party) -> dict:
