@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import heapq
+import math
+from collections import deque
 from typing import Any, Callable, Iterable, NamedTuple
 
 import attrs
@@ -72,7 +74,9 @@ class World:
         self.ids = IdSequence(FIRST_MESSAGE_ID)
         self.threads: dict[int, Thread] = {}
         self.provider_state: dict[str, Any] = {}
-        self._pending: list[Transition] = []  # a heap, earliest due first
+        self._lanes: dict[Status, deque[Transition]] = {}  # one queue per target status, each in due order
+        self._out_of_order: list[Transition] = []  # a heap, for a transition that would break a lane's order
+        self._next_due = math.inf
         self.parties: dict[str, Party] = {}  # one Party per number, shared by every copy; reset on edits
         self._last_ms = 0
         self.listeners: list[Callable[[Message], None]] = []
@@ -86,9 +90,11 @@ class World:
 
     def now_ms(self) -> int:
         """The tenant's time, never running backwards, with every status change due by then applied."""
-        now = max(self.clock.now_ms(), self._last_ms)
+        now = self.clock.now_ms()
+        if now < self._last_ms:
+            now = self._last_ms
         self._last_ms = now
-        if self._pending and self._pending[0][0] <= now:
+        if now >= self._next_due:
             self._apply_due(now)
         return now
 
@@ -180,9 +186,23 @@ class World:
             listener(message)
         return message
 
+    @property
+    def pending(self) -> int:
+        """Status changes scheduled and not yet due."""
+        return sum(map(len, self._lanes.values())) + len(self._out_of_order)
+
     def schedule(self, transitions: Iterable[Transition]) -> None:
+        """Queue status changes; a fixed delay per status keeps each lane in due order at O(1) a change."""
         for transition in transitions:
-            heapq.heappush(self._pending, transition)
+            lane = self._lanes.get(transition.status)
+            if lane is None:
+                lane = self._lanes[transition.status] = deque()
+            if not lane or lane[-1].due_ms <= transition.due_ms:
+                lane.append(transition)
+            else:
+                heapq.heappush(self._out_of_order, transition)
+            if transition.due_ms < self._next_due:
+                self._next_due = transition.due_ms
 
     def touch(self, message: Message) -> None:
         """A client changed the message: stamp it and let the store's window counts follow."""
@@ -192,14 +212,26 @@ class World:
     def clear_messages(self) -> None:
         self.store.clear()
         self.threads.clear()
-        self._pending.clear()
+        self._lanes.clear()
+        self._out_of_order.clear()
+        self._next_due = math.inf
 
     def _apply_due(self, now: int) -> None:
-        while self._pending and self._pending[0][0] <= now:
-            transition = heapq.heappop(self._pending)
+        """Apply every change due by now, earliest first across the lanes, as a single queue would."""
+        queues = [*self._lanes.values(), self._out_of_order]
+        while True:
+            queue = min((q for q in queues if q), key=first_due, default=None)
+            if queue is None or queue[0].due_ms > now:
+                break
+            transition = heapq.heappop(queue) if queue is self._out_of_order else queue.popleft()
             message = self.store.get(transition.message_id)
             if message is not None:
                 advance_status(message, transition)
+        self._next_due = queue[0].due_ms if queue else math.inf
+
+
+def first_due(queue) -> int:
+    return queue[0].due_ms
 
 
 def advance_status(message: Message, transition: Transition) -> None:
