@@ -19,7 +19,7 @@ from .providers.phonecom import face as phonecom
 from .providers.ringcentral import face as ringcentral
 from .providers.voximplant import face as voximplant
 from .tenants import DEFAULT_TENANT, TenantNameError, Tenants
-from .wire import DROPPED, FAIL_DELIVERY, FAULT, OPERATION, ProviderError, TENANT, TENANTS, WORLD, json_response
+from .wire import EXCHANGE, Exchange, ProviderError, json_response
 
 log = logging.getLogger("sms_emulator")
 
@@ -30,13 +30,13 @@ MAX_BODY_BYTES = 1024 * 1024
 
 TENANTS_KEY = web.AppKey("tenants", Tenants)
 REQUEST_LOG_KEY = web.AppKey("request_log", object)
-ROUTES_KEY = web.AppKey("routes", dict)
 UNJOURNALED = ("/_emulator/journal",)
+UNMATCHED = ("unmatched", "unmatched.t")  # the last routes, which take every request no other route matches
 
 
 @attrs.frozen
 class RouteInfo:
-    """What the middleware needs to know about a route, worked out once when the route is added."""
+    """What serving a route needs to know about it, worked out once when the route is added."""
 
     face: Any  # the provider face module, None for the control API
     provider: str | None
@@ -44,11 +44,8 @@ class RouteInfo:
     journaled: bool = True
 
 
-def route_info(request: web.Request) -> RouteInfo:
-    """The matched route's info; for paths no route matches, worked out from the path."""
-    info = request.app[ROUTES_KEY].get(request.match_info.route)
-    if info is not None:
-        return info
+def unmatched_route_info(request: web.Request) -> RouteInfo:
+    """For a path no route matches: the provider whose envelope its error is rendered in."""
     path = strip_tenant(request.path)
     face = face_for_path(path)
     provider = face.NAME if face is not None else ("control" if path.startswith(control.PREFIX) else None)
@@ -71,29 +68,47 @@ def strip_tenant(path: str) -> str:
     return path
 
 
-@web.middleware
-async def tenant_and_errors(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]):
-    """Pick the tenant, apply any matching fault, answer, and note the request in the tenant's journal."""
-    info = route_info(request)
-    started = time.monotonic()
-    try:
-        bind_tenant(request)
-    except TenantNameError as error:
-        return control.error(400, str(error))
-    response = await answer(request, handler, info)
-    note_request(request, info, response, started)
-    if response is None:  # the connection is gone; aiohttp quietly fails to write this
-        return web.Response(status=500, text="connection dropped by a fault rule")
-    return response
+def serving(handler: Callable[[web.Request], Awaitable[web.StreamResponse]], info: RouteInfo | None):
+    """The handler with what every request gets: its tenant, fault rules, the provider's errors, a journal entry.
+
+    A wrapper per route rather than an aiohttp middleware, so the route's facts are bound once, not looked up.
+    """
+
+    async def serve(request: web.Request) -> web.StreamResponse:
+        route = info or unmatched_route_info(request)
+        started = time.monotonic()
+        try:
+            exchange = bind_tenant(request)
+        except TenantNameError as error:
+            return control.error(400, str(error))
+        response = await answer(request, handler, route, exchange)
+        note_request(request, route, exchange, response, started)
+        if response is None:  # the connection is gone; aiohttp quietly fails to write this
+            return web.Response(status=500, text="connection dropped by a fault rule")
+        return response
+
+    serve.__name__ = serve.__qualname__ = getattr(handler, "__name__", "serve")
+    return serve
 
 
-async def answer(request: web.Request, handler, info: RouteInfo) -> web.StreamResponse | None:
+async def unmatched(request: web.Request) -> web.StreamResponse:
+    """No route took the request: 405 when its path exists with other methods, else 404."""
+    allowed: set[str] = set()
+    for resource in request.app.router.resources():
+        if resource.name not in UNMATCHED:
+            allowed |= (await resource.resolve(request))[1]
+    if allowed:
+        raise web.HTTPMethodNotAllowed(request.method, allowed)
+    raise web.HTTPNotFound()
+
+
+async def answer(request: web.Request, handler, info: RouteInfo, exchange: Exchange) -> web.StreamResponse | None:
     """The handler's response, a fault's, or None when a fault dropped the connection."""
     face = info.face
     try:
         if face is not None:
-            faulted = await apply_fault(request, face, info.operation)
-            if faulted is not None or request.get(DROPPED):
+            faulted = await apply_fault(request, exchange, face, info.operation)
+            if faulted is not None or exchange.dropped:
                 return faulted
         return await handler(request)
     except ProviderError as error:
@@ -109,9 +124,10 @@ async def answer(request: web.Request, handler, info: RouteInfo) -> web.StreamRe
         return face.internal_error().response()
 
 
-async def apply_fault(request: web.Request, face, operation: str | None) -> web.StreamResponse | None:
+async def apply_fault(request: web.Request, exchange: Exchange, face, operation: str | None
+                      ) -> web.StreamResponse | None:
     """The first matching fault rule of the tenant: wait, drop, answer with an error, or mark delivery to fail."""
-    rules = control_of(request[WORLD]).faults.rules
+    rules = control_of(exchange.world).faults.rules
     if not rules:
         return None
     strings = await request_strings(request) if any(r.number or r.text for r in rules) else ()
@@ -120,18 +136,18 @@ async def apply_fault(request: web.Request, face, operation: str | None) -> web.
     rule = first_match(rules, FaultRequest(face.NAME, operation, tuple(strings)))
     if rule is None:
         return None
-    request[FAULT] = rule
+    exchange.fault = rule
     if rule.latency_ms:
         await asyncio.sleep(rule.latency_ms / 1000)
     if rule.drop:
-        request[DROPPED] = True
+        exchange.dropped = True
         if request.transport is not None:
             request.transport.abort()
         return None
     if rule.status is not None:
         return face.fault_error(rule.status, rule.message).response()
     if rule.fail_delivery:
-        request[FAIL_DELIVERY] = rule.fail_delivery
+        exchange.fail_delivery = rule.fail_delivery
     return None
 
 
@@ -152,42 +168,41 @@ async def request_strings(request: web.Request) -> list[str]:
     return strings
 
 
-def note_request(request: web.Request, info: RouteInfo, response: web.StreamResponse | None, started: float) -> None:
+def note_request(request: web.Request, info: RouteInfo, exchange: Exchange, response: web.StreamResponse | None,
+                 started: float) -> None:
     """One journal entry per request, and one JSON log line when request logging is on."""
-    rule: FaultRule | None = request.get(FAULT)
+    rule: FaultRule | None = exchange.fault
     status = response.status if response is not None else None
-    operation = request.get(OPERATION) or info.operation
-    fault_id, effect = (rule.id, fault_effect(rule, request)) if rule else (None, None)
-    world = request.get(WORLD)
-    if world is not None and info.journaled:
+    operation = exchange.operation or info.operation
+    fault_id, effect = (rule.id, fault_effect(rule, exchange)) if rule else (None, None)
+    world = exchange.world
+    if info.journaled:
         control_of(world).journal.record(world.now_ms(), request.method, request.path, operation, info.provider,
                                          status, fault_id, effect)
     write_log = request.app.get(REQUEST_LOG_KEY)
     if write_log is not None:
-        write_log({"tenant": request.get(TENANT), "method": request.method, "path": request.path,
+        write_log({"tenant": exchange.tenant, "method": request.method, "path": request.path,
                    "operation": operation, "provider": info.provider, "status": status, "fault": fault_id,
                    "fault_effect": effect, "duration_ms": round((time.monotonic() - started) * 1000, 3)})
 
 
-def fault_effect(rule: FaultRule | None, request: web.Request) -> str | None:
+def fault_effect(rule: FaultRule | None, exchange: Exchange) -> str | None:
     if rule is None:
         return None
     if rule.drop:
         return "drop"
     if rule.status is not None:
         return f"status {rule.status}"
-    if request.get(FAIL_DELIVERY):
+    if exchange.fail_delivery:
         return f"fail_delivery {rule.fail_delivery}"
     return f"latency {rule.latency_ms} ms"
 
 
-def bind_tenant(request: web.Request) -> None:
+def bind_tenant(request: web.Request) -> Exchange:
     tenants = request.app[TENANTS_KEY]
-    via_path = request.match_info.get("tenant")
-    name = via_path or request.headers.get(TENANT_HEADER) or DEFAULT_TENANT
-    request[TENANT] = name
-    request[TENANTS] = tenants
-    request[WORLD] = tenants.get(name)
+    name = request.match_info.get("tenant") or request.headers.get(TENANT_HEADER) or DEFAULT_TENANT
+    exchange = request[EXCHANGE] = Exchange(name, tenants, tenants.get(name))
+    return exchange
 
 
 def http_error(face, request: web.Request, error: web.HTTPException) -> web.StreamResponse:
@@ -210,27 +225,21 @@ def add_routes(app: web.Application, routes, provider: str, face=None) -> None:
     """Each route is reachable as is and under a tenant prefix."""
     for method, path, handler, operation in routes:
         info = RouteInfo(face, provider, f"{provider}.{operation}", not path.startswith(UNJOURNALED))
+        served = serving(handler, info)
         for prefix in ("", TENANT_PREFIX):
             suffix = ".t" if prefix else ""
-            route = app.router.add_route(method, prefix + path, handler, name=f"{provider}.{operation}{suffix}")
-            app[ROUTES_KEY][route] = info
+            app.router.add_route(method, prefix + path, served, name=f"{provider}.{operation}{suffix}")
 
 
 def build_app(tenants: Tenants, request_log: Callable[[dict[str, Any]], None] | None = None) -> web.Application:
     """The application; request_log, when given, receives one dict per request."""
-    app = web.Application(middlewares=[tenant_and_errors], client_max_size=MAX_BODY_BYTES)
+    app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[TENANTS_KEY] = tenants
-    app[ROUTES_KEY] = {}
     if request_log is not None:
         app[REQUEST_LOG_KEY] = request_log
     for face in FACES:
         add_routes(app, face.ROUTES, face.NAME, face)
     add_routes(app, control.ROUTES, "control")
+    app.router.add_route("*", TENANT_PREFIX + "/{tail:.*}", serving(unmatched, None), name=UNMATCHED[1])
+    app.router.add_route("*", "/{tail:.*}", serving(unmatched, None), name=UNMATCHED[0])
     return app
-
-
-def operation_of(request: web.Request) -> str | None:
-    """The provider operation a request matched, as '<provider>.<operationId>'."""
-    route = request.match_info.route
-    name = getattr(route, "name", None)
-    return name[:-2] if name and name.endswith(".t") else name

@@ -10,16 +10,33 @@ import orjson
 from aiohttp import web
 from multidict import MultiDict
 
-# What the application stores on each request, for the faces and the control API to read.
-WORLD = web.RequestKey("world", object)
-TENANT = web.RequestKey("tenant", str)
-TENANTS = web.RequestKey("tenants", object)
-BASE_URL = web.RequestKey("base_url", str)
-QUERY = web.RequestKey("query", object)
-FAULT = web.RequestKey("fault", object)
-FAIL_DELIVERY = web.RequestKey("fail_delivery", str)
-DROPPED = web.RequestKey("dropped", bool)
-OPERATION = web.RequestKey("operation", str)
+class Exchange:
+    """One request's passage through the application: its tenant, and what a fault rule did to it.
+
+    One object under one request key, so handlers read plain attributes instead of a key per fact.
+    """
+
+    __slots__ = ("tenant", "tenants", "world", "fault", "fail_delivery", "dropped", "operation", "base_url",
+                 "query")
+
+    def __init__(self, tenant: str, tenants: Any, world: Any) -> None:
+        self.tenant = tenant
+        self.tenants = tenants
+        self.world = world
+        self.fault: Any = None  # the fault rule that matched, if any
+        self.fail_delivery: str | None = None  # the error code a fault rule makes delivery fail with
+        self.dropped = False  # a fault rule dropped the connection
+        self.operation: str | None = None  # set by faces whose operation is not known from the route alone
+        self.base_url: str | None = None  # worked out on first use by origin()
+        self.query: MultiDict[str] | None = None  # parsed on first use by query()
+
+
+EXCHANGE = web.RequestKey("exchange", Exchange)
+
+
+def exchange_of(request: web.Request) -> Exchange:
+    return request[EXCHANGE]
+
 
 JSON_CONTENT_TYPE = "application/json"
 
@@ -42,10 +59,10 @@ def parse_query(raw_query: str) -> MultiDict[str]:
 
 
 def query(request: web.Request) -> MultiDict[str]:
-    cached = request.get(QUERY)
-    if cached is None:
-        cached = request[QUERY] = parse_query(request.rel_url.raw_query_string)
-    return cached
+    exchange = request[EXCHANGE]
+    if exchange.query is None:
+        exchange.query = parse_query(request.rel_url.raw_query_string)
+    return exchange.query
 
 
 def encode_json(body: Any) -> bytes:
@@ -131,11 +148,11 @@ def origin(request: web.Request) -> str:
 
     Worked out on first use, as most responses carry no uri.
     """
-    base = request.get(BASE_URL)
-    if base is None:
+    exchange = request[EXCHANGE]
+    if exchange.base_url is None:
         tenant = request.match_info.get("tenant")
-        base = request[BASE_URL] = f"{request.scheme}://{request.host}{'/t/' + tenant if tenant else ''}"
-    return base
+        exchange.base_url = f"{request.scheme}://{request.host}{'/t/' + tenant if tenant else ''}"
+    return exchange.base_url
 
 
 def has_lone_surrogate(text: str) -> bool:

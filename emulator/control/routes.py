@@ -16,7 +16,7 @@ from ..core.ids import is_digits
 from ..core.world import World
 from ..seed import Seed, SeedError, build_seed
 from ..tenants import Tenants
-from ..wire import BodyError, TENANT, TENANTS, WORLD, json_response, read_json
+from ..wire import EXCHANGE, BodyError, json_response, read_json
 from .inbound import InboundRefused, inject
 from .clock import ClockError, apply_clock_command, clock_json
 from .messages import FILTERS, QueryError, message_json, page_of, page_params, parse_filters, select
@@ -62,11 +62,11 @@ def refusals(handler):
 
 
 def world_of(request: web.Request) -> World:
-    return request[WORLD]
+    return request[EXCHANGE].world
 
 
 def tenants_of(request: web.Request) -> Tenants:
-    return request[TENANTS]
+    return request[EXCHANGE].tenants
 
 
 async def json_object(request: web.Request, allowed: set[str], required: set[str] = frozenset()) -> dict[str, Any]:
@@ -95,14 +95,14 @@ def query_dict(request: web.Request) -> dict[str, str]:
 
 @refusals
 async def health(request: web.Request) -> web.Response:
-    return json_response({"status": "ok", "tenant": request[TENANT]})
+    return json_response({"status": "ok", "tenant": request[EXCHANGE].tenant})
 
 
 @refusals
 async def reset(request: web.Request) -> web.Response:
     """Put this tenant back to its seed: messages, clock, tokens, faults and journal start afresh."""
-    tenants_of(request).reset(request[TENANT])
-    return json_response({"status": "reset", "tenant": request[TENANT]})
+    tenants_of(request).reset(request[EXCHANGE].tenant)
+    return json_response({"status": "reset", "tenant": request[EXCHANGE].tenant})
 
 
 def jsonable(value: Any) -> Any:
@@ -116,7 +116,7 @@ def seed_json(tenant: str, seed: Seed) -> dict[str, Any]:
 
 @refusals
 async def get_seed(request: web.Request) -> web.Response:
-    tenant = request[TENANT]
+    tenant = request[EXCHANGE].tenant
     return json_response(seed_json(tenant, tenants_of(request).seed_of(tenant)))
 
 
@@ -130,7 +130,7 @@ async def put_seed(request: web.Request) -> web.Response:
         raise ControlError(400, "the seed is not UTF-8") from None
     data = parse_seed_text(text, request.content_type)
     seed = build_seed(data, f"PUT {PREFIX}/seed")
-    tenant = request[TENANT]
+    tenant = request[EXCHANGE].tenant
     tenants_of(request).use_seed(tenant, seed)
     return json_response(seed_json(tenant, seed))
 

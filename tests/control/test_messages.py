@@ -161,6 +161,14 @@ async def test_journal_is_per_tenant_and_can_be_cleared(api):
     assert (await api.on("other").call("GET", "/_emulator/journal"))[1]["total"] == 0
 
 
+async def test_a_wrong_path_or_method_under_a_tenant_prefix_is_journaled_in_that_tenant(api):
+    await api.client.get("/t/other/restapi/v1.0/nothing-here")
+    await api.client.put("/t/other/restapi/oauth/token")
+    _, theirs = await api.on("other").call("GET", "/_emulator/journal?provider=ringcentral")
+    assert [e["status"] for e in theirs["entries"]] == [405, 404]
+    assert (await api.call("GET", "/_emulator/journal?provider=ringcentral"))[1]["total"] == 0
+
+
 async def test_journal_refuses_unknown_parameters(api):
     status, _ = await api.call("GET", "/_emulator/journal?colour=red")
     assert status == 400

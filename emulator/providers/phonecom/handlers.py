@@ -14,7 +14,7 @@ from ...core.ids import is_digits
 from ...core.model import Availability, Direction, Extension, Mailbox, Message
 from ...core.rules import Rejection
 from ...core.world import World
-from ...wire import BodyError, FAIL_DELIVERY, WORLD, json_response, query, read_json_object
+from ...wire import EXCHANGE, BodyError, json_response, query, read_json_object
 from . import NAME, auth, render
 from .errors import PhoneComError, bad_request, body_too_large, from_rejection, invalid, not_found, unparsable_json
 from .parse import (
@@ -34,7 +34,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def world_of(request: web.Request) -> World:
-    return request[WORLD]
+    return request[EXCHANGE].world
 
 
 def endpoint(handler: Handler) -> Handler:
@@ -183,7 +183,7 @@ async def create_sms(request: web.Request) -> web.Response:
     body = await json_body(request)
     command = sms_request(body, account_id, extension.id if extension else None)
     check_save_target(world, account_id, extension, command.save_to_extension_id)
-    result = carrier.send_sms(world, command, SMS_POLICY, NAME, request.get(FAIL_DELIVERY))
+    result = carrier.send_sms(world, command, SMS_POLICY, NAME, request[EXCHANGE].fail_delivery)
     if isinstance(result, Rejection):
         raise from_rejection(result)
     return respond(render.sms(world.directory, result.outbound), 201)

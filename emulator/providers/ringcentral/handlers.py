@@ -12,7 +12,7 @@ from ...core.model import Availability, Extension, Kind, Mailbox, Message
 from ...core.rules import PagerRequest, Rejection, can_read_thread
 from ...core.store import MailboxIndex
 from ...core.world import World
-from ...wire import BodyError, FAIL_DELIVERY, WORLD, json_response, origin, query, read_json_object
+from ...wire import EXCHANGE, BodyError, json_response, origin, query, read_json_object
 from . import NAME, auth, render
 from .errors import (
     OAuthError,
@@ -34,7 +34,7 @@ COUNT_SCAN_LIMIT = 10_000  # records a filtered list reads past its page to coun
 
 
 def world_of(request: web.Request) -> World:
-    return request[WORLD]
+    return request[EXCHANGE].world
 
 
 async def json_body(request: web.Request) -> dict:
@@ -117,7 +117,7 @@ async def send_sms(request: web.Request) -> web.Response:
     body = await json_body(request)
     world = world_of(request)
     command = sms_request(body, session.account_id, me.id)
-    result = carrier.send_sms(world, command, SMS_POLICY, NAME, request.get(FAIL_DELIVERY))
+    result = carrier.send_sms(world, command, SMS_POLICY, NAME, request[EXCHANGE].fail_delivery)
     if isinstance(result, Rejection):
         raise from_rejection(result)
     record = render.message(origin(request), result.outbound)

@@ -12,7 +12,7 @@ from ...core import carrier
 from ...core.model import Account, Direction, Kind, Mailbox, Message
 from ...core.rules import Reason, Rejection, SmsRequest, decide_sms_toggle, normalize_number
 from ...core.world import World
-from ...wire import FAIL_DELIVERY, OPERATION, WORLD, json_response
+from ...wire import EXCHANGE, json_response
 from . import NAME, auth, parse, render
 from .errors import (
     A2P_FAILED_DESCRIPTION,
@@ -60,13 +60,14 @@ async def platform_api(request: web.Request) -> web.Response:
     """Every Voximplant call: POST /platform_api with cmd, or GET|POST /platform_api/{method}[/]."""
     params = await parse.read_params(request)
     name = parse.command_name(request.match_info.get("method"), params)
-    request[OPERATION] = f"{NAME}.{name}"
+    exchange = request[EXCHANGE]
+    exchange.operation = f"{NAME}.{name}"
     method = METHODS.get(name)
     if method is None:
         raise VoximplantError(UNKNOWN_COMMAND)
-    world: World = request[WORLD]
+    world: World = exchange.world
     account = auth.authenticate(world, request.headers.get("Authorization"), params, state(world).token_clock())
-    body = await method(Call(world, account, params, request.get(FAIL_DELIVERY)))
+    body = await method(Call(world, account, params, exchange.fail_delivery))
     return json_response(body)
 
 
