@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import attrs
 
 from .directory import Directory
@@ -26,8 +28,7 @@ from .world import Transition, World
 PARTY_CACHE_SIZE = 10_000  # distinct numbers remembered per tenant before starting afresh
 
 
-@attrs.frozen
-class SmsSent:
+class SmsSent(NamedTuple):
     """The outcome of an accepted SMS: the sender's copy (saved or not) and each recipient's copy."""
 
     outbound: Message
@@ -55,48 +56,49 @@ def send_sms(
     if isinstance(decision, Rejection):
         return decision
     now = world.now_ms()
-    sender_party = party_for_number(world, decision.sender_number.number)
-    recipient_parties = tuple(party_for_number(world, d.number) for d in decision.deliveries)
-    conversation = sms_conversation_id(decision.sender_number.number, decision.deliveries[0].number)
+    sender_number = decision.sender_number.number
+    text = request.text or ""
     outbound = Message(
         id=world.ids.take(),
         mailbox=decision.sender_mailbox or Mailbox(request.account_id),
         kind=Kind.SMS,
         direction=Direction.OUTBOUND,
-        sender=sender_party,
-        recipients=recipient_parties,
-        text=request.text or "",
+        sender=party_for_number(world, sender_number),
+        recipients=tuple([party_for_number(world, d.number) for d in decision.deliveries]),
+        text=text,
         status=Status.QUEUED,
         created_ms=now,
         modified_ms=now,
-        conversation_id=conversation,
+        conversation_id=sms_conversation_id(sender_number, decision.deliveries[0].number),
         read=True,
-        segments=segment_count(request.text or ""),
+        segments=segment_count(text),
         provider=provider,
     )
     saved = decision.sender_mailbox is not None
     if saved:
         world.add_message(outbound)
-    inbound = tuple(
+    inbound = tuple([
         world.add_message(inbound_copy(world, outbound, delivery.mailbox, delivery.provider or "outside", now))
         for delivery in decision.deliveries
         if delivery.outcome is not Outcome.DROP and delivery.mailbox is not None
-    )
+    ])
     if saved:
         world.schedule(sms_lifecycle(world, outbound, decision, fail_delivery))
     return SmsSent(outbound, saved, decision, inbound)
 
 
-def sms_lifecycle(world: World, outbound: Message, decision: SmsDecision, fail_delivery: str | None) -> list[Transition]:
+def sms_lifecycle(world: World, outbound: Message, decision: SmsDecision, fail_delivery: str | None
+                  ) -> tuple[Transition, ...]:
     """Queued, then Sent, then Delivered unless every recipient dropped it or a failure was injected."""
     created, timing = outbound.created_ms, world.timing
-    transitions = [Transition(created + timing.sent_after_ms, outbound.id, Status.SENT)]
+    sent = Transition(created + timing.sent_after_ms, outbound.id, Status.SENT)
     final_at = created + timing.delivered_after_ms
     if fail_delivery:
-        transitions.append(Transition(final_at, outbound.id, Status.DELIVERY_FAILED, fail_delivery))
-    elif any(d.outcome is not Outcome.DROP for d in decision.deliveries):
-        transitions.append(Transition(final_at, outbound.id, Status.DELIVERED))
-    return transitions
+        return sent, Transition(final_at, outbound.id, Status.DELIVERY_FAILED, fail_delivery)
+    for delivery in decision.deliveries:
+        if delivery.outcome is not Outcome.DROP:
+            return sent, Transition(final_at, outbound.id, Status.DELIVERED)
+    return (sent,)
 
 
 def inbound_copy(world: World, outbound: Message, mailbox: Mailbox, provider: str, now: int) -> Message:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from functools import lru_cache
 from typing import Callable, NamedTuple
 
 import attrs
@@ -147,16 +148,27 @@ PAGER_MAX_TEXT_UNITS = 1024
 E164 = re.compile(r"^\+?[1-9]\d{6,14}$")
 SHORT_NUMBER = re.compile(r"^\d{3,6}$")
 NUMBER_PUNCTUATION = re.compile(r"[\s\-().]")
+REMEMBERED_NUMBER_LENGTH = 40  # longer strings are worked out each time, so odd input cannot fill the memory
 
 
 def normalize_number(raw: str) -> str | None:
     """E.164 with a leading plus, or None when the value is not a phone number."""
+    if len(raw) > REMEMBERED_NUMBER_LENGTH:
+        return normalized_number(raw)
+    return remembered_number(raw)
+
+
+def normalized_number(raw: str) -> str | None:
+    """The E.164 form, worked out."""
     if E164.fullmatch(raw):
         return raw if raw[0] == "+" else "+" + raw
     digits = NUMBER_PUNCTUATION.sub("", raw)
     if not E164.match(digits):
         return None
     return digits if digits.startswith("+") else "+" + digits
+
+
+remembered_number = lru_cache(maxsize=4096)(normalized_number)  # numbers recur on every send
 
 
 def check_text(text: str | None, policy_limit: int, measure: Callable[[str], int]) -> Rejection | None:
@@ -229,25 +241,23 @@ def check_recipients(directory: Directory, request: SmsRequest, policy: SmsPolic
         return Rejection(Reason.TOO_MANY_RECIPIENTS, "to")
     seen: list[str] = []
     for raw in request.to_numbers:
-        rejection = check_recipient_shape(directory, request.account_id, raw)
-        if rejection:
-            return rejection
-        normalized = normalize_number(raw)
-        if normalized in seen:
+        number = recipient_number(directory, request.account_id, raw)
+        if isinstance(number, Rejection):
+            return number
+        if number in seen:
             return Rejection(Reason.RECIPIENT_DUPLICATE, "to", raw)
-        seen.append(normalized)
+        seen.append(number)
     return tuple(seen)
 
 
-def check_recipient_shape(directory: Directory, account_id: str, raw: str) -> Rejection | None:
+def recipient_number(directory: Directory, account_id: str, raw: str) -> str | Rejection:
+    """The recipient as E.164, unless it is an extension number, a short number or no number at all."""
     compact = raw.strip()
     if directory.extension_by_number(account_id, compact) is not None:
         return Rejection(Reason.RECIPIENT_EXTENSION_NUMBER, "to", raw)
     if SHORT_NUMBER.match(compact):
         return Rejection(Reason.RECIPIENT_SHORT_NUMBER, "to", raw)
-    if normalize_number(compact) is None:
-        return Rejection(Reason.RECIPIENT_INVALID, "to", raw)
-    return None
+    return normalize_number(compact) or Rejection(Reason.RECIPIENT_INVALID, "to", raw)
 
 
 def sender_mailbox(directory: Directory, request: SmsRequest, number: PhoneNumber, policy: SmsPolicy) -> Mailbox | None:
@@ -264,7 +274,7 @@ def route_sms(directory: Directory, number: str) -> Delivery:
     """Where an SMS to this number lands: its owner's mailbox, nowhere, or the outside world."""
     owned = directory.numbers.get(number)
     if owned is None:
-        return Delivery(number, Outcome.OUTSIDE, Mailbox(None, handset=number))
+        return Delivery(number, Outcome.OUTSIDE, Mailbox(None, None, number))
     account = directory.accounts[owned.account_id]
     if not (owned.sms_supported and owned.sms_enabled) or owned.is_fax_only:
         return Delivery(number, Outcome.DROP, provider=account.provider)

@@ -220,18 +220,17 @@ class World:
         """Apply every change due by now, earliest first across the lanes, as a single queue would."""
         queues = [*self._lanes.values(), self._out_of_order]
         while True:
-            queue = min((q for q in queues if q), key=first_due, default=None)
-            if queue is None or queue[0].due_ms > now:
+            earliest = None
+            for queue in queues:
+                if queue and (earliest is None or queue[0].due_ms < earliest[0].due_ms):
+                    earliest = queue
+            if earliest is None or earliest[0].due_ms > now:
                 break
-            transition = heapq.heappop(queue) if queue is self._out_of_order else queue.popleft()
+            transition = heapq.heappop(earliest) if earliest is self._out_of_order else earliest.popleft()
             message = self.store.get(transition.message_id)
             if message is not None:
                 advance_status(message, transition)
-        self._next_due = queue[0].due_ms if queue else math.inf
-
-
-def first_due(queue) -> int:
-    return queue[0].due_ms
+        self._next_due = earliest[0].due_ms if earliest else math.inf
 
 
 def advance_status(message: Message, transition: Transition) -> None:

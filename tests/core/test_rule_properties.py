@@ -19,6 +19,7 @@ from emulator.core.rules import (
     can_receive_sms,
     check_text,
     current_participants,
+    normalize_number,
 )
 from emulator.core.text import segment_count, utf16_units
 
@@ -223,3 +224,11 @@ def test_a_rejected_sms_never_changes_the_world(data, directory, text):
         assert snapshot(world) == before
     else:
         assert utf16_units(text) <= 1000 and len(world.store) >= 1
+
+
+@given(digits=st.text("0123456789", min_size=7, max_size=15), padding=st.text(" -().", max_size=60))
+def test_a_number_reads_the_same_however_much_punctuation_surrounds_it(digits, padding) -> None:
+    raw = f"+{padding}{digits}{padding}"
+    expected = f"+{digits}" if digits[0] != "0" else None
+    assert normalize_number(raw) == expected
+    assert normalize_number(raw) == expected  # the second read comes from memory for short strings
