@@ -57,19 +57,21 @@ def positive_id(value: Any, field: str) -> str | None:
     return str(value)
 
 
+REQUIRED_SMS_FIELDS = ("from", "to", "text")
+
+
 def sms_request(body: dict, account_id: str, caller_extension_id: str | None) -> SmsRequest:
-    missing = {f: [f"The {f} field is required."] for f in ("from", "to", "text") if body.get(f) in (None, "")}
-    if missing:
-        raise validation(missing)
-    sender = phone_field(body["from"], "from").strip()
-    text = body["text"]
+    sender, to, text = body.get("from"), body.get("to"), body.get("text")
+    if sender in (None, "") or to in (None, "") or text in (None, ""):
+        raise validation({f: [f"The {f} field is required."] for f in REQUIRED_SMS_FIELDS if body.get(f) in (None, "")})
+    sender = phone_field(sender, "from").strip()
     if not isinstance(text, str) or has_lone_surrogate(text):
         raise invalid("text", "The text must be a string.")
     direction = body.get("direction")
     if direction not in (None, "out"):
         raise invalid("direction", "The selected direction is invalid.")
     save_to = positive_id(body.get("extension_id"), "extension_id")
-    return SmsRequest(account_id, sender, recipients(body["to"]), text, caller_extension_id, save_to)
+    return SmsRequest(account_id, sender, recipients(to), text, caller_extension_id, save_to)
 
 
 def is_new_value(body: dict) -> bool | None:

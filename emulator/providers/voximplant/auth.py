@@ -46,10 +46,18 @@ def account_for_api_key(world: World, params: Mapping[str, str]) -> Account:
     if len(named) != 1 or secrets != ["api_key"]:
         raise authorization_failed()
     field, value = named[0], params[named[0]].strip()
-    for account in accounts(world):
+    for account in candidates(world, field, value):
         if identifies(account, field, value) and str(account.auth.get("api_key")) == params["api_key"]:
             return account
     raise authorization_failed()
+
+
+def candidates(world: World, field: str, value: str) -> list[Account]:
+    """The accounts a credential may name: looked up by id directly, by name or email among all."""
+    if field == "account_id":
+        account = world.directory.accounts.get(value)
+        return [account] if account is not None and account.provider == NAME else []
+    return accounts(world)
 
 
 def identifies(account: Account, field: str, value: str) -> bool:

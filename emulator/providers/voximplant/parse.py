@@ -38,7 +38,8 @@ A2P_DELIVERY_STATUSES = {1: "QUEUED", 2: "DISPATCHED", 3: "ABORTED", 4: "REJECTE
 
 async def read_params(request: web.Request) -> dict[str, str]:
     """Query parameters, overridden by body parameters; '+' in the query means a space, as in any form."""
-    params = dict(parse_qsl(request.rel_url.raw_query_string, keep_blank_values=True, errors="replace"))
+    raw_query = request.rel_url.raw_query_string
+    params = dict(parse_qsl(raw_query, keep_blank_values=True, errors="replace")) if raw_query else {}
     params.update(await body_params(request))
     return params
 
