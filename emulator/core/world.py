@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
+from operator import attrgetter
 from typing import Any, Callable, Iterable, NamedTuple
 
 import attrs
@@ -217,29 +218,39 @@ class World:
         self._next_due = math.inf
 
     def _apply_due(self, now: int) -> None:
-        """Apply every change due by now, earliest first across the lanes, as a single queue would."""
-        queues = [*self._lanes.values(), self._out_of_order]
-        while True:
-            earliest = None
-            for queue in queues:
-                if queue and (earliest is None or queue[0].due_ms < earliest[0].due_ms):
-                    earliest = queue
-            if earliest is None or earliest[0].due_ms > now:
-                break
-            transition = heapq.heappop(earliest) if earliest is self._out_of_order else earliest.popleft()
+        """Apply every change due by now, in due order across the lanes, as a single queue would."""
+        due: list[Transition] = []
+        heads: list[int] = []
+        for lane in self._lanes.values():
+            while lane and lane[0].due_ms <= now:
+                due.append(lane.popleft())
+            if lane:
+                heads.append(lane[0].due_ms)
+        pending = self._out_of_order
+        while pending and pending[0].due_ms <= now:
+            due.append(heapq.heappop(pending))
+        if pending:
+            heads.append(pending[0].due_ms)
+        due.sort(key=DUE_MS)
+        for transition in due:
             message = self.store.get(transition.message_id)
             if message is not None:
                 advance_status(message, transition)
-        self._next_due = earliest[0].due_ms if earliest else math.inf
+        self._next_due = min(heads, default=math.inf)
+
+
+DUE_MS = attrgetter("due_ms")
 
 
 def advance_status(message: Message, transition: Transition) -> None:
     """Statuses only move forward; a change stamps the modification time."""
-    if STATUS_RANK[transition.status] <= STATUS_RANK[message.status]:
+    status, due_ms = transition.status, transition.due_ms
+    if STATUS_RANK[status] <= STATUS_RANK[message.status]:
         return
-    message.status = transition.status
-    message.modified_ms = max(message.modified_ms, transition.due_ms)
-    if transition.status is Status.DELIVERED:
-        message.delivered_ms = transition.due_ms
+    message.status = status
+    if due_ms > message.modified_ms:
+        message.modified_ms = due_ms
+    if status is Status.DELIVERED:
+        message.delivered_ms = due_ms
     if transition.error_code:
         message.error_code = transition.error_code
