@@ -29,7 +29,6 @@ TENANT_PREFIX = "/t/{tenant}"
 MAX_BODY_BYTES = 1024 * 1024
 
 TENANTS_KEY = web.AppKey("tenants", Tenants)
-REQUEST_LOG_KEY = web.AppKey("request_log", object)
 UNJOURNALED = ("/_emulator/journal",)
 UNMATCHED = ("unmatched", "unmatched.t")  # the last routes, which take every request no other route matches
 
@@ -68,7 +67,15 @@ def strip_tenant(path: str) -> str:
     return path
 
 
-def serving(handler: Callable[[web.Request], Awaitable[web.StreamResponse]], info: RouteInfo | None):
+@attrs.frozen
+class Site:
+    """What every route of one application shares: its tenants, and where request log lines go, if anywhere."""
+
+    tenants: Tenants
+    write_log: Callable[[dict[str, Any]], None] | None = None
+
+
+def serving(handler: Callable[[web.Request], Awaitable[web.StreamResponse]], info: RouteInfo | None, site: Site):
     """The handler with what every request gets: its tenant, fault rules, the provider's errors, a journal entry.
 
     A wrapper per route rather than an aiohttp middleware, so the route's facts are bound once, not looked up.
@@ -78,11 +85,13 @@ def serving(handler: Callable[[web.Request], Awaitable[web.StreamResponse]], inf
         route = info or unmatched_route_info(request)
         started = time.monotonic()
         try:
-            exchange = bind_tenant(request)
+            exchange = bind_tenant(request, site.tenants)
         except TenantNameError as error:
             return control.error(400, str(error))
         response = await answer(request, handler, route, exchange)
-        note_request(request, route, exchange, response, started)
+        note_request(request, route, exchange, response)
+        if site.write_log is not None:
+            site.write_log(log_line(request, route, exchange, response, started))
         if response is None:  # the connection is gone; aiohttp quietly fails to write this
             return web.Response(status=500, text="connection dropped by a fault rule")
         return response
@@ -168,22 +177,27 @@ async def request_strings(request: web.Request) -> list[str]:
     return strings
 
 
-def note_request(request: web.Request, info: RouteInfo, exchange: Exchange, response: web.StreamResponse | None,
-                 started: float) -> None:
-    """One journal entry per request, and one JSON log line when request logging is on."""
+def note_request(request: web.Request, info: RouteInfo, exchange: Exchange, response: web.StreamResponse | None
+                 ) -> None:
+    """One journal entry per request, in the tenant's journal."""
+    if not info.journaled:
+        return
     rule: FaultRule | None = exchange.fault
-    status = response.status if response is not None else None
-    operation = exchange.operation or info.operation
     fault_id, effect = (rule.id, fault_effect(rule, exchange)) if rule else (None, None)
     world = exchange.world
-    if info.journaled:
-        control_of(world).journal.record(world.now_ms(), request.method, request.path, operation, info.provider,
-                                         status, fault_id, effect)
-    write_log = request.app.get(REQUEST_LOG_KEY)
-    if write_log is not None:
-        write_log({"tenant": exchange.tenant, "method": request.method, "path": request.path,
-                   "operation": operation, "provider": info.provider, "status": status, "fault": fault_id,
-                   "fault_effect": effect, "duration_ms": round((time.monotonic() - started) * 1000, 3)})
+    control_of(world).journal.record(world.now_ms(), request.method, request.path, exchange.operation or info.operation,
+                                     info.provider, response.status if response is not None else None, fault_id,
+                                     effect)
+
+
+def log_line(request: web.Request, info: RouteInfo, exchange: Exchange, response: web.StreamResponse | None,
+             started: float) -> dict[str, Any]:
+    """The structured log line of one request, for `serve --log-requests`."""
+    rule: FaultRule | None = exchange.fault
+    return {"tenant": exchange.tenant, "method": request.method, "path": request.path,
+            "operation": exchange.operation or info.operation, "provider": info.provider,
+            "status": response.status if response is not None else None, "fault": rule.id if rule else None,
+            "fault_effect": fault_effect(rule, exchange), "duration_ms": round((time.monotonic() - started) * 1000, 3)}
 
 
 def fault_effect(rule: FaultRule | None, exchange: Exchange) -> str | None:
@@ -198,8 +212,7 @@ def fault_effect(rule: FaultRule | None, exchange: Exchange) -> str | None:
     return f"latency {rule.latency_ms} ms"
 
 
-def bind_tenant(request: web.Request) -> Exchange:
-    tenants = request.app[TENANTS_KEY]
+def bind_tenant(request: web.Request, tenants: Tenants) -> Exchange:
     name = request.match_info.get("tenant") or request.headers.get(TENANT_HEADER) or DEFAULT_TENANT
     exchange = request[EXCHANGE] = Exchange(name, tenants, tenants.get(name))
     return exchange
@@ -221,11 +234,11 @@ def http_error(face, request: web.Request, error: web.HTTPException) -> web.Stre
         {"message": error.reason}, error.status)
 
 
-def add_routes(app: web.Application, routes, provider: str, face=None) -> None:
+def add_routes(app: web.Application, routes, provider: str, site: Site, face=None) -> None:
     """Each route is reachable as is and under a tenant prefix."""
     for method, path, handler, operation in routes:
         info = RouteInfo(face, provider, f"{provider}.{operation}", not path.startswith(UNJOURNALED))
-        served = serving(handler, info)
+        served = serving(handler, info, site)
         for prefix in ("", TENANT_PREFIX):
             suffix = ".t" if prefix else ""
             app.router.add_route(method, prefix + path, served, name=f"{provider}.{operation}{suffix}")
@@ -235,11 +248,10 @@ def build_app(tenants: Tenants, request_log: Callable[[dict[str, Any]], None] | 
     """The application; request_log, when given, receives one dict per request."""
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[TENANTS_KEY] = tenants
-    if request_log is not None:
-        app[REQUEST_LOG_KEY] = request_log
+    site = Site(tenants, request_log)
     for face in FACES:
-        add_routes(app, face.ROUTES, face.NAME, face)
-    add_routes(app, control.ROUTES, "control")
-    app.router.add_route("*", TENANT_PREFIX + "/{tail:.*}", serving(unmatched, None), name=UNMATCHED[1])
-    app.router.add_route("*", "/{tail:.*}", serving(unmatched, None), name=UNMATCHED[0])
+        add_routes(app, face.ROUTES, face.NAME, site, face)
+    add_routes(app, control.ROUTES, "control", site)
+    app.router.add_route("*", TENANT_PREFIX + "/{tail:.*}", serving(unmatched, None, site), name=UNMATCHED[1])
+    app.router.add_route("*", "/{tail:.*}", serving(unmatched, None, site), name=UNMATCHED[0])
     return app
