@@ -22,7 +22,7 @@ from .rules import (
     route_sms,
 )
 from .text import segment_count
-from .world import Transition, World
+from .world import World
 
 
 PARTY_CACHE_SIZE = 10_000  # distinct numbers remembered per tenant before starting afresh
@@ -83,22 +83,18 @@ def send_sms(
         if delivery.outcome is not Outcome.DROP and delivery.mailbox is not None
     ])
     if saved:
-        world.schedule(sms_lifecycle(world, outbound, decision, fail_delivery))
+        world.dispatch(outbound, final_status(decision, fail_delivery), fail_delivery)
     return SmsSent(outbound, saved, decision, inbound)
 
 
-def sms_lifecycle(world: World, outbound: Message, decision: SmsDecision, fail_delivery: str | None
-                  ) -> tuple[Transition, ...]:
-    """Queued, then Sent, then Delivered unless every recipient dropped it or a failure was injected."""
-    created, timing = outbound.created_ms, world.timing
-    sent = Transition(created + timing.sent_after_ms, outbound.id, Status.SENT)
-    final_at = created + timing.delivered_after_ms
+def final_status(decision: SmsDecision, fail_delivery: str | None) -> Status | None:
+    """Delivered unless a failure was injected; an SMS every recipient dropped stays Sent."""
     if fail_delivery:
-        return sent, Transition(final_at, outbound.id, Status.DELIVERY_FAILED, fail_delivery)
+        return Status.DELIVERY_FAILED
     for delivery in decision.deliveries:
         if delivery.outcome is not Outcome.DROP:
-            return sent, Transition(final_at, outbound.id, Status.DELIVERED)
-    return (sent,)
+            return Status.DELIVERED
+    return None
 
 
 def inbound_copy(world: World, outbound: Message, mailbox: Mailbox, provider: str, now: int) -> Message:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections import deque
-from operator import attrgetter
-from typing import Any, Callable, Iterable, NamedTuple
+from typing import Any, Callable
 
 import attrs
 
@@ -48,15 +46,6 @@ class DeliveryTiming:
         return round(self.delivered_after * 1000)
 
 
-class Transition(NamedTuple):
-    """A status change due at a moment of the tenant's clock; a tuple, so the heap orders it in C."""
-
-    due_ms: int
-    message_id: int
-    status: Status
-    error_code: str | None = None
-
-
 class World:
     """Everything one tenant can see; nothing here is shared with another tenant except read-only seed data."""
 
@@ -75,9 +64,11 @@ class World:
         self.ids = IdSequence(FIRST_MESSAGE_ID)
         self.threads: dict[int, Thread] = {}
         self.provider_state: dict[str, Any] = {}
-        self._lanes: dict[Status, deque[Transition]] = {}  # one queue per target status, each in due order
-        self._out_of_order: list[Transition] = []  # a heap, for a transition that would break a lane's order
-        self._next_due = math.inf
+        # Outbound SMS on their way, oldest first: each becomes Sent, then reaches its final status, a fixed
+        # time after its creation, so both queues stay in due order and cost O(1) a message.
+        self._awaiting_sent: deque[Message] = deque()
+        self._awaiting_final: deque[tuple[Message, Status, str | None]] = deque()
+        self._next_due: float = math.inf
         self.parties: dict[str, Party] = {}  # one Party per number, shared by every copy; reset on edits
         self._last_ms = 0
         self.listeners: list[Callable[[Message], None]] = []
@@ -190,20 +181,16 @@ class World:
     @property
     def pending(self) -> int:
         """Status changes scheduled and not yet due."""
-        return sum(map(len, self._lanes.values())) + len(self._out_of_order)
+        return len(self._awaiting_sent) + len(self._awaiting_final)
 
-    def schedule(self, transitions: Iterable[Transition]) -> None:
-        """Queue status changes; a fixed delay per status keeps each lane in due order at O(1) a change."""
-        for transition in transitions:
-            lane = self._lanes.get(transition.status)
-            if lane is None:
-                lane = self._lanes[transition.status] = deque()
-            if not lane or lane[-1].due_ms <= transition.due_ms:
-                lane.append(transition)
-            else:
-                heapq.heappush(self._out_of_order, transition)
-            if transition.due_ms < self._next_due:
-                self._next_due = transition.due_ms
+    def dispatch(self, message: Message, final: Status | None, error_code: str | None = None) -> None:
+        """Let an outbound SMS become Sent, then reach its final status (if any), on the tenant's timing."""
+        self._awaiting_sent.append(message)
+        if final is not None:
+            self._awaiting_final.append((message, final, error_code))
+        due = message.created_ms + min(self.timing.sent_after_ms, self.timing.delivered_after_ms)
+        if due < self._next_due:
+            self._next_due = due
 
     def touch(self, message: Message) -> None:
         """A client changed the message: stamp it and let the store's window counts follow."""
@@ -213,38 +200,40 @@ class World:
     def clear_messages(self) -> None:
         self.store.clear()
         self.threads.clear()
-        self._lanes.clear()
-        self._out_of_order.clear()
+        self._awaiting_sent.clear()
+        self._awaiting_final.clear()
         self._next_due = math.inf
 
     def _apply_due(self, now: int) -> None:
-        """Apply every change due by now, in due order across the lanes, as a single queue would."""
-        due: list[Transition] = []
-        heads: list[int] = []
-        for lane in self._lanes.values():
-            while lane and lane[0].due_ms <= now:
-                due.append(lane.popleft())
-            if lane:
-                heads.append(lane[0].due_ms)
-        pending = self._out_of_order
-        while pending and pending[0].due_ms <= now:
-            due.append(heapq.heappop(pending))
-        if pending:
-            heads.append(pending[0].due_ms)
-        due.sort(key=DUE_MS)
-        for transition in due:
-            message = self.store.get(transition.message_id)
-            if message is not None:
-                advance_status(message, transition)
+        """Every status change due by now, each queue oldest first, the queue with the shorter delay first."""
+        if self.timing.sent_after_ms <= self.timing.delivered_after_ms:
+            self._apply_sent(now)
+            self._apply_final(now)
+        else:
+            self._apply_final(now)
+            self._apply_sent(now)
+        heads = []
+        if self._awaiting_sent:
+            heads.append(self._awaiting_sent[0].created_ms + self.timing.sent_after_ms)
+        if self._awaiting_final:
+            heads.append(self._awaiting_final[0][0].created_ms + self.timing.delivered_after_ms)
         self._next_due = min(heads, default=math.inf)
 
+    def _apply_sent(self, now: int) -> None:
+        waiting, after = self._awaiting_sent, self.timing.sent_after_ms
+        while waiting and waiting[0].created_ms + after <= now:
+            message = waiting.popleft()
+            advance_status(message, Status.SENT, message.created_ms + after)
 
-DUE_MS = attrgetter("due_ms")
+    def _apply_final(self, now: int) -> None:
+        waiting, after = self._awaiting_final, self.timing.delivered_after_ms
+        while waiting and waiting[0][0].created_ms + after <= now:
+            message, status, error_code = waiting.popleft()
+            advance_status(message, status, message.created_ms + after, error_code)
 
 
-def advance_status(message: Message, transition: Transition) -> None:
+def advance_status(message: Message, status: Status, due_ms: int, error_code: str | None = None) -> None:
     """Statuses only move forward; a change stamps the modification time."""
-    status, due_ms = transition.status, transition.due_ms
     if STATUS_RANK[status] <= STATUS_RANK[message.status]:
         return
     message.status = status
@@ -252,5 +241,5 @@ def advance_status(message: Message, transition: Transition) -> None:
         message.modified_ms = due_ms
     if status is Status.DELIVERED:
         message.delivered_ms = due_ms
-    if transition.error_code:
-        message.error_code = transition.error_code
+    if error_code:
+        message.error_code = error_code

@@ -1,4 +1,4 @@
-"""Scheduled status changes: whatever order they are queued in, each applies once its moment has come."""
+"""Outbound SMS move from Queued to Sent to their final status on the tenant's timing, whenever they are read."""
 
 from __future__ import annotations
 
@@ -7,40 +7,44 @@ from hypothesis import strategies as st
 
 from emulator.core.clock import Clock
 from emulator.core.directory import Directory
-from emulator.core.model import STATUS_RANK, Mailbox, Status
-from emulator.core.world import Transition, World
+from emulator.core.model import Mailbox, Status
+from emulator.core.world import DeliveryTiming, World
 
 from .test_store import message
 
 START_MS = 1_700_000_000_000
-CHANGES = st.tuples(st.integers(0, 4), st.integers(0, 5000), st.sampled_from([Status.SENT, Status.DELIVERED,
-                                                                              Status.DELIVERY_FAILED]))
+FINALS = st.sampled_from([Status.DELIVERED, Status.DELIVERY_FAILED, None])
 
 
-def expected_status(changes: list[Transition], message_id: int, now: int) -> Status:
-    """The highest-ranked status due by now; of two equal ranks, the earlier due, as statuses only move up."""
-    status = Status.QUEUED
-    for change in sorted((c for c in changes if c.message_id == message_id and c.due_ms <= now),
-                         key=lambda c: c.due_ms):
-        if STATUS_RANK[change.status] > STATUS_RANK[status]:
-            status = change.status
-    return status
+def expected(created: int, final: Status | None, timing: DeliveryTiming, now: int) -> tuple[Status, int]:
+    """The status and modification time a message created at `created` has at `now`."""
+    sent_at, final_at = created + timing.sent_after_ms, created + timing.delivered_after_ms
+    if final is not None and now >= final_at:
+        return final, max(created, final_at)
+    if now >= sent_at and (final is None or sent_at <= final_at):
+        return Status.SENT, max(created, sent_at)
+    return Status.QUEUED, created
 
 
 @settings(deadline=None)
-@given(changes=st.lists(CHANGES, max_size=30, unique_by=lambda change: change[:2]), reads=st.lists(st.integers(0, 6000), min_size=1, max_size=8))
-def test_each_scheduled_status_applies_once_due_whatever_order_it_was_queued_in(changes, reads) -> None:
+@given(sends=st.lists(st.tuples(st.integers(0, 1500), FINALS), max_size=20),
+       reads=st.lists(st.integers(0, 6000), min_size=1, max_size=8),
+       sent_after=st.integers(0, 3000), delivered_after=st.integers(0, 3000))
+def test_each_sms_shows_the_status_its_age_gives_it_whenever_it_is_read(sends, reads, sent_after, delivered_after):
     clock = Clock(frozen_at_ms=START_MS)
-    world = World(Directory(), clock)
-    for number in range(5):
-        stored = message(number, Mailbox("1", "101"), START_MS)
+    timing = DeliveryTiming(sent_after / 1000, delivered_after / 1000)
+    world = World(Directory(), clock, timing)
+    created = []
+    for number, (pause, final) in enumerate(sends):
+        clock.frozen_at_ms += pause
+        stored = world.add_message(message(number, Mailbox("1", "101"), world.now_ms()))
         stored.status = Status.QUEUED
-        world.add_message(stored)
-    transitions = [Transition(START_MS + delay, number, status) for number, delay, status in changes]
-    world.schedule(transitions)
+        world.dispatch(stored, final, "SMS-CAR-411" if final is Status.DELIVERY_FAILED else None)
+        created.append((stored, final))
     for moment in sorted(reads):
-        clock.frozen_at_ms = START_MS + moment
+        clock.frozen_at_ms = max(clock.frozen_at_ms, START_MS + moment)
         now = world.now_ms()
-        for number in range(5):
-            assert world.store.get(number).status is expected_status(transitions, number, now)
-    assert world.pending == sum(1 for t in transitions if t.due_ms > START_MS + max(reads))
+        for stored, final in created:
+            assert (stored.status, stored.modified_ms) == expected(stored.created_ms, final, timing, now)
+            assert (stored.delivered_ms is not None) == (stored.status is Status.DELIVERED)
+            assert (stored.error_code is not None) == (stored.status is Status.DELIVERY_FAILED)
