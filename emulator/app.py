@@ -115,7 +115,7 @@ async def answer(request: web.Request, handler, info: RouteInfo, exchange: Excha
     """The handler's response, a fault's, or None when a fault dropped the connection."""
     face = info.face
     try:
-        if face is not None:
+        if face is not None and control_of(exchange.world).faults.rules:
             faulted = await apply_fault(request, exchange, face, info.operation)
             if faulted is not None or exchange.dropped:
                 return faulted
@@ -137,8 +137,6 @@ async def apply_fault(request: web.Request, exchange: Exchange, face, operation:
                       ) -> web.StreamResponse | None:
     """The first matching fault rule of the tenant: wait, drop, answer with an error, or mark delivery to fail."""
     rules = control_of(exchange.world).faults.rules
-    if not rules:
-        return None
     strings = await request_strings(request) if any(r.number or r.text for r in rules) else ()
     if hasattr(face, "operation"):
         operation = await face.operation(request) or operation

@@ -26,6 +26,9 @@ from .world import World
 
 
 PARTY_CACHE_SIZE = 10_000  # distinct numbers remembered per tenant before starting afresh
+# Read on every send; Python 3.11 looks an enum member up on its class through a Python-level hook.
+SMS, OUTBOUND, INBOUND, DROP = Kind.SMS, Direction.OUTBOUND, Direction.INBOUND, Outcome.DROP
+QUEUED, RECEIVED, SENT = Status.QUEUED, Status.RECEIVED, Status.SENT
 
 
 class SmsSent(NamedTuple):
@@ -61,12 +64,12 @@ def send_sms(
     outbound = Message(
         id=world.ids.take(),
         mailbox=decision.sender_mailbox or Mailbox(request.account_id),
-        kind=Kind.SMS,
-        direction=Direction.OUTBOUND,
+        kind=SMS,
+        direction=OUTBOUND,
         sender=party_for_number(world, sender_number),
         recipients=tuple([party_for_number(world, d.number) for d in decision.deliveries]),
         text=text,
-        status=Status.QUEUED,
+        status=QUEUED,
         created_ms=now,
         modified_ms=now,
         conversation_id=sms_conversation_id(sender_number, decision.deliveries[0].number),
@@ -80,7 +83,7 @@ def send_sms(
     inbound = tuple([
         world.add_message(inbound_copy(world, outbound, delivery.mailbox, delivery.provider or "outside", now))
         for delivery in decision.deliveries
-        if delivery.outcome is not Outcome.DROP and delivery.mailbox is not None
+        if delivery.outcome is not DROP and delivery.mailbox is not None
     ])
     if saved:
         world.dispatch(outbound, final_status(decision, fail_delivery), fail_delivery)
@@ -92,7 +95,7 @@ def final_status(decision: SmsDecision, fail_delivery: str | None) -> Status | N
     if fail_delivery:
         return Status.DELIVERY_FAILED
     for delivery in decision.deliveries:
-        if delivery.outcome is not Outcome.DROP:
+        if delivery.outcome is not DROP:
             return Status.DELIVERED
     return None
 
@@ -102,11 +105,11 @@ def inbound_copy(world: World, outbound: Message, mailbox: Mailbox, provider: st
         id=world.ids.take(),
         mailbox=mailbox,
         kind=outbound.kind,
-        direction=Direction.INBOUND,
+        direction=INBOUND,
         sender=outbound.sender,
         recipients=outbound.recipients,
         text=outbound.text,
-        status=Status.RECEIVED if outbound.kind is Kind.SMS else Status.SENT,
+        status=RECEIVED if outbound.kind is SMS else SENT,
         created_ms=now,
         modified_ms=now,
         conversation_id=outbound.conversation_id,

@@ -9,6 +9,8 @@ from typing import Callable, Iterator
 from .model import Availability, Kind, Mailbox, Message
 
 COMPACT_AFTER = 4096  # forgotten slots at the front of a mailbox before its lists are compacted
+# Read on every add; Python 3.11 looks an enum member up on its class through a Python-level hook.
+PAGER, ALIVE = Kind.PAGER, Availability.ALIVE
 
 
 class MailboxIndex:
@@ -40,7 +42,7 @@ class MailboxIndex:
     def append(self, message: Message) -> None:
         self._messages.append(message)
         self._times.append(message.created_ms)
-        if message.kind is Kind.PAGER or message.availability is not Availability.ALIVE:
+        if message.kind is PAGER or message.availability is not ALIVE:
             self.note_unusual(message)
 
     def note_unusual(self, message: Message) -> None:

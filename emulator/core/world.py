@@ -26,6 +26,8 @@ from .model import (
 from .store import MessageStore
 
 FIRST_MESSAGE_ID = 1_000_000_000_001
+# Read for every status change; Python 3.11 looks an enum member up on its class through a Python-level hook.
+SENT, DELIVERED = Status.SENT, Status.DELIVERED
 
 
 @attrs.frozen
@@ -223,7 +225,7 @@ class World:
         waiting, after = self._awaiting_sent, self.timing.sent_after_ms
         while waiting and waiting[0].created_ms + after <= now:
             message = waiting.popleft()
-            advance_status(message, Status.SENT, message.created_ms + after)
+            advance_status(message, SENT, message.created_ms + after)
 
     def _apply_final(self, now: int) -> None:
         waiting, after = self._awaiting_final, self.timing.delivered_after_ms
@@ -239,7 +241,7 @@ def advance_status(message: Message, status: Status, due_ms: int, error_code: st
     message.status = status
     if due_ms > message.modified_ms:
         message.modified_ms = due_ms
-    if status is Status.DELIVERED:
+    if status is DELIVERED:
         message.delivered_ms = due_ms
     if error_code:
         message.error_code = error_code
