@@ -233,13 +233,18 @@ def http_error(face, request: web.Request, error: web.HTTPException) -> web.Stre
 
 
 def add_routes(app: web.Application, routes, provider: str, site: Site, face=None) -> None:
-    """Each route is reachable as is and under a tenant prefix."""
-    for method, path, handler, operation in routes:
-        info = RouteInfo(face, provider, f"{provider}.{operation}", not path.startswith(UNJOURNALED))
-        served = serving(handler, info, site)
-        for prefix in ("", TENANT_PREFIX):
-            suffix = ".t" if prefix else ""
-            app.router.add_route(method, prefix + path, served, name=f"{provider}.{operation}{suffix}")
+    """Each route is reachable as is and under a tenant prefix; the methods of one path share a resource,
+    so the router tries one candidate per path, not one per method."""
+    served = [(method, path, serving(handler, RouteInfo(face, provider, f"{provider}.{operation}",
+                                                         not path.startswith(UNJOURNALED)), site))
+              for method, path, handler, operation in routes]
+    for prefix in ("", TENANT_PREFIX):
+        resources: dict[str, web.Resource] = {}
+        for method, path, handler in served:
+            resource = resources.get(path)
+            if resource is None:
+                resource = resources[path] = app.router.add_resource(prefix + path)
+            resource.add_route(method, handler)
 
 
 def build_app(tenants: Tenants, request_log: Callable[[dict[str, Any]], None] | None = None) -> web.Application:

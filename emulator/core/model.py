@@ -132,7 +132,7 @@ class PhoneNumber:
 class Mailbox(NamedTuple):
     """Where a copy of a message lives: an extension, an account, or an outside handset.
 
-    A named tuple: made and hashed in C, as every message copy needs one and every store lookup hashes one.
+    A named tuple: hashed and compared in C, as every store lookup hashes one.
     """
 
     account_id: str | None

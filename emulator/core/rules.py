@@ -72,7 +72,8 @@ class Outcome(Enum):
 class Delivery(NamedTuple):
     """What happens to one recipient number of an SMS.
 
-    This and the other records made on every send are named tuples: immutable, and made in C.
+    This and the other records made on every send are named tuples: immutable, and made in half the time
+    a frozen attrs class takes.
     """
 
     number: str
