@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -30,6 +31,7 @@ MAX_BODY_BYTES = 1024 * 1024
 
 TENANTS_KEY = web.AppKey("tenants", Tenants)
 UNJOURNALED = ("/_emulator/journal",)
+STATUS_TICK_S = 0.05
 UNMATCHED = ("unmatched", "unmatched.t")  # the last routes, which take every request no other route matches
 
 
@@ -255,6 +257,24 @@ def build_app(tenants: Tenants, request_log: Callable[[dict[str, Any]], None] | 
     for face in FACES:
         add_routes(app, face.ROUTES, face.NAME, site, face)
     add_routes(app, control.ROUTES, "control", site)
+    app.cleanup_ctx.append(statuses_applied_as_they_fall_due)
     app.router.add_route("*", TENANT_PREFIX + "/{tail:.*}", serving(unmatched, None, site), name=UNMATCHED[1])
     app.router.add_route("*", "/{tail:.*}", serving(unmatched, None, site), name=UNMATCHED[0])
     return app
+
+
+async def statuses_applied_as_they_fall_due(app: web.Application):
+    """Statuses fall due while no request comes too; applying them then keeps the next request from
+    paying for the whole backlog (about 10 ms after a second of 5,000 sends)."""
+    ticker = asyncio.create_task(apply_due_statuses(app[TENANTS_KEY]))
+    yield
+    ticker.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await ticker
+
+
+async def apply_due_statuses(tenants: Tenants) -> None:
+    while True:
+        await asyncio.sleep(STATUS_TICK_S)
+        for world in tenants.worlds():
+            world.now_ms()

@@ -69,12 +69,12 @@ class IdleSweep:
 
     Frozen objects are never collected, and the socket transport of every keep-alive connection that lived
     through a collection is a reference cycle, about 2 KB, so a long-running server would slowly grow. A
-    full collection walks the whole store (about 100 ms per 100,000 messages), so it waits for a quiet
-    second, and runs at most every `min_interval_s`.
+    full collection walks the whole store (about 100 ms per 100,000 messages), so it waits until no request
+    has come for `idle_s`, and runs at most every `min_interval_s`.
     """
 
-    idle_s: float = 1.0
-    min_interval_s: float = 30.0
+    idle_s: float = 5.0
+    min_interval_s: float = 60.0
     swept_at_requests: int = 0
     seen_requests: int = 0
     swept_at: float = 0.0

@@ -60,3 +60,7 @@ class Tenants:
 
     def names(self) -> list[str]:
         return sorted(self._worlds)
+
+    def worlds(self) -> list[World]:
+        """Every tenant's world that exists now."""
+        return list(self._worlds.values())

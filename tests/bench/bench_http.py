@@ -21,6 +21,7 @@ from . import bench_bare
 CONNECTIONS = 32
 THREADS = 2
 DURATION_S = 5
+TURNS = 5  # each server's time is cut into turns taken alternately, so a drift in the machine's speed hits both
 WARMUP_S = 1
 READY_TIMEOUT_S = 20.0
 RC_SMS = "/restapi/v1.0/account/~/extension/~/sms"
@@ -29,14 +30,18 @@ PC_SMS = "/v4/accounts/2000001/sms"
 VOX_SMS = "/platform_api/SendSmsMessage"
 CONTROL_LIST = "/_emulator/messages"
 PAGE = 20
+# The latency at each of these percentiles is reported, so turns can be combined into one distribution.
+PERCENTILES = (50, 80, 90, 95, 96, 97, 97.5, 98, 98.5, 98.75, 99, 99.25, 99.5, 99.75, 99.9, 99.99)
 DONE_LUA = r"""
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format('WRKJSON {"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"non2xx":%d,'
-    .. '"socket_errors":%d}\n', summary.requests, summary.duration, latency:percentile(50),
-    latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout))
+  local tail = {}
+  for _, p in ipairs({PERCENTILES}) do tail[#tail + 1] = string.format("%d", latency:percentile(p)) end
+  io.write(string.format('WRKJSON {"requests":%d,"duration_us":%d,"non2xx":%d,"socket_errors":%d,'
+    .. '"latency_us":[%s]}\n', summary.requests, summary.duration, e.status,
+    e.connect + e.read + e.write + e.timeout, table.concat(tail, ",")))
 end
-"""
+""".replace("{PERCENTILES}", "{" + ", ".join(str(p) for p in PERCENTILES) + "}")
 
 
 @attrs.frozen
@@ -58,14 +63,21 @@ class Scenario:
 class WrkResult:
     requests: int
     duration_us: int
-    p50_us: int
-    p99_us: int
     non2xx: int
     socket_errors: int
+    latency_us: tuple[int, ...]  # the latency at each of PERCENTILES
 
     @property
     def rps(self) -> float:
         return self.requests / (self.duration_us / 1e6)
+
+    @property
+    def p50_us(self) -> int:
+        return self.latency_us[PERCENTILES.index(50)]
+
+    @property
+    def p99_us(self) -> int:
+        return self.latency_us[PERCENTILES.index(99)]
 
 
 def ensure_wrk() -> str:
@@ -169,11 +181,12 @@ def lua_script(scenario: Scenario) -> str:
 def run_wrk(wrk: str, scenario: Scenario, base: str, workdir: Path, duration_s: float) -> WrkResult:
     script = workdir / "scenario.lua"
     script.write_text(lua_script(scenario))
-    command = [wrk, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{round(duration_s)}s", "--timeout", "5s", "-s", str(script),
+    command = [wrk, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{max(1, round(duration_s))}s", "--timeout", "5s", "-s", str(script),
                scenario.url(base)]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     line = next(l for l in output.splitlines() if l.startswith("WRKJSON "))
-    return WrkResult(**json.loads(line[len("WRKJSON "):]))
+    fields = json.loads(line[len("WRKJSON "):])
+    return WrkResult(**{**fields, "latency_us": tuple(fields["latency_us"])})
 
 
 def capture(scenario: Scenario, base: str) -> tuple[int, object]:
@@ -219,13 +232,47 @@ def measure(duration_s: float = DURATION_S) -> list[Pair]:
 
 def run_pairs(wrk: str, chosen: list[Scenario], emulator_base: str, bare_base: str, workdir: Path,
               duration_s: float) -> Iterator[Pair]:
-    """Each scenario on the emulator, then on the baseline primed with the emulator's latest answer."""
+    """Each scenario on the emulator and on the baseline primed with the emulator's latest answer, in turns."""
     for scenario in chosen:
         run_wrk(wrk, scenario, emulator_base, workdir, WARMUP_S)
         status, body = capture(scenario, emulator_base)
         http("POST", bare_base + bench_bare.CANNED_PATH, json.dumps({scenario.path: [status, body]}).encode())
         size = len(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode())
         run_wrk(wrk, scenario, bare_base, workdir, WARMUP_S)
-        emulator = run_wrk(wrk, scenario, emulator_base, workdir, duration_s)
-        bare = run_wrk(wrk, scenario, bare_base, workdir, duration_s)
-        yield Pair(scenario, emulator, bare, size)
+        turns = max(1, min(TURNS, round(duration_s)))  # wrk counts whole seconds
+        emulator_turns, bare_turns = [], []
+        for _ in range(turns):
+            emulator_turns.append(run_wrk(wrk, scenario, emulator_base, workdir, duration_s / turns))
+            bare_turns.append(run_wrk(wrk, scenario, bare_base, workdir, duration_s / turns))
+        yield Pair(scenario, combined(emulator_turns), combined(bare_turns), size)
+
+
+def combined(turns: list[WrkResult]) -> WrkResult:
+    """Turns as one run: requests and time add up, and each percentile is read off the turns' pooled latencies."""
+    return WrkResult(
+        requests=sum(t.requests for t in turns),
+        duration_us=sum(t.duration_us for t in turns),
+        non2xx=sum(t.non2xx for t in turns),
+        socket_errors=sum(t.socket_errors for t in turns),
+        latency_us=tuple(pooled_percentile(turns, p) for p in PERCENTILES),
+    )
+
+
+def pooled_percentile(turns: list[WrkResult], percentile: float) -> int:
+    """The smallest latency that at least `percentile`% of all the turns' requests did not exceed.
+
+    Each turn's share at or under a latency is read off its reported percentiles (the largest one whose
+    latency is at most it), so the result errs high, never low.
+    """
+    total = sum(t.requests for t in turns)
+    for candidate in sorted({latency for t in turns for latency in t.latency_us}):
+        within = sum(t.requests * share_within(t, candidate) for t in turns)
+        if within >= total * percentile / 100:
+            return candidate
+    return max(t.latency_us[-1] for t in turns)
+
+
+def share_within(turn: WrkResult, latency: int) -> float:
+    """The share of a turn's requests known to have taken at most `latency`."""
+    known = [p for p, at in zip(PERCENTILES, turn.latency_us) if at <= latency]
+    return max(known, default=0) / 100

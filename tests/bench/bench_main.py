@@ -31,7 +31,8 @@ def machine() -> str:
 
 def http_table(pairs: list[bench_http.Pair]) -> list[str]:
     lines = [f"HTTP on loopback, wrk -t{bench_http.THREADS} -c{bench_http.CONNECTIONS}, "
-             f"{bench_http.DURATION_S} s each, emulator and bare aiohttp back to back",
+             f"{bench_http.DURATION_S} s each, emulator and bare aiohttp in {bench_http.TURNS} alternating turns, "
+             "latencies pooled over the turns",
              "",
              "| request | bytes | emulator req/s | bare req/s | ratio | p50 ms | p99 ms | bare p99 ms | non-2xx |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
+from emulator.app import STATUS_TICK_S
+from emulator.core.model import Direction, Status
+
 from .conftest import BASIC, HANDSET
 
 RC_ACCOUNT = "1346632010"
@@ -196,3 +199,12 @@ async def test_control_errors_are_json_for_unknown_paths_and_wrong_methods(api):
     wrong = await api.client.put("/_emulator/messages")
     assert missing.status == 404 and (await missing.json())["error"]["status"] == 404
     assert wrong.status == 405 and (await wrong.json())["error"]["status"] == 405
+
+
+async def test_statuses_fall_due_while_no_request_comes(api, tenants):
+    assert (await api.send_sms()).status == 200
+    world = tenants.get("default")
+    outbound = next(m for m in world.store.newest_first() if m.direction is Direction.OUTBOUND)
+    world.clock.advance(5)
+    await asyncio.sleep(STATUS_TICK_S * 4)
+    assert outbound.status is Status.DELIVERED  # read off the record: nothing asked the world for the time
