@@ -55,9 +55,6 @@ def keep_collection_pauses_short() -> None:
     gc.callbacks.append(freeze_survivors)
 
 
-YOUNG_COLLECTION_S = 0.05  # at most 50 ms of survivors per collection: pauses of about 0.3 ms
-
-
 def freeze_survivors(phase: str, info: dict) -> None:
     if phase == "stop" and info["generation"] >= 1:
         gc.freeze()
@@ -94,6 +91,9 @@ def sweep_frozen() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+
+
+YOUNG_COLLECTION_S = 0.05  # at most 50 ms of survivors per collection: pauses of about 0.3 ms
 
 
 async def collect_young_generations() -> None:

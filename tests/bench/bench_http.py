@@ -181,8 +181,8 @@ def lua_script(scenario: Scenario) -> str:
 def run_wrk(wrk: str, scenario: Scenario, base: str, workdir: Path, duration_s: float) -> WrkResult:
     script = workdir / "scenario.lua"
     script.write_text(lua_script(scenario))
-    command = [wrk, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{max(1, round(duration_s))}s", "--timeout", "5s", "-s", str(script),
-               scenario.url(base)]
+    command = [wrk, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{max(1, round(duration_s))}s", "--timeout", "5s",
+               "-s", str(script), scenario.url(base)]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     line = next(l for l in output.splitlines() if l.startswith("WRKJSON "))
     fields = json.loads(line[len("WRKJSON "):])
