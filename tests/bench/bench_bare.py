@@ -2,7 +2,7 @@
 
 It is the yardstick of `make bench`: whatever the emulator costs beyond it is the emulator's own work.
 It is a plain handler as most aiohttp code writes one, with the standard library's json; the emulator
-reads and writes JSON with orjson, which is most of why it nears the baseline on large list bodies.
+writes JSON with orjson, which is most of why it nears the baseline on large list bodies.
 """
 
 from __future__ import annotations
