@@ -17,8 +17,9 @@ from .rules import (
     SmsDecision,
     SmsPolicy,
     SmsRequest,
+    check_text,
     decide_pager,
-    decide_sms,
+    decide_sms_route,
     route_sms,
 )
 from .text import segment_count
@@ -26,6 +27,7 @@ from .world import World
 
 
 PARTY_CACHE_SIZE = 10_000  # distinct numbers remembered per tenant before starting afresh
+ROUTE_CACHE_SIZE = 10_000  # distinct (policy, sender, recipients) routes remembered per tenant likewise
 # Read on every send; Python 3.11 looks an enum member up on its class through a Python-level hook.
 SMS, OUTBOUND, INBOUND, DROP = Kind.SMS, Direction.OUTBOUND, Direction.INBOUND, Outcome.DROP
 QUEUED, RECEIVED, SENT = Status.QUEUED, Status.RECEIVED, Status.SENT
@@ -55,7 +57,7 @@ def send_sms(
     fail_delivery: str | None = None,
 ) -> SmsSent | Rejection:
     """Decide, then record: the sender's outbound copy and an inbound copy in every receiving mailbox."""
-    decision = decide_sms(world.directory, request, policy)
+    decision = check_text(request.text, policy.max_text_units, policy.measure) or sms_route(world, request, policy)
     if isinstance(decision, Rejection):
         return decision
     now = world.now_ms()
@@ -88,6 +90,18 @@ def send_sms(
     if saved:
         world.dispatch(outbound, final_status(decision, fail_delivery), fail_delivery)
     return SmsSent(outbound, saved, decision, inbound)
+
+
+def sms_route(world: World, request: SmsRequest, policy: SmsPolicy) -> SmsDecision | Rejection:
+    """decide_sms_route, remembered until the tenant's directory changes: tests send the same route over and over."""
+    key = (policy, request.account_id, request.from_number, request.to_numbers, request.caller_extension_id,
+           request.save_to_extension_id)
+    decision = world.sms_routes.get(key)
+    if decision is None:
+        if len(world.sms_routes) >= ROUTE_CACHE_SIZE:
+            world.sms_routes.clear()
+        decision = world.sms_routes[key] = decide_sms_route(world.directory, request, policy)
+    return decision
 
 
 def final_status(decision: SmsDecision, fail_delivery: str | None) -> Status | None:

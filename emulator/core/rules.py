@@ -82,7 +82,7 @@ class Delivery(NamedTuple):
     provider: str = ""
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # part of the key under which a tenant remembers its routes
 class SmsPolicy:
     """A provider's limits and sender rules for SMS."""
 
@@ -183,9 +183,11 @@ def check_text(text: str | None, policy_limit: int, measure: Callable[[str], int
 
 def decide_sms(directory: Directory, request: SmsRequest, policy: SmsPolicy) -> SmsDecision | Rejection:
     """Whether an SMS is sent, and where every copy of it lands."""
-    rejection = check_text(request.text, policy.max_text_units, policy.measure)
-    if rejection:
-        return rejection
+    return check_text(request.text, policy.max_text_units, policy.measure) or decide_sms_route(directory, request, policy)
+
+
+def decide_sms_route(directory: Directory, request: SmsRequest, policy: SmsPolicy) -> SmsDecision | Rejection:
+    """All decide_sms decides once the text is known to be acceptable; nothing here reads the text."""
     sender = check_sender_number(directory, request, policy)
     if isinstance(sender, Rejection):
         return sender

@@ -72,6 +72,7 @@ class World:
         self._awaiting_final: deque[tuple[Message, Status, str | None]] = deque()
         self._next_due: float = math.inf
         self.parties: dict[str, Party] = {}  # one Party per number, shared by every copy; reset on edits
+        self.sms_routes: dict[tuple, Any] = {}  # decide_sms_route's answers (see carrier.sms_route); reset on edits
         self._last_ms = 0
         self.listeners: list[Callable[[Message], None]] = []
         self.name = "default"
@@ -80,6 +81,7 @@ class World:
 
     @property
     def directory(self) -> Directory:
+        """Read-only: changes go through edit(), which also forgets what was worked out from the old one."""
         return self._directory
 
     def now_ms(self) -> int:
@@ -134,6 +136,7 @@ class World:
             self._directory = self._directory.copy()
             self._owns_directory = True
         self.parties.clear()
+        self.sms_routes.clear()
         return self._directory
 
     def set_extension_status(self, account_id: str, number: str, status: ExtensionStatus | str) -> None:

@@ -8,7 +8,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from emulator.core import carrier
-from emulator.core.model import Direction, ExtensionType, Mailbox
+from emulator.core.model import Direction, ExtensionStatus, ExtensionType, Mailbox
 from emulator.core.rules import (
     PagerRecipient,
     PagerRequest,
@@ -19,6 +19,7 @@ from emulator.core.rules import (
     can_receive_sms,
     check_text,
     current_participants,
+    decide_sms,
     normalize_number,
 )
 from emulator.core.text import segment_count, utf16_units
@@ -73,6 +74,35 @@ def test_an_accepted_sms_leaves_one_outbound_copy_and_one_inbound_copy_per_recei
         )
         if not owner.active or owner.type is ExtensionType.DEPARTMENT:
             assert inbound_here == []
+
+
+@settings(deadline=None)
+@given(data=st.data(), directory=directories())
+def test_every_send_is_decided_on_the_directory_as_it_is_at_that_moment(data, directory):
+    """A tenant remembers the routes it has worked out; a change to its directory must make it forget them."""
+    world = world_of(directory)
+    extensions = list(directory.extensions.values())
+    numbers = numbers_of(directory) + OUTSIDE_HANDSETS[:1]
+    first = extensions[0]  # an enabled user who owns an SMS-capable number: most of its sends get through
+    own = [n.number for n in directory.numbers.values() if directory.sms_owner_id(n) == first.id]
+    requests = [SmsRequest(ACCOUNT, data.draw(st.sampled_from(own)), (target,), "hi", first.id) for target in numbers]
+    requests += data.draw(st.lists(st.builds(
+        lambda sender, source, target: SmsRequest(ACCOUNT, source, (target,), "hi", sender.id),
+        st.sampled_from(extensions), st.sampled_from(numbers), st.sampled_from(numbers)), max_size=3))
+    for _ in range(data.draw(st.integers(1, 20))):
+        change = data.draw(st.sampled_from(["none", "status", "sms_enabled", "features"]))
+        if change == "status":
+            world.set_extension_status(ACCOUNT, data.draw(st.sampled_from(extensions)).number,
+                                       data.draw(st.sampled_from(list(ExtensionStatus))))
+        elif change == "sms_enabled":
+            world.update_number(data.draw(st.sampled_from(numbers[:-1])), sms_enabled=data.draw(st.booleans()))
+        elif change == "features":
+            world.update_number(data.draw(st.sampled_from(numbers[:-1])),
+                                features=data.draw(st.sampled_from([frozenset(), frozenset({"SmsSender"})])))
+        request = data.draw(st.sampled_from(requests))
+        result = carrier.send_sms(world, request, POLICY, "ringcentral")
+        decided = result if isinstance(result, Rejection) else result.decision
+        assert decided == decide_sms(world.directory, request, POLICY)
 
 
 @settings(deadline=None)
