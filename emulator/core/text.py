@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 GSM7_BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 GSM7_EXTENSION = frozenset("^{}\\[~]|€\f")
+GSM7_BASIC_ONLY = re.compile("[" + "".join(re.escape(ch) for ch in sorted(GSM7_BASIC)) + "]*")  # one C pass
 
 GSM7_SINGLE_SEGMENT = 160
 GSM7_MULTI_SEGMENT = 153
@@ -23,7 +26,7 @@ def utf16_units(text: str) -> int:
 
 def gsm7_septets(text: str) -> int | None:
     """Septets the text takes in GSM-7, or None when a character forces UCS-2."""
-    if GSM7_BASIC.issuperset(text):
+    if GSM7_BASIC_ONLY.fullmatch(text):
         return len(text)
     septets = 0
     for ch in text:

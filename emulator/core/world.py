@@ -38,6 +38,7 @@ class DeliveryTiming:
     delivered_after: float = 2.0
     sent_after_ms: int = attrs.field(init=False)
     delivered_after_ms: int = attrs.field(init=False)
+    first_change_ms: int = attrs.field(init=False)  # read on every send
 
     @sent_after_ms.default
     def _sent_after_ms(self) -> int:
@@ -46,6 +47,10 @@ class DeliveryTiming:
     @delivered_after_ms.default
     def _delivered_after_ms(self) -> int:
         return round(self.delivered_after * 1000)
+
+    @first_change_ms.default
+    def _first_change_ms(self) -> int:
+        return min(self.sent_after_ms, self.delivered_after_ms)
 
 
 class World:
@@ -193,7 +198,7 @@ class World:
         self._awaiting_sent.append(message)
         if final is not None:
             self._awaiting_final.append((message, final, error_code))
-        due = message.created_ms + min(self.timing.sent_after_ms, self.timing.delivered_after_ms)
+        due = message.created_ms + self.timing.first_change_ms
         if due < self._next_due:
             self._next_due = due
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Awaitable, Callable
+from typing import Awaitable, Callable, NamedTuple
 
 import attrs
 from aiohttp import web
@@ -39,9 +39,8 @@ class VoximplantState:
     token_clock: Callable[[], float] = time.time  # clients sign tokens with wall-clock time
 
 
-@attrs.frozen
-class Call:
-    """One authenticated method call."""
+class Call(NamedTuple):
+    """One authenticated method call; a named tuple, made on every request in half a frozen class's time."""
 
     world: World
     account: Account
