@@ -86,14 +86,21 @@ class MailboxIndex:
         """Drop the mailbox's oldest message if it is this one; O(1) amortised."""
         if self._head >= len(self._messages) or self._messages[self._head] is not message:
             return False
+        self.drop_oldest()
+        return True
+
+    def drop_oldest(self) -> bool:
+        """Drop the mailbox's oldest message, in O(1) amortised; True when none is left."""
+        message = self._messages[self._head]
         self._messages[self._head] = None  # type: ignore[call-overload]  # let it be collected now
         self._head += 1
-        self._drop_unusual(message)
+        if self._unusual and self._unusual_times[0] <= message.created_ms:
+            self._drop_unusual(message)
         if self._head >= COMPACT_AFTER and self._head * 2 >= len(self._messages):
             del self._messages[:self._head]
             del self._times[:self._head]
             self._head = 0
-        return True
+        return self._head == len(self._messages)
 
     def remove(self, message: Message) -> None:
         if self.forget_oldest(message):
@@ -144,9 +151,16 @@ class MessageStore:
             message.mailbox = index.mailbox  # one shared Mailbox per mailbox, not one per copy
         index.append(message)
         self._order.append(message)
-        if self.retention is not None:
-            while len(self._by_id) > self.retention:
-                self.forget(self._order[0])
+        if self.retention is not None and len(self._by_id) > self.retention:
+            self._forget_beyond_retention()
+
+    def _forget_beyond_retention(self) -> None:
+        """The oldest copies go until the store is back within its limit; each is its mailbox's oldest too."""
+        while len(self._by_id) > self.retention:
+            oldest = self._order.popleft()
+            del self._by_id[oldest.id]
+            if self._by_mailbox[oldest.mailbox].drop_oldest():
+                del self._by_mailbox[oldest.mailbox]
 
     def changed(self, message: Message) -> None:
         """A client changed a message (its availability, say); keep the window counts exact."""
