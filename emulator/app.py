@@ -85,7 +85,7 @@ def serving(handler: Callable[[web.Request], Awaitable[web.StreamResponse]], inf
 
     async def serve(request: web.Request) -> web.StreamResponse:
         route = info or unmatched_route_info(request)
-        started = time.monotonic()
+        started = time.monotonic() if site.write_log is not None else 0.0
         try:
             exchange = bind_tenant(request, site.tenants)
         except TenantNameError as error:
@@ -117,7 +117,7 @@ async def answer(request: web.Request, handler, info: RouteInfo, exchange: Excha
     """The handler's response, a fault's, or None when a fault dropped the connection."""
     face = info.face
     try:
-        if face is not None and control_of(exchange.world).faults.rules:
+        if face is not None and exchange.control.faults.rules:
             faulted = await apply_fault(request, exchange, face, info.operation)
             if faulted is not None or exchange.dropped:
                 return faulted
@@ -138,7 +138,7 @@ async def answer(request: web.Request, handler, info: RouteInfo, exchange: Excha
 async def apply_fault(request: web.Request, exchange: Exchange, face, operation: str | None
                       ) -> web.StreamResponse | None:
     """The first matching fault rule of the tenant: wait, drop, answer with an error, or mark delivery to fail."""
-    rules = control_of(exchange.world).faults.rules
+    rules = exchange.control.faults.rules
     strings = await request_strings(request) if any(r.number or r.text for r in rules) else ()
     if hasattr(face, "operation"):
         operation = await face.operation(request) or operation
@@ -184,8 +184,7 @@ def note_request(request: web.Request, info: RouteInfo, exchange: Exchange, resp
         return
     rule: FaultRule | None = exchange.fault
     fault_id, effect = (rule.id, fault_effect(rule, exchange)) if rule else (None, None)
-    world = exchange.world
-    control_of(world).journal.record(world.now_ms(), request.method, request.path, exchange.operation or info.operation,
+    exchange.control.journal.record(exchange.world.now_ms(), request.method, request.path, exchange.operation or info.operation,
                                      info.provider, response.status if response is not None else None, fault_id,
                                      effect)
 
@@ -214,7 +213,8 @@ def fault_effect(rule: FaultRule | None, exchange: Exchange) -> str | None:
 
 def bind_tenant(request: web.Request, tenants: Tenants) -> Exchange:
     name = request.match_info.get("tenant") or request.headers.get(TENANT_HEADER) or DEFAULT_TENANT
-    exchange = request[EXCHANGE] = Exchange(name, tenants, tenants.get(name))
+    world = tenants.get(name)
+    exchange = request[EXCHANGE] = Exchange(name, tenants, world, control_of(world))
     return exchange
 
 

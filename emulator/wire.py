@@ -16,13 +16,14 @@ class Exchange:
     One object under one request key, so handlers read plain attributes instead of a key per fact.
     """
 
-    __slots__ = ("tenant", "tenants", "world", "fault", "fail_delivery", "dropped", "operation", "base_url",
-                 "query")
+    __slots__ = ("tenant", "tenants", "world", "control", "fault", "fail_delivery", "dropped", "operation",
+                 "base_url", "query")
 
-    def __init__(self, tenant: str, tenants: Any, world: Any) -> None:
+    def __init__(self, tenant: str, tenants: Any, world: Any, control: Any) -> None:
         self.tenant = tenant
         self.tenants = tenants
         self.world = world
+        self.control = control  # the tenant's fault rules and journal
         self.fault: Any = None  # the fault rule that matched, if any
         self.fail_delivery: str | None = None  # the error code a fault rule makes delivery fail with
         self.dropped = False  # a fault rule dropped the connection

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Callable, Mapping
 
 from ...core.model import Account
 from ...core.world import World
@@ -25,11 +25,12 @@ DECODE_OPTIONS = {"verify_signature": True, "verify_exp": False, "verify_iat": F
                   "verify_aud": False, "verify_iss": False, "verify_sub": False, "verify_jti": False}
 
 
-def authenticate(world: World, authorization: str | None, params: Mapping[str, str], now_s: float) -> Account:
-    """A Bearer JWT when the header carries one, otherwise the legacy credentials in the parameters."""
+def authenticate(world: World, authorization: str | None, params: Mapping[str, str],
+                 clock: Callable[[], float]) -> Account:
+    """A Bearer JWT when the header carries one (its times read on `clock`), otherwise the legacy credentials."""
     scheme, _, token = (authorization or "").strip().partition(" ")
     if scheme.lower() == "bearer":
-        return account_for_token(world, token.strip(), now_s)
+        return account_for_token(world, token.strip(), clock())
     return account_for_api_key(world, params)
 
 

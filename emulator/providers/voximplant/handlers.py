@@ -65,7 +65,7 @@ async def platform_api(request: web.Request) -> web.Response:
     if method is None:
         raise VoximplantError(UNKNOWN_COMMAND)
     world: World = exchange.world
-    account = auth.authenticate(world, request.headers.get("Authorization"), params, state(world).token_clock())
+    account = auth.authenticate(world, request.headers.get("Authorization"), params, state(world).token_clock)
     body = await method(Call(world, account, params, exchange.fail_delivery))
     return json_response(body)
 
@@ -113,6 +113,8 @@ async def a2p_send_sms(call: Call) -> dict:
 
 
 def remember(world: World, outbound: Message, store_body: bool, a2p: bool) -> None:
+    if not (a2p or store_body):
+        return
     voximplant = state(world)
     if a2p:
         voximplant.a2p_ids.add(outbound.id)

@@ -70,12 +70,14 @@ def form_fields(raw: bytes) -> dict[str, str]:
     for pair in raw.rstrip().decode("utf-8").split("&"):
         if pair:
             key, _, value = pair.partition("=")
-            fields[form_unquote(key)] = form_unquote(value)
+            if "+" in pair or "%" in pair:
+                key, value = form_unquote(key), form_unquote(value)
+            fields[key] = value
     return fields
 
 
 def form_unquote(text: str) -> str:
-    """'+' is a space and %XX an escaped UTF-8 byte; most values have neither, and are returned as they are."""
+    """'+' is a space and %XX an escaped UTF-8 byte."""
     if "+" in text:
         text = text.replace("+", " ")
     return unquote(text, errors="replace") if "%" in text else text
