@@ -123,6 +123,7 @@ async def answer(request: web.Request, handler, info: RouteInfo, exchange: Excha
                 return faulted
         return await handler(request)
     except ProviderError as error:
+        error.stamp(exchange.world)
         return error.response()
     except TenantNameError as error:
         return control.error(400, str(error))

@@ -107,6 +107,9 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 class ProviderError(Exception):
     """An error a provider would answer with; each face renders its own envelope."""
 
+    def stamp(self, world: Any) -> None:
+        """Called with the tenant's world before response(), for faces whose errors carry its time."""
+
     def response(self) -> web.Response:  # pragma: no cover - every face overrides it
         raise NotImplementedError
 

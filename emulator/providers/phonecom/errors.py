@@ -25,6 +25,11 @@ class PhoneComError(ProviderError):
         self.headers = headers
         self.time_ms: int | None = None
 
+    def stamp(self, world) -> None:
+        """`@time` is the tenant's clock, so a replay with a frozen clock is byte-identical."""
+        if self.time_ms is None:
+            self.time_ms = world.now_ms()
+
     def body(self) -> dict:
         stamp = self.time_ms if self.time_ms is not None else int(time.time() * 1000)
         error: dict = {"@message": self.message, "@httpStatusCode": self.status, "@time": iso_ms(stamp)}

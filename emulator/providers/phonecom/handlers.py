@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-from typing import Any, Awaitable, Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from aiohttp import web
 from multidict import MultiDict
@@ -16,7 +15,7 @@ from ...core.rules import Rejection
 from ...core.world import World
 from ...wire import EXCHANGE, BodyError, json_response, query, read_json_object
 from . import NAME, auth, render
-from .errors import PhoneComError, bad_request, body_too_large, from_rejection, invalid, not_found, unparsable_json
+from .errors import bad_request, body_too_large, from_rejection, invalid, not_found, unparsable_json
 from .parse import (
     ListQuery,
     as_direction,
@@ -30,26 +29,9 @@ from .parse import (
 )
 from .rules import SMS_POLICY
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
 
 def world_of(request: web.Request) -> World:
     return request[EXCHANGE].world
-
-
-def endpoint(handler: Handler) -> Handler:
-    """Errors carry the tenant's clock in `@time`, so a replay with a frozen clock is byte-identical."""
-
-    @functools.wraps(handler)
-    async def wrapped(request: web.Request) -> web.StreamResponse:
-        try:
-            return await handler(request)
-        except PhoneComError as error:
-            if error.time_ms is None:
-                error.time_ms = world_of(request).now_ms()
-            raise
-
-    return wrapped
 
 
 async def json_body(request: web.Request) -> dict:
@@ -177,7 +159,6 @@ def one_message(request: web.Request) -> tuple[World, Message]:
 
 # --- SMS endpoints ----------------------------------------------------------------------------------
 
-@endpoint
 async def create_sms(request: web.Request) -> web.Response:
     world, account_id, extension = scope_of(request)
     body = await json_body(request)
@@ -200,7 +181,6 @@ def check_save_target(world: World, account_id: str, extension: Extension | None
         raise invalid("extension_id", "The extension_id must be the extension of the path.")
 
 
-@endpoint
 async def list_sms(request: web.Request) -> web.Response:
     world, account_id, extension = scope_of(request)
     params = query(request)
@@ -214,7 +194,6 @@ async def list_sms(request: web.Request) -> web.Response:
                                     wanted.limit, items))
 
 
-@endpoint
 async def delete_sms_list(request: web.Request) -> web.Response:
     """Delete List SMS: the page the same query would list is deleted and returned."""
     world, account_id, extension = scope_of(request)
@@ -230,13 +209,11 @@ async def delete_sms_list(request: web.Request) -> web.Response:
                                     wanted.limit, items))
 
 
-@endpoint
 async def get_sms(request: web.Request) -> web.Response:
     world, record = one_message(request)
     return respond(render.sms(world.directory, record, mode_value(query(request))))
 
 
-@endpoint
 async def patch_sms(request: web.Request) -> web.Response:
     world, record = one_message(request)
     is_new = is_new_value(await json_body(request))
@@ -246,7 +223,6 @@ async def patch_sms(request: web.Request) -> web.Response:
     return respond(render.sms(world.directory, record))
 
 
-@endpoint
 async def delete_sms(request: web.Request) -> web.Response:
     world, record = one_message(request)
     record.availability = Availability.DELETED
@@ -280,7 +256,6 @@ def directory_page(request: web.Request, items: list[dict], filters: dict, gette
                                     wanted.limit, page(wanted, chosen)))
 
 
-@endpoint
 async def list_phone_numbers(request: web.Request) -> web.Response:
     world, account_id, extension = scope_of(request)
     numbers = world.directory.numbers_of_account(account_id)
@@ -290,7 +265,6 @@ async def list_phone_numbers(request: web.Request) -> web.Response:
     return directory_page(request, items, NUMBER_FILTERS, NUMBER_GETTERS)
 
 
-@endpoint
 async def list_extensions(request: web.Request) -> web.Response:
     """Extensions visible to the token: all of them for the owner, its own for an extension user."""
     world = world_of(request)
@@ -302,13 +276,11 @@ async def list_extensions(request: web.Request) -> web.Response:
     return directory_page(request, [render.extension(e) for e in extensions], EXTENSION_FILTERS, EXTENSION_GETTERS)
 
 
-@endpoint
 async def get_extension(request: web.Request) -> web.Response:
     _, _, extension = scope_of(request)
     return respond(render.extension(extension))
 
 
-@endpoint
 async def access_token_details(request: web.Request) -> web.Response:
     """Token introspection: the scope, the account (voip_id) and, for an extension user, the extension."""
     grant = auth.grant_for(world_of(request), request)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ...core.clock import utc_second
 from ...core.directory import Directory
-from ...core.ids import is_digits
 from ...core.model import Direction, Extension, Message, PhoneNumber
 from .rules import RECIPIENT_STATUS
 
@@ -28,7 +27,7 @@ def iso_seconds(ms: int) -> str:
 
 
 def as_int(value: str):
-    return int(value) if is_digits(value) else value
+    return int(value) if value.isascii() and value.isdigit() else value
 
 
 def extension_summary(record: Extension) -> dict:
