@@ -4,13 +4,13 @@ from . import handlers
 
 PREFIXES = ("/platform_api",)
 
-ROUTES = [
-    ("POST", "/platform_api", handlers.platform_api, "callWithCmd"),
-    ("GET", "/platform_api", handlers.platform_api, "callWithCmdGet"),
-    ("POST", "/platform_api/", handlers.platform_api, "callWithCmdSlash"),
-    ("GET", "/platform_api/", handlers.platform_api, "callWithCmdSlashGet"),
+ROUTES = [  # the method in the path first: the router tries a path's candidates in this order
     ("POST", "/platform_api/{method}", handlers.platform_api, "callMethod"),
     ("GET", "/platform_api/{method}", handlers.platform_api, "callMethodGet"),
     ("POST", "/platform_api/{method}/", handlers.platform_api, "callMethodSlash"),
     ("GET", "/platform_api/{method}/", handlers.platform_api, "callMethodSlashGet"),
+    ("POST", "/platform_api", handlers.platform_api, "callWithCmd"),
+    ("GET", "/platform_api", handlers.platform_api, "callWithCmdGet"),
+    ("POST", "/platform_api/", handlers.platform_api, "callWithCmdSlash"),
+    ("GET", "/platform_api/", handlers.platform_api, "callWithCmdSlashGet"),
 ]
