@@ -19,6 +19,7 @@ from .core.faults import FaultRequest, FaultRule, first_match, strings_in
 from .providers.phonecom import face as phonecom
 from .providers.ringcentral import face as ringcentral
 from .providers.voximplant import face as voximplant
+from .routing import TenantScoped
 from .tenants import DEFAULT_TENANT, TenantNameError, Tenants
 from .wire import EXCHANGE, Exchange, ProviderError, json_response
 
@@ -235,18 +236,18 @@ def http_error(face, request: web.Request, error: web.HTTPException) -> web.Stre
         {"message": error.reason}, error.status)
 
 
-def add_routes(app: web.Application, routes, provider: str, site: Site, face=None) -> None:
+def add_routes(app: web.Application, scoped: TenantScoped, routes, provider: str, site: Site, face=None) -> None:
     """Each route is reachable as is and under a tenant prefix; the methods of one path share a resource,
     so the router tries one candidate per path, not one per method."""
     served = [(method, path, serving(handler, RouteInfo(face, provider, f"{provider}.{operation}",
                                                          not path.startswith(UNJOURNALED)), site))
               for method, path, handler, operation in routes]
-    for prefix in ("", TENANT_PREFIX):
+    for router in (app.router, scoped.router):
         resources: dict[str, web.Resource] = {}
         for method, path, handler in served:
             resource = resources.get(path)
             if resource is None:
-                resource = resources[path] = app.router.add_resource(prefix + path)
+                resource = resources[path] = router.add_resource(path)
             resource.add_route(method, handler)
 
 
@@ -255,9 +256,11 @@ def build_app(tenants: Tenants, request_log: Callable[[dict[str, Any]], None] | 
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[TENANTS_KEY] = tenants
     site = Site(tenants, request_log)
+    scoped = TenantScoped()
     for face in FACES:
-        add_routes(app, face.ROUTES, face.NAME, site, face)
-    add_routes(app, control.ROUTES, "control", site)
+        add_routes(app, scoped, face.ROUTES, face.NAME, site, face)
+    add_routes(app, scoped, control.ROUTES, "control", site)
+    app.router.register_resource(scoped)
     app.cleanup_ctx.append(statuses_applied_as_they_fall_due)
     app.router.add_route("*", TENANT_PREFIX + "/{tail:.*}", serving(unmatched, None, site), name=UNMATCHED[1])
     app.router.add_route("*", "/{tail:.*}", serving(unmatched, None, site), name=UNMATCHED[0])
