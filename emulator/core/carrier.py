@@ -10,6 +10,7 @@ from .directory import Directory
 from .ids import sms_conversation_id
 from .model import Direction, Kind, Mailbox, Message, Party, Status, Thread
 from .rules import (
+    Delivery,
     Outcome,
     PagerDecision,
     PagerRequest,
@@ -31,6 +32,7 @@ ROUTE_CACHE_SIZE = 10_000  # distinct (policy, sender, recipients) routes rememb
 # Read on every send; Python 3.11 looks an enum member up on its class through a Python-level hook.
 SMS, OUTBOUND, INBOUND, DROP = Kind.SMS, Direction.OUTBOUND, Direction.INBOUND, Outcome.DROP
 QUEUED, RECEIVED, SENT = Status.QUEUED, Status.RECEIVED, Status.SENT
+DELIVERED, DELIVERY_FAILED = Status.DELIVERED, Status.DELIVERY_FAILED
 
 
 class SmsSent(NamedTuple):
@@ -57,60 +59,84 @@ def send_sms(
     fail_delivery: str | None = None,
 ) -> SmsSent | Rejection:
     """Decide, then record: the sender's outbound copy and an inbound copy in every receiving mailbox."""
-    decision = check_text(request.text, policy.max_text_units, policy.measure) or sms_route(world, request, policy)
-    if isinstance(decision, Rejection):
-        return decision
+    route = check_text(request.text, policy.max_text_units, policy.measure) or sms_route(world, request, policy)
+    if isinstance(route, Rejection):
+        return route
     now = world.now_ms()
-    sender_number = decision.sender_number.number
     text = request.text or ""
     outbound = Message(
         id=world.ids.take(),
-        mailbox=decision.sender_mailbox or Mailbox(request.account_id),
+        mailbox=route.mailbox,
         kind=SMS,
         direction=OUTBOUND,
-        sender=party_for_number(world, sender_number),
-        recipients=tuple([party_for_number(world, d.number) for d in decision.deliveries]),
+        sender=route.sender,
+        recipients=route.recipients,
         text=text,
         status=QUEUED,
         created_ms=now,
         modified_ms=now,
-        conversation_id=sms_conversation_id(sender_number, decision.deliveries[0].number),
+        conversation_id=route.conversation_id,
         read=True,
         segments=segment_count(text),
         provider=provider,
     )
-    saved = decision.sender_mailbox is not None
+    saved = route.decision.sender_mailbox is not None
     if saved:
         world.add_message(outbound)
     inbound = tuple([
         world.add_message(inbound_copy(world, outbound, delivery.mailbox, delivery.provider or "outside", now))
-        for delivery in decision.deliveries
-        if delivery.outcome is not DROP and delivery.mailbox is not None
+        for delivery in route.receivers
     ])
     if saved:
-        world.dispatch(outbound, final_status(decision, fail_delivery), fail_delivery)
-    return SmsSent(outbound, saved, decision, inbound)
+        world.dispatch(outbound, DELIVERY_FAILED if fail_delivery else route.final, fail_delivery)
+    return SmsSent(outbound, saved, route.decision, inbound)
 
 
-def sms_route(world: World, request: SmsRequest, policy: SmsPolicy) -> SmsDecision | Rejection:
-    """decide_sms_route, remembered until the tenant's directory changes: tests send the same route over and over."""
+class SmsRoute(NamedTuple):
+    """An accepted route, worked out once: its decision, and what every SMS sent along it shares."""
+
+    decision: SmsDecision
+    mailbox: Mailbox  # where the outbound copy is kept (or would be)
+    sender: Party
+    recipients: tuple[Party, ...]
+    conversation_id: int
+    receivers: tuple[Delivery, ...]  # the deliveries that leave an inbound copy
+    final: Status | None  # the status delivery ends in, unless a fault makes it fail
+
+
+def sms_route(world: World, request: SmsRequest, policy: SmsPolicy) -> SmsRoute | Rejection:
+    """decide_sms_route and its parties, remembered until the tenant's directory changes: tests send the same
+    route over and over."""
     key = (policy, request.account_id, request.from_number, request.to_numbers, request.caller_extension_id,
            request.save_to_extension_id)
-    decision = world.sms_routes.get(key)
-    if decision is None:
+    route = world.sms_routes.get(key)
+    if route is None:
         if len(world.sms_routes) >= ROUTE_CACHE_SIZE:
             world.sms_routes.clear()
-        decision = world.sms_routes[key] = decide_sms_route(world.directory, request, policy)
-    return decision
+        route = world.sms_routes[key] = new_route(world, request, decide_sms_route(world.directory, request, policy))
+    return route
 
 
-def final_status(decision: SmsDecision, fail_delivery: str | None) -> Status | None:
-    """Delivered unless a failure was injected; an SMS every recipient dropped stays Sent."""
-    if fail_delivery:
-        return Status.DELIVERY_FAILED
+def new_route(world: World, request: SmsRequest, decision: SmsDecision | Rejection) -> SmsRoute | Rejection:
+    if isinstance(decision, Rejection):
+        return decision
+    sender_number = decision.sender_number.number
+    return SmsRoute(
+        decision=decision,
+        mailbox=decision.sender_mailbox or Mailbox(request.account_id),
+        sender=party_for_number(world, sender_number),
+        recipients=tuple([party_for_number(world, d.number) for d in decision.deliveries]),
+        conversation_id=sms_conversation_id(sender_number, decision.deliveries[0].number),
+        receivers=tuple(d for d in decision.deliveries if d.outcome is not DROP and d.mailbox is not None),
+        final=delivered_status(decision),
+    )
+
+
+def delivered_status(decision: SmsDecision) -> Status | None:
+    """Delivered when any recipient takes it; an SMS every recipient dropped stays Sent."""
     for delivery in decision.deliveries:
         if delivery.outcome is not DROP:
-            return Status.DELIVERED
+            return DELIVERED
     return None
 
 

@@ -77,7 +77,7 @@ class World:
         self._awaiting_final: deque[tuple[Message, Status, str | None]] = deque()
         self._next_due: float = math.inf
         self.parties: dict[str, Party] = {}  # one Party per number, shared by every copy; reset on edits
-        self.sms_routes: dict[tuple, Any] = {}  # decide_sms_route's answers (see carrier.sms_route); reset on edits
+        self.sms_routes: dict[tuple, Any] = {}  # routes worked out by carrier.sms_route; reset on edits
         self._last_ms = 0
         self.listeners: list[Callable[[Message], None]] = []
         self.name = "default"
