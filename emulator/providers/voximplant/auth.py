@@ -19,7 +19,6 @@ from .errors import (
 from .rules import TOKEN_LEEWAY_S, TOKEN_MAX_TTL_S
 
 ACCOUNT_FIELDS = ("account_id", "account_name", "account_email")
-SECRET_FIELDS = ("api_key", "session_id")
 # Verify the signature with PyJWT; the time claims are checked here, against the emulator's token clock.
 DECODE_OPTIONS = {"verify_signature": True, "verify_exp": False, "verify_iat": False, "verify_nbf": False,
                   "verify_aud": False, "verify_iss": False, "verify_sub": False, "verify_jti": False}
@@ -28,9 +27,10 @@ DECODE_OPTIONS = {"verify_signature": True, "verify_exp": False, "verify_iat": F
 def authenticate(world: World, authorization: str | None, params: Mapping[str, str],
                  clock: Callable[[], float]) -> Account:
     """A Bearer JWT when the header carries one (its times read on `clock`), otherwise the legacy credentials."""
-    scheme, _, token = (authorization or "").strip().partition(" ")
-    if scheme.lower() == "bearer":
-        return account_for_token(world, token.strip(), clock())
+    if authorization:
+        scheme, _, token = authorization.strip().partition(" ")
+        if scheme.lower() == "bearer":
+            return account_for_token(world, token.strip(), clock())
     return account_for_api_key(world, params)
 
 
@@ -43,12 +43,12 @@ def accounts(world: World) -> list[Account]:
 def account_for_api_key(world: World, params: Mapping[str, str]) -> Account:
     """Exactly one account identifier and exactly one secret; only api_key is a secret the emulator knows."""
     named = [f for f in ACCOUNT_FIELDS if params.get(f)]
-    secrets = [f for f in SECRET_FIELDS if params.get(f)]
-    if len(named) != 1 or secrets != ["api_key"]:
+    api_key = params.get("api_key")
+    if len(named) != 1 or not api_key or params.get("session_id"):
         raise authorization_failed()
     field, value = named[0], params[named[0]].strip()
     for account in candidates(world, field, value):
-        if identifies(account, field, value) and str(account.auth.get("api_key")) == params["api_key"]:
+        if identifies(account, field, value) and str(account.auth.get("api_key")) == api_key:
             return account
     raise authorization_failed()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from typing import Mapping
+from typing import Mapping, NamedTuple
 from urllib.parse import parse_qsl, unquote
 
 import attrs
@@ -180,8 +180,9 @@ def digits(number: str | None) -> str:
 
 # --- typed commands -------------------------------------------------------------------------------
 
-@attrs.frozen
-class SendSms:
+class SendSms(NamedTuple):
+    """SendSmsMessage's parameters; a named tuple, as one is made on every send."""
+
     source: str
     destination: str
     sms_body: str
