@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import random
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from emulator.core.model import Availability, Direction, Kind, Mailbox, Message, Party, Status
 from emulator.core.store import MessageStore
 
@@ -64,3 +67,34 @@ def test_copies_share_one_mailbox_record() -> None:
     store.add(first)
     store.add(second)
     assert first.mailbox is second.mailbox
+
+
+@given(st.lists(st.tuples(st.sampled_from(["add", "add", "add", "add-any", "forget"]), st.integers(1, 60)),
+                max_size=80),
+       st.sampled_from([None, 1, 5, 20]))
+def test_lookups_order_and_retention_agree_with_a_plain_model(operations, retention) -> None:
+    """Ids usually ascend; one from outside the sequence, a repeat or a removal must not break the indexes.
+
+    Creation times never go back (the tenant's clock does not), which the mailbox indexes rely on.
+    """
+    store, model = MessageStore(retention), {}
+    next_id = 100
+    for created_ms, (operation, number) in enumerate(operations):
+        if operation == "forget":
+            victim = model.get(number) or model.get(next(iter(model), None))
+            if victim is not None:
+                store.forget(victim)
+                del model[victim.id]
+            continue
+        if operation == "add":
+            next_id += number
+        copy = message(next_id if operation == "add" else number, BOXES[number % 3], created_ms)
+        store.add(copy)
+        model[copy.id] = copy
+        while retention is not None and len(model) > retention:
+            del model[min(model)]
+        assert len(store) == len(model)
+    assert [m.id for m in store.newest_first()] == sorted(model, reverse=True)
+    assert all(store.get(number) is model.get(number) for number in range(0, next_id + 2))
+    by_mailbox = {box: sorted(m.id for m in model.values() if m.mailbox == box) for box in BOXES}
+    assert {box: sorted(m.id for m in store.mailbox(box).messages) for box in BOXES} == by_mailbox
