@@ -186,9 +186,9 @@ def note_request(request: web.Request, info: RouteInfo, exchange: Exchange, resp
         return
     rule: FaultRule | None = exchange.fault
     fault_id, effect = (rule.id, fault_effect(rule, exchange)) if rule else (None, None)
-    exchange.control.journal.record(exchange.world.now_ms(), request.method, request.path, exchange.operation or info.operation,
-                                     info.provider, response.status if response is not None else None, fault_id,
-                                     effect)
+    exchange.control.journal.record(exchange.world.now_ms(), request.method, request.path,
+                                    exchange.operation or info.operation, info.provider,
+                                    response.status if response is not None else None, fault_id, effect)
 
 
 def log_line(request: web.Request, info: RouteInfo, exchange: Exchange, response: web.StreamResponse | None,

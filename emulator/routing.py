@@ -21,10 +21,6 @@ class Tail(NamedTuple):
 
     path_safe: str
 
-    @property
-    def raw_path(self) -> str:  # what aiohttp before 3.10 reads instead
-        return self.path_safe
-
 
 class TailRequest(NamedTuple):
     """What a router reads of a request (its method and path), for resolving the path after the tenant."""

@@ -178,7 +178,7 @@ class MessageStore:
         self._messages.insert(position, message)
 
     def _forget_beyond_retention(self) -> None:
-        """The oldest copies go until the store is back within its limit; each is its mailbox's oldest too."""
+        """The oldest copies (the lowest ids) go until the store is back within its limit."""
         messages = self._messages
         while len(self._ids) - self._head > self.retention:
             oldest = messages[self._head]
