@@ -19,7 +19,7 @@ from .core.faults import FaultRequest, FaultRule, first_match, strings_in
 from .providers.phonecom import face as phonecom
 from .providers.ringcentral import face as ringcentral
 from .providers.voximplant import face as voximplant
-from .routing import TenantScoped
+from .routing import TENANT_PREFIX, TenantScoped
 from .tenants import DEFAULT_TENANT, TenantNameError, Tenants
 from .wire import EXCHANGE, Exchange, ProviderError, json_response
 
@@ -27,7 +27,6 @@ log = logging.getLogger("sms_emulator")
 
 FACES = [ringcentral, phonecom, voximplant]
 TENANT_HEADER = "X-Emulator-Tenant"
-TENANT_PREFIX = "/t/{tenant}"
 MAX_BODY_BYTES = 1024 * 1024
 
 TENANTS_KEY = web.AppKey("tenants", Tenants)

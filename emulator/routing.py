@@ -11,9 +11,11 @@ from typing import Any, Iterator, NamedTuple
 
 from aiohttp import web
 from aiohttp.web_urldispatcher import UrlMappingMatchInfo
+from yarl import URL
 
 PREFIX = "/t/"
 TENANT = "tenant"
+TENANT_PREFIX = PREFIX + "{" + TENANT + "}"
 
 
 class Tail(NamedTuple):
@@ -51,13 +53,14 @@ class TenantScoped(web.AbstractResource):
 
     @property
     def canonical(self) -> str:
-        return PREFIX + "{" + TENANT + "}"
+        return TENANT_PREFIX
 
-    def url_for(self, **kwargs: str) -> Any:
-        raise NotImplementedError("tenant-scoped routes are not named")
+    def url_for(self, **kwargs: str) -> URL:
+        """The base URL of one tenant: url_for(tenant="ci-42") is /t/ci-42."""
+        return URL.build(path=PREFIX + kwargs[TENANT])
 
     def add_prefix(self, prefix: str) -> None:
-        raise NotImplementedError("tenant-scoped routes live at the root")
+        raise RuntimeError("the emulator's application serves from the root; it cannot be mounted as a sub-app")
 
     def get_info(self) -> dict[str, Any]:
         return {"prefix": PREFIX, "routes": len(self.router.routes())}
