@@ -19,7 +19,6 @@ import attrs
 from . import bench_bare
 
 CONNECTIONS = 32
-THREADS = 2
 DURATION_S = 5
 TURNS = 5  # each server's time is cut into turns taken alternately, so a drift in the machine's speed hits both
 WARMUP_S = 1
@@ -57,6 +56,55 @@ class Scenario:
 
     def url(self, base: str) -> str:
         return f"{base}{self.path}{'?' + self.query if self.query else ''}"
+
+
+@attrs.frozen
+class Cores:
+    """Which CPUs the servers and wrk run on, so they take turns on the scheduler only with the machine.
+
+    Both servers are single-threaded. Left to the scheduler on a 2-core machine, wrk's threads land on the
+    server's core and preempt it, and what p99 then measures is that contention, not the server. So with two
+    or more CPUs each server is pinned to the first and wrk, with one thread per remaining CPU (two at most),
+    to the others; with one CPU nothing is pinned.
+    """
+
+    server: frozenset[int]
+    load: frozenset[int]
+
+    @property
+    def pinned(self) -> bool:
+        return self.server != self.load
+
+    @property
+    def wrk_threads(self) -> int:
+        return min(2, len(self.load)) if self.pinned else 2
+
+    def describe(self) -> str:
+        if not self.pinned:
+            return f"wrk -t{self.wrk_threads}, nothing pinned (one CPU)"
+        return f"each server pinned to CPU {min(self.server)}, wrk -t{self.wrk_threads} to CPU {spelled(self.load)}"
+
+    def on_server(self) -> None:
+        """Run in the child before exec: the server process and everything it starts stay on the server's CPU."""
+        os.sched_setaffinity(0, self.server)
+
+    def on_load(self) -> None:
+        os.sched_setaffinity(0, self.load)
+
+
+def spelled(cpus: frozenset[int]) -> str:
+    return ",".join(str(cpu) for cpu in sorted(cpus))
+
+
+def split_cores(usable: set[int]) -> Cores:
+    """The first usable CPU for the servers and the rest for wrk; all of them for both when there is one."""
+    ordered = sorted(usable)
+    if len(ordered) < 2:
+        return Cores(frozenset(ordered), frozenset(ordered))
+    return Cores(frozenset(ordered[:1]), frozenset(ordered[1:]))
+
+
+CORES = split_cores(os.sched_getaffinity(0))
 
 
 @attrs.frozen
@@ -99,9 +147,10 @@ def ensure_wrk() -> str:
 class ServerProcess:
     """A server in its own process that writes its base URL to a ready file once it accepts connections."""
 
-    def __init__(self, command: list[str], ready_file: Path) -> None:
+    def __init__(self, command: list[str], ready_file: Path, cores: Cores | None = None) -> None:
         self.ready_file = ready_file
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                        preexec_fn=cores.on_server if cores and cores.pinned else None)
         self.base = wait_ready(ready_file, self.process)
 
     def stop(self) -> None:
@@ -181,9 +230,10 @@ def lua_script(scenario: Scenario) -> str:
 def run_wrk(wrk: str, scenario: Scenario, base: str, workdir: Path, duration_s: float) -> WrkResult:
     script = workdir / "scenario.lua"
     script.write_text(lua_script(scenario))
-    command = [wrk, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{max(1, round(duration_s))}s", "--timeout", "5s",
-               "-s", str(script), scenario.url(base)]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    command = [wrk, f"-t{CORES.wrk_threads}", f"-c{CONNECTIONS}", f"-d{max(1, round(duration_s))}s", "--timeout",
+               "5s", "-s", str(script), scenario.url(base)]
+    output = subprocess.run(command, capture_output=True, text=True, check=True,
+                            preexec_fn=CORES.on_load if CORES.pinned else None).stdout
     line = next(l for l in output.splitlines() if l.startswith("WRKJSON "))
     fields = json.loads(line[len("WRKJSON "):])
     return WrkResult(**{**fields, "latency_us": tuple(fields["latency_us"])})
@@ -217,11 +267,11 @@ def measure(duration_s: float = DURATION_S) -> list[Pair]:
     with tempfile.TemporaryDirectory(prefix="sms-bench-") as tmp:
         workdir = Path(tmp)
         emulator = ServerProcess([sys.executable, "-m", "emulator.cli", "serve", "--port", "0", "--ready-file",
-                                  str(workdir / "emulator.url")], workdir / "emulator.url")
+                                  str(workdir / "emulator.url")], workdir / "emulator.url", CORES)
         try:
             chosen = scenarios(ringcentral_token(emulator.base))
             bare = ServerProcess([sys.executable, "-m", "tests.bench.bench_bare", "--ready-file",
-                                  str(workdir / "bare.url")], workdir / "bare.url")
+                                  str(workdir / "bare.url")], workdir / "bare.url", CORES)
             try:
                 return list(run_pairs(wrk, chosen, emulator.base, bare.base, workdir, duration_s))
             finally:

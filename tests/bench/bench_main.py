@@ -30,7 +30,7 @@ def machine() -> str:
 
 
 def http_table(pairs: list[bench_http.Pair]) -> list[str]:
-    lines = [f"HTTP on loopback, wrk -t{bench_http.THREADS} -c{bench_http.CONNECTIONS}, "
+    lines = [f"HTTP on loopback, wrk -c{bench_http.CONNECTIONS}, {bench_http.CORES.describe()}, "
              f"{bench_http.DURATION_S} s each, emulator and bare aiohttp in {bench_http.TURNS} alternating turns, "
              "latencies pooled over the turns",
              "",

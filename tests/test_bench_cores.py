@@ -1,0 +1,27 @@
+"""`make bench` keeps the single-threaded servers and wrk off each other's CPU when it can."""
+
+from __future__ import annotations
+
+from tests.bench.bench_http import split_cores
+
+
+def test_on_two_cpus_the_servers_get_the_first_and_wrk_runs_one_thread_on_the_second() -> None:
+    cores = split_cores({0, 1})
+    assert cores.pinned
+    assert cores.server == {0} and cores.load == {1}
+    assert cores.wrk_threads == 1
+    assert cores.describe() == "each server pinned to CPU 0, wrk -t1 to CPU 1"
+
+
+def test_on_many_cpus_wrk_takes_the_rest_with_at_most_two_threads() -> None:
+    cores = split_cores({7, 3, 5, 4})
+    assert cores.server == {3} and cores.load == {4, 5, 7}
+    assert cores.wrk_threads == 2
+
+
+def test_on_one_cpu_nothing_is_pinned_and_wrk_keeps_two_threads() -> None:
+    cores = split_cores({2})
+    assert not cores.pinned
+    assert cores.server == cores.load == {2}
+    assert cores.wrk_threads == 2
+    assert "nothing pinned" in cores.describe()
