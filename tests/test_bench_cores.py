@@ -1,8 +1,9 @@
-"""`make bench` keeps the single-threaded servers and wrk off each other's CPU when it can."""
+"""`make bench` keeps the servers and wrk off each other's CPU when it can, and says how much CPU the host took."""
 
 from __future__ import annotations
 
 from tests.bench.bench_http import split_cores
+from tests.bench.bench_main import stolen_note
 
 
 def test_on_two_cpus_the_servers_get_the_first_and_wrk_runs_one_thread_on_the_second() -> None:
@@ -25,3 +26,9 @@ def test_on_one_cpu_nothing_is_pinned_and_wrk_keeps_two_threads() -> None:
     assert cores.server == cores.load == {2}
     assert cores.wrk_threads == 2
     assert "nothing pinned" in cores.describe()
+
+
+def test_the_bench_reports_the_share_of_cpu_time_other_guests_stole() -> None:
+    assert stolen_note((10_000, 100), (20_000, 600)) == ("CPU time stolen by other guests of the host during "
+                                                          "these runs: 5.0%")
+    assert stolen_note(None, (20_000, 600)) == ""

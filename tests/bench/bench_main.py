@@ -29,6 +29,25 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs, {model}, Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}"
 
 
+def cpu_ticks() -> tuple[int, int] | None:
+    """All CPU time and the part of it stolen by other guests of a virtual machine's host, in ticks (Linux)."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(value) for value in stat.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    return sum(fields), fields[7] if len(fields) > 7 else 0
+
+
+def stolen_note(before: tuple[int, int] | None, after: tuple[int, int] | None) -> str:
+    """How much of the machine other guests took while the HTTP table was measured: its figures mean little
+    when that is more than a few percent."""
+    if before is None or after is None or after[0] <= before[0]:
+        return ""
+    share = (after[1] - before[1]) / (after[0] - before[0])
+    return f"CPU time stolen by other guests of the host during these runs: {share:.1%}"
+
+
 def http_table(pairs: list[bench_http.Pair]) -> list[str]:
     lines = [f"HTTP on loopback, wrk -c{bench_http.CONNECTIONS}, {bench_http.CORES.describe()}, "
              f"{bench_http.DURATION_S} s each, emulator and bare aiohttp in {bench_http.TURNS} alternating turns, "
@@ -77,8 +96,10 @@ def main() -> None:
         bench_scale.LEVELS = bench_scale.LEVELS[:2]
         bench_scale.SAMPLES = 50
     print(f"sms-emulator benchmark on {machine()}", flush=True)
+    before = cpu_ticks()
     pairs = bench_http.measure(2 if args.quick else bench_http.DURATION_S)
-    print("\n".join(http_table(pairs)), flush=True)
+    note = stolen_note(before, cpu_ticks())
+    print("\n".join(http_table(pairs) + (["", note] if note else [])), flush=True)
     print("\n".join(scale_table(bench_scale.measure())), flush=True)
     print("\n".join(startup_table(bench_startup.fixture_cost_ms(), bench_startup.cold_start_ms())), flush=True)
 
