@@ -15,7 +15,6 @@ from typing import Callable
 import attrs
 
 from .app import build_app
-from .scenario.recorder import Recorder
 from .seed import SeedError, load_seed_file
 from .server import ServerStartError, start_site
 from .tenants import Tenants
@@ -114,6 +113,8 @@ async def sweep_when_idle(requests_served: Callable[[], int], sweep: IdleSweep) 
 async def serve_until_signalled(seed, args: argparse.Namespace) -> None:
     app = build_app(Tenants(seed), request_log=print_json_line if getattr(args, "log_requests", False) else None)
     if getattr(args, "record", None):
+        from .scenario.recorder import Recorder  # only a recording server pays for importing it
+
         Recorder(Path(args.record), seed).install(app)
     material = None
     if getattr(args, "tls", False):
