@@ -25,7 +25,13 @@ def test_on_one_cpu_nothing_is_pinned_and_wrk_keeps_two_threads() -> None:
     assert not cores.pinned
     assert cores.server == cores.load == {2}
     assert cores.wrk_threads == 2
-    assert "nothing pinned" in cores.describe()
+    assert cores.describe() == "wrk -t2, nothing pinned"
+
+
+def test_where_processes_cannot_be_pinned_nothing_is() -> None:
+    cores = split_cores(set())
+    assert not cores.pinned
+    assert cores.wrk_threads == 2
 
 
 def test_the_bench_reports_the_share_of_cpu_time_other_guests_stole() -> None:

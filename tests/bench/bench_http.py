@@ -65,7 +65,7 @@ class Cores:
     Both servers are single-threaded. Left to the scheduler on a 2-core machine, wrk's threads land on the
     server's core and preempt it, and what p99 then measures is that contention, not the server. So with two
     or more CPUs each server is pinned to the first and wrk, with one thread per remaining CPU (two at most),
-    to the others; with one CPU nothing is pinned.
+    to the others; with one CPU, or where processes cannot be pinned (macOS), nothing is pinned.
     """
 
     server: frozenset[int]
@@ -81,8 +81,8 @@ class Cores:
 
     def describe(self) -> str:
         if not self.pinned:
-            return f"wrk -t{self.wrk_threads}, nothing pinned (one CPU)"
-        return f"each server pinned to CPU {min(self.server)}, wrk -t{self.wrk_threads} to CPU {spelled(self.load)}"
+            return f"wrk -t{self.wrk_threads}, nothing pinned"
+        return f"each server pinned to CPU {min(self.server)}, wrk -t{self.wrk_threads} to CPU {cpu_list(self.load)}"
 
     def on_server(self) -> None:
         """Run in the child before exec: the server process and everything it starts stay on the server's CPU."""
@@ -92,7 +92,7 @@ class Cores:
         os.sched_setaffinity(0, self.load)
 
 
-def spelled(cpus: frozenset[int]) -> str:
+def cpu_list(cpus: frozenset[int]) -> str:
     return ",".join(str(cpu) for cpu in sorted(cpus))
 
 
@@ -104,7 +104,7 @@ def split_cores(usable: set[int]) -> Cores:
     return Cores(frozenset(ordered[:1]), frozenset(ordered[1:]))
 
 
-CORES = split_cores(os.sched_getaffinity(0))
+CORES = split_cores(os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set())
 
 
 @attrs.frozen
@@ -289,12 +289,17 @@ def run_pairs(wrk: str, chosen: list[Scenario], emulator_base: str, bare_base: s
         http("POST", bare_base + bench_bare.CANNED_PATH, json.dumps({scenario.path: [status, body]}).encode())
         size = len(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode())
         run_wrk(wrk, scenario, bare_base, workdir, WARMUP_S)
-        turns = max(1, min(TURNS, round(duration_s)))  # wrk counts whole seconds
+        turns = turns_in(duration_s)
         emulator_turns, bare_turns = [], []
         for _ in range(turns):
             emulator_turns.append(run_wrk(wrk, scenario, emulator_base, workdir, duration_s / turns))
             bare_turns.append(run_wrk(wrk, scenario, bare_base, workdir, duration_s / turns))
         yield Pair(scenario, combined(emulator_turns), combined(bare_turns), size)
+
+
+def turns_in(duration_s: float) -> int:
+    """How many alternating turns a run of duration_s is cut into: wrk counts whole seconds."""
+    return max(1, min(TURNS, round(duration_s)))
 
 
 def combined(turns: list[WrkResult]) -> WrkResult:

@@ -48,10 +48,10 @@ def stolen_note(before: tuple[int, int] | None, after: tuple[int, int] | None) -
     return f"CPU time stolen by other guests of the host during these runs: {share:.1%}"
 
 
-def http_table(pairs: list[bench_http.Pair]) -> list[str]:
+def http_table(pairs: list[bench_http.Pair], duration_s: float) -> list[str]:
     lines = [f"HTTP on loopback, wrk -c{bench_http.CONNECTIONS}, {bench_http.CORES.describe()}, "
-             f"{bench_http.DURATION_S} s each, emulator and bare aiohttp in {bench_http.TURNS} alternating turns, "
-             "latencies pooled over the turns",
+             f"{duration_s:g} s each, emulator and bare aiohttp in {bench_http.turns_in(duration_s)} alternating "
+             "turns, latencies pooled over the turns",
              "",
              "| request | bytes | emulator req/s | bare req/s | ratio | p50 ms | p99 ms | bare p99 ms | non-2xx |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -96,10 +96,11 @@ def main() -> None:
         bench_scale.LEVELS = bench_scale.LEVELS[:2]
         bench_scale.SAMPLES = 50
     print(f"sms-emulator benchmark on {machine()}", flush=True)
+    duration_s = 2 if args.quick else bench_http.DURATION_S
     before = cpu_ticks()
-    pairs = bench_http.measure(2 if args.quick else bench_http.DURATION_S)
+    pairs = bench_http.measure(duration_s)
     note = stolen_note(before, cpu_ticks())
-    print("\n".join(http_table(pairs) + (["", note] if note else [])), flush=True)
+    print("\n".join(http_table(pairs, duration_s) + (["", note] if note else [])), flush=True)
     print("\n".join(scale_table(bench_scale.measure())), flush=True)
     print("\n".join(startup_table(bench_startup.fixture_cost_ms(), bench_startup.cold_start_ms())), flush=True)
 
