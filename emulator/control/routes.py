@@ -14,7 +14,7 @@ from aiohttp import web
 from ..core.faults import FaultRuleError
 from ..core.ids import is_digits
 from ..core.world import World
-from ..seed import Seed, SeedError, build_seed
+from ..seed import Seed, SeedError, build_seed, parse_yaml
 from ..tenants import Tenants
 from ..wire import EXCHANGE, BodyError, json_response, read_json
 from .inbound import InboundRefused, inject
@@ -146,7 +146,7 @@ def parse_seed_text(text: str, content_type: str) -> Any:
         except RecursionError:
             raise ControlError(400, "the seed is nested too deeply") from None
     try:
-        return yaml.safe_load(text)
+        return parse_yaml(text)
     except RecursionError:
         raise ControlError(400, "the seed is nested too deeply") from None
     except yaml.YAMLError as problem:

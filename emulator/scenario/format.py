@@ -12,7 +12,7 @@ from typing import Any, Iterator
 import attrs
 import yaml
 
-from ..seed import DEFAULT_SEED_PATH, SeedError, build_seed
+from ..seed import DEFAULT_SEED_PATH, SeedError, build_seed, parse_yaml
 from .match import matcher_problem
 
 SCENARIO_VERSION = 1
@@ -262,7 +262,7 @@ def seed_of(path: Path, spec: dict, lines: dict[Location, int]) -> tuple[dict, s
 def read_seed_file(path: Path, name: str, lines: dict[Location, int]) -> tuple[dict, str]:
     seed_path = DEFAULT_SEED_PATH if name == "default" else (path.parent / name).resolve()
     try:
-        data = yaml.safe_load(seed_path.read_text(encoding="utf-8"))
+        data = parse_yaml(seed_path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         reason = getattr(error, "strerror", None) or getattr(error, "problem", None) or error
         raise ScenarioError(f"{path}:{line_of(lines, ('seed', 'file'))}: cannot load seed {name}: {reason}") from None
