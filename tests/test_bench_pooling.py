@@ -1,23 +1,50 @@
-"""`make bench` pools the latencies of its alternating turns: the pooled p99 never reads better than the turns'."""
+"""`make bench` pools the latencies of its alternating turns into one distribution, exactly."""
 
 from __future__ import annotations
 
-from tests.bench.bench_http import PERCENTILES, WrkResult, combined
+from tests.bench.bench_http import DONE_LUA, WrkResult, combined, wrk_result
 
 
-def turn(requests: int, latency_at: dict[float, int], otherwise: int) -> WrkResult:
-    return WrkResult(requests, 1_000_000, 0, 0, tuple(latency_at.get(p, otherwise) for p in PERCENTILES))
+def turn(requests: int, latency_counts: dict[int, int]) -> WrkResult:
+    return WrkResult(requests, 1_000_000, 0, 0, tuple(sorted(latency_counts.items())))
 
 
-def test_a_slow_tail_in_one_turn_of_two_sets_the_pooled_p99_only_as_far_as_its_share() -> None:
-    fast = turn(1000, {}, 5000)
-    slow = turn(1000, {99: 9000, 99.25: 9000, 99.5: 9000, 99.75: 9000, 99.9: 9000, 99.99: 9000}, 5000)
+def test_a_slow_tail_in_one_turn_moves_the_pooled_p99_only_by_its_share_of_all_requests() -> None:
+    fast = turn(1000, {5000: 1000})
+    slow = turn(1000, {5000: 988, 9000: 12})
+    assert slow.p99_us == 9000  # 1.2% of this turn
     pooled = combined([fast, slow])
     assert pooled.requests == 2000 and pooled.rps == 1000
     assert pooled.p50_us == 5000
-    assert pooled.p99_us == 5000  # 1.25% of the slow turn took over 5 ms: 0.625% of all requests
+    assert pooled.p99_us == 5000  # 0.6% of all requests
 
 
-def test_the_pooled_p99_is_never_below_every_turns_own() -> None:
-    turns = [turn(500, {99: 8000, 99.25: 8000, 99.5: 8000, 99.75: 8000, 99.9: 8000, 99.99: 8000}, 6000)] * 3
-    assert combined(turns).p99_us == 8000
+def test_a_tail_over_one_percent_of_all_requests_sets_the_pooled_p99() -> None:
+    pooled = combined([turn(1000, {5000: 1000}), turn(1000, {5000: 975, 9000: 25})])
+    assert pooled.p99_us == 9000
+
+
+def test_pooled_turns_read_as_one_turn_holding_all_their_requests() -> None:
+    first = turn(6, {100: 1, 200: 2, 400: 3})
+    second = turn(4, {200: 1, 300: 2, 900: 1})
+    whole = turn(10, {100: 1, 200: 3, 300: 2, 400: 3, 900: 1})
+    pooled = combined([first, second])
+    assert pooled.latency_counts == whole.latency_counts
+    assert [pooled.percentile_us(p) for p in (10, 50, 90, 99)] == [whole.percentile_us(p) for p in (10, 50, 90, 99)]
+
+
+def test_a_percentile_is_read_at_wrks_own_rank() -> None:
+    hundred = turn(100, {latency: 1 for latency in range(1, 101)})
+    assert hundred.percentile_us(50) == 51  # wrk's rank: round(p / 100 * count + 0.5)
+    assert hundred.percentile_us(99) == 100
+    assert hundred.percentile_us(100) == 100
+
+
+def test_the_histogram_wrk_writes_is_read_back_from_its_output() -> None:
+    assert "latency(i)" in DONE_LUA and '"latency_counts":[%s]' in DONE_LUA
+    output = ("Running 1s test @ http://127.0.0.1:8080/\n"
+              'WRKJSON {"requests":3,"duration_us":1000000,"non2xx":0,"socket_errors":0,'
+              '"latency_counts":[[250,2],[400,1]]}\n')
+    result = wrk_result(output)
+    assert result.latency_counts == ((250, 2), (400, 1))
+    assert result.p50_us == 250 and result.p99_us == 400

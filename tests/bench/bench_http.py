@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 from typing import Iterator
 
@@ -29,18 +31,21 @@ PC_SMS = "/v4/accounts/2000001/sms"
 VOX_SMS = "/platform_api/SendSmsMessage"
 CONTROL_LIST = "/_emulator/messages"
 PAGE = 20
-# The latency at each of these percentiles is reported, so turns can be combined into one distribution.
-PERCENTILES = (50, 80, 90, 95, 96, 97, 97.5, 98, 98.5, 98.75, 99, 99.25, 99.5, 99.75, 99.9, 99.99)
+# wrk reports its whole latency histogram (each latency in µs that occurred, and how often), so the turns of a
+# run pool into one exact distribution.
 DONE_LUA = r"""
 done = function(summary, latency, requests)
   local e = summary.errors
-  local tail = {}
-  for _, p in ipairs({PERCENTILES}) do tail[#tail + 1] = string.format("%d", latency:percentile(p)) end
+  local counts = {}
+  for i = 1, #latency do
+    local value, count = latency(i)
+    counts[i] = string.format("[%d,%d]", value, count)
+  end
   io.write(string.format('WRKJSON {"requests":%d,"duration_us":%d,"non2xx":%d,"socket_errors":%d,'
-    .. '"latency_us":[%s]}\n', summary.requests, summary.duration, e.status,
-    e.connect + e.read + e.write + e.timeout, table.concat(tail, ",")))
+    .. '"latency_counts":[%s]}\n', summary.requests, summary.duration, e.status,
+    e.connect + e.read + e.write + e.timeout, table.concat(counts, ",")))
 end
-""".replace("{PERCENTILES}", "{" + ", ".join(str(p) for p in PERCENTILES) + "}")
+"""
 
 
 @attrs.frozen
@@ -113,7 +118,7 @@ class WrkResult:
     duration_us: int
     non2xx: int
     socket_errors: int
-    latency_us: tuple[int, ...]  # the latency at each of PERCENTILES
+    latency_counts: tuple[tuple[int, int], ...]  # (latency in µs, requests that took it), fastest first
 
     @property
     def rps(self) -> float:
@@ -121,11 +126,22 @@ class WrkResult:
 
     @property
     def p50_us(self) -> int:
-        return self.latency_us[PERCENTILES.index(50)]
+        return self.percentile_us(50)
 
     @property
     def p99_us(self) -> int:
-        return self.latency_us[PERCENTILES.index(99)]
+        return self.percentile_us(99)
+
+    def percentile_us(self, percentile: float) -> int:
+        """The latency of the request at wrk's own rank for `percentile`, so one turn reads as wrk prints it."""
+        total = sum(count for _, count in self.latency_counts)
+        rank = min(total, math.floor(percentile / 100 * total) + 1)
+        seen = 0
+        for latency, count in self.latency_counts:
+            seen += count
+            if seen >= rank:
+                return latency
+        return 0
 
 
 def ensure_wrk() -> str:
@@ -234,9 +250,14 @@ def run_wrk(wrk: str, scenario: Scenario, base: str, workdir: Path, duration_s: 
                "5s", "-s", str(script), scenario.url(base)]
     output = subprocess.run(command, capture_output=True, text=True, check=True,
                             preexec_fn=CORES.on_load if CORES.pinned else None).stdout
+    return wrk_result(output)
+
+
+def wrk_result(output: str) -> WrkResult:
+    """The figures DONE_LUA wrote among wrk's output."""
     line = next(l for l in output.splitlines() if l.startswith("WRKJSON "))
     fields = json.loads(line[len("WRKJSON "):])
-    return WrkResult(**{**fields, "latency_us": tuple(fields["latency_us"])})
+    return WrkResult(**{**fields, "latency_counts": tuple((value, count) for value, count in fields["latency_counts"])})
 
 
 def capture(scenario: Scenario, base: str) -> tuple[int, object]:
@@ -303,31 +324,14 @@ def turns_in(duration_s: float) -> int:
 
 
 def combined(turns: list[WrkResult]) -> WrkResult:
-    """Turns as one run: requests and time add up, and each percentile is read off the turns' pooled latencies."""
+    """Turns as one run: requests, time and the latency histograms add up."""
+    pooled: Counter[int] = Counter()
+    for turn in turns:
+        pooled.update(dict(turn.latency_counts))
     return WrkResult(
         requests=sum(t.requests for t in turns),
         duration_us=sum(t.duration_us for t in turns),
         non2xx=sum(t.non2xx for t in turns),
         socket_errors=sum(t.socket_errors for t in turns),
-        latency_us=tuple(pooled_percentile(turns, p) for p in PERCENTILES),
+        latency_counts=tuple(sorted(pooled.items())),
     )
-
-
-def pooled_percentile(turns: list[WrkResult], percentile: float) -> int:
-    """The smallest latency that at least `percentile`% of all the turns' requests did not exceed.
-
-    Each turn's share at or under a latency is read off its reported percentiles (the largest one whose
-    latency is at most it), so the result errs high, never low.
-    """
-    total = sum(t.requests for t in turns)
-    for candidate in sorted({latency for t in turns for latency in t.latency_us}):
-        within = sum(t.requests * share_within(t, candidate) for t in turns)
-        if within >= total * percentile / 100:
-            return candidate
-    return max(t.latency_us[-1] for t in turns)
-
-
-def share_within(turn: WrkResult, latency: int) -> float:
-    """The share of a turn's requests known to have taken at most `latency`."""
-    known = [p for p, at in zip(PERCENTILES, turn.latency_us) if at <= latency]
-    return max(known, default=0) / 100
