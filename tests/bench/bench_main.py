@@ -67,8 +67,8 @@ def http_table(pairs: list[bench_http.Pair], duration_s: float) -> list[str]:
 
 
 def scale_table(levels: list[bench_scale.Level]) -> list[str]:
-    lines = ["", f"Scale (in-process server, median of {bench_scale.SAMPLES} requests over loopback; "
-             "store filled through the core)", "",
+    lines = ["", f"Scale (in-process server, one tenant per size filled through the core; median of "
+             f"{bench_scale.SAMPLES} requests over loopback, in {bench_scale.ROUNDS} rounds across the sizes)", "",
              "| stored messages | list page ms | send ms | RSS bytes/message |", "|---:|---:|---:|---:|"]
     for level in levels:
         lines.append(f"| {level.stored:,} | {level.list_ms:.2f} | {level.send_ms:.2f} | {level.bytes_per_message:.0f} |")
