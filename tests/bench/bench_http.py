@@ -21,8 +21,8 @@ import attrs
 from . import bench_bare
 
 CONNECTIONS = 32
-DURATION_S = 5
-TURNS = 5  # each server's time is cut into turns taken alternately, so a drift in the machine's speed hits both
+DURATION_S = 10  # per server and request type: long enough that the host's short bursts of noise average out
+TURNS = 10  # each server's time is cut into turns taken alternately, so a drift in the machine's speed hits both
 WARMUP_S = 1
 READY_TIMEOUT_S = 20.0
 RC_SMS = "/restapi/v1.0/account/~/extension/~/sms"
