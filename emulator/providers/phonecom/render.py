@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ...core.clock import utc_second
 from ...core.directory import Directory
 from ...core.model import Direction, Extension, Message, PhoneNumber
@@ -26,7 +28,9 @@ def iso_seconds(ms: int) -> str:
     return f"{utc_second(ms // 1000)}+00:00"
 
 
+@lru_cache(maxsize=4096)
 def as_int(value: str):
+    """Ids and extension numbers go out as numbers; remembered, as every SMS body carries the same few."""
     return int(value) if value.isascii() and value.isdigit() else value
 
 

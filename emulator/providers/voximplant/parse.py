@@ -66,8 +66,11 @@ async def body_params(request: web.Request) -> dict[str, str]:
 
 def form_fields(raw: bytes) -> dict[str, str]:
     """A UTF-8 urlencoded body as aiohttp's request.post() reads it, in a third of its time."""
+    text = raw.rstrip().decode("utf-8")
+    if "%" not in text:  # the usual body: only '+' to read, and it means a space wherever it stands
+        return dict([pair.partition("=")[::2] for pair in text.replace("+", " ").split("&") if pair])
     fields = {}
-    for pair in raw.rstrip().decode("utf-8").split("&"):
+    for pair in text.split("&"):
         if pair:
             key, _, value = pair.partition("=")
             if "+" in pair or "%" in pair:
