@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import collections
 
 import aiohttp
@@ -11,6 +12,7 @@ from emulator import Emulator
 
 CONNECTIONS = 50
 MESSAGES = 5000
+CLIENT_CREDENTIALS = base64.b64encode(b"rc-client-id:rc-client-secret").decode()
 SENDERS = [
     ("ringcentral", "+16505550102"),
     ("phonecom", "+12125550101"),
@@ -19,7 +21,7 @@ SENDERS = [
 
 
 async def rc_token(session: aiohttp.ClientSession, base: str) -> str:
-    async with session.post(f"{base}/restapi/oauth/token", auth=aiohttp.BasicAuth("rc-client-id", "rc-client-secret"),
+    async with session.post(f"{base}/restapi/oauth/token", headers={"Authorization": f"Basic {CLIENT_CREDENTIALS}"},
                             data={"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
                                   "assertion": "rc-jwt-102"}) as response:
         return (await response.json())["access_token"]

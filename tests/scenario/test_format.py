@@ -13,6 +13,7 @@ from emulator.scenario.format import ScenarioError, is_scenario_file, load_scena
 from .conftest import LIBRARY
 
 pytest_plugins = ["pytester"]
+INNER_PYTEST = ("-p", "no:cacheprovider", "-o", "asyncio_default_fixture_loop_scope=function")  # as pyproject sets
 
 GOOD = """\
 scenario: a handset texts Alice
@@ -85,7 +86,7 @@ def test_replay_of_a_malformed_file_prints_one_line_and_exits_2(write):
 
 def test_pytest_reports_a_malformed_scenario_file_in_one_line(pytester: pytest.Pytester):
     pytester.makefile(".yaml", broken="scenario: x\nversion: 1\nsteps:\n  - advance: 1\n    colour: red\n")
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = pytester.runpytest(*INNER_PYTEST)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*broken.yaml:4: unknown key(s) 'colour'; known: name, as, *(at steps*"])
     assert "Traceback" not in result.stdout.str()
@@ -93,6 +94,6 @@ def test_pytest_reports_a_malformed_scenario_file_in_one_line(pytester: pytest.P
 
 def test_pytest_collects_scenarios_but_not_seeds_or_other_yaml(pytester: pytest.Pytester):
     pytester.makefile(".yaml", story=GOOD, seed="version: 1\nringcentral: {accounts: []}\n", other="a: 1\n")
-    result = pytester.runpytest("-p", "no:cacheprovider", "-v")
+    result = pytester.runpytest(*INNER_PYTEST, "-v")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*story.yaml::story PASSED*"])

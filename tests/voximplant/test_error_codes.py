@@ -99,7 +99,7 @@ def test_unsigned_token_with_alg_none_is_447(http):
 
 def test_hmac_token_keyed_with_the_public_key_is_447(http):
     forged = jwt.encode({"iss": ACCOUNT_ID, "iat": int(time.time()), "exp": int(time.time()) + 20},
-                        "public-key-as-secret", algorithm="HS256", headers={"kid": KEY_ID})
+                        "a shared secret in place of the RSA key", algorithm="HS256", headers={"kid": KEY_ID})
     assert bearer_call(http, forged) == 447
 
 
