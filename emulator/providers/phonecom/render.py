@@ -10,11 +10,12 @@ from ...core.model import Direction, Extension, Message, PhoneNumber
 from .rules import RECIPIENT_STATUS
 
 ID_HEX_DIGITS = 40
+SMS_ID_FORMAT = f"0{ID_HEX_DIGITS}x"  # zero-padded lowercase hex
 
 
 def sms_id(message_id: int) -> str:
     """Phone.com SMS ids are 40-hex strings; this one is the core id, zero-padded, so it reverses exactly."""
-    return f"{message_id:0{ID_HEX_DIGITS}x}"
+    return format(message_id, SMS_ID_FORMAT)
 
 
 def core_id(raw: str) -> int | None:
