@@ -1,8 +1,10 @@
-"""`make bench` pools the latencies of its alternating turns into one distribution, exactly."""
+"""`make bench` pools the latencies of its alternating turns into one distribution, exactly, and shows how far
+single turns' ratios spread."""
 
 from __future__ import annotations
 
-from tests.bench.bench_http import DONE_LUA, WrkResult, combined, wrk_result
+from tests.bench.bench_http import DONE_LUA, WrkResult, combined, turn_ratios, wrk_result
+from tests.bench.bench_main import turn_spread
 
 
 def turn(requests: int, latency_counts: dict[int, int]) -> WrkResult:
@@ -48,3 +50,11 @@ def test_the_histogram_wrk_writes_is_read_back_from_its_output() -> None:
     result = wrk_result(output)
     assert result.latency_counts == ((250, 2), (400, 1))
     assert result.p50_us == 250 and result.p99_us == 400
+
+
+def test_each_pair_of_turns_gives_its_own_ratio_and_the_table_shows_their_range() -> None:
+    steady, dip = turn(800, {5000: 800}), turn(400, {9000: 400})
+    ratios = turn_ratios([steady, dip, steady], [turn(1000, {4000: 1000})] * 3)
+    assert ratios == (0.8, 0.4, 0.8)
+    assert turn_spread(ratios) == "0.40-0.80"
+    assert turn_spread(()) == "-"

@@ -281,6 +281,11 @@ class Pair:
     emulator: WrkResult
     bare: WrkResult
     response_bytes: int
+    turn_ratios: tuple[float, ...] = ()  # emulator / baseline of each pair of turns: how steady the host was
+
+    @property
+    def ratio(self) -> float:
+        return self.emulator.rps / self.bare.rps
 
 
 def measure(duration_s: float = DURATION_S) -> list[Pair]:
@@ -315,12 +320,17 @@ def run_pairs(wrk: str, chosen: list[Scenario], emulator_base: str, bare_base: s
         for _ in range(turns):
             emulator_turns.append(run_wrk(wrk, scenario, emulator_base, workdir, duration_s / turns))
             bare_turns.append(run_wrk(wrk, scenario, bare_base, workdir, duration_s / turns))
-        yield Pair(scenario, combined(emulator_turns), combined(bare_turns), size)
+        yield Pair(scenario, combined(emulator_turns), combined(bare_turns), size, turn_ratios(emulator_turns, bare_turns))
 
 
 def turns_in(duration_s: float) -> int:
     """How many alternating turns a run of duration_s is cut into: wrk counts whole seconds."""
     return max(1, min(TURNS, round(duration_s)))
+
+
+def turn_ratios(emulator_turns: list[WrkResult], bare_turns: list[WrkResult]) -> tuple[float, ...]:
+    """The ratio of each turn of the emulator to the baseline's turn after it."""
+    return tuple(e.rps / b.rps for e, b in zip(emulator_turns, bare_turns) if e.duration_us and b.requests)
 
 
 def combined(turns: list[WrkResult]) -> WrkResult:

@@ -53,17 +53,23 @@ def http_table(pairs: list[bench_http.Pair], duration_s: float) -> list[str]:
              f"{duration_s:g} s each, emulator and bare aiohttp in {bench_http.turns_in(duration_s)} alternating "
              "turns, latencies pooled over the turns",
              "",
-             "| request | bytes | emulator req/s | bare req/s | ratio | p50 ms | p99 ms | bare p99 ms | non-2xx |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| request | bytes | emulator req/s | bare req/s | ratio | turn ratios | p50 ms | p99 ms | bare p99 ms "
+             "| non-2xx |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for pair in pairs:
-        emulator, bare = pair.emulator, pair.bare
-        ratio = emulator.rps / bare.rps
+        emulator, bare, ratio = pair.emulator, pair.bare, pair.ratio
         is_send = "sms" in pair.scenario.name.lower() or "Send" in pair.scenario.name
         mark = f" {verdict(ratio >= TARGET_RATIO and emulator.p99_us / 1000 < TARGET_P99_MS)}" if is_send else ""
         lines.append(f"| {pair.scenario.name} | {pair.response_bytes} | {emulator.rps:,.0f} | {bare.rps:,.0f} | "
-                     f"{ratio:.2f}{mark} | {emulator.p50_us / 1000:.1f} | {emulator.p99_us / 1000:.1f} | "
+                     f"{ratio:.2f}{mark} | {turn_spread(pair.turn_ratios)} | {emulator.p50_us / 1000:.1f} | "
+                     f"{emulator.p99_us / 1000:.1f} | "
                      f"{bare.p99_us / 1000:.1f} | {emulator.non2xx + emulator.socket_errors} |")
     return lines
+
+
+def turn_spread(ratios: tuple[float, ...]) -> str:
+    """The lowest and highest ratio of single turns: far apart, the host was unsteady and the ratio is rough."""
+    return f"{min(ratios):.2f}-{max(ratios):.2f}" if ratios else "-"
 
 
 def scale_table(levels: list[bench_scale.Level]) -> list[str]:
