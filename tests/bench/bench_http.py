@@ -281,7 +281,7 @@ class Pair:
     emulator: WrkResult
     bare: WrkResult
     response_bytes: int
-    turn_ratios: tuple[float, ...] = ()  # emulator / baseline of each pair of turns: how steady the host was
+    turn_ratios: tuple[float, ...]  # emulator / baseline of each pair of turns: how steady the host was
 
     @property
     def ratio(self) -> float:
@@ -320,7 +320,8 @@ def run_pairs(wrk: str, chosen: list[Scenario], emulator_base: str, bare_base: s
         for _ in range(turns):
             emulator_turns.append(run_wrk(wrk, scenario, emulator_base, workdir, duration_s / turns))
             bare_turns.append(run_wrk(wrk, scenario, bare_base, workdir, duration_s / turns))
-        yield Pair(scenario, combined(emulator_turns), combined(bare_turns), size, turn_ratios(emulator_turns, bare_turns))
+        yield Pair(scenario, combined(emulator_turns), combined(bare_turns), size,
+                   turn_ratios(emulator_turns, bare_turns))
 
 
 def turns_in(duration_s: float) -> int:

@@ -62,8 +62,8 @@ def http_table(pairs: list[bench_http.Pair], duration_s: float) -> list[str]:
         mark = f" {verdict(ratio >= TARGET_RATIO and emulator.p99_us / 1000 < TARGET_P99_MS)}" if is_send else ""
         lines.append(f"| {pair.scenario.name} | {pair.response_bytes} | {emulator.rps:,.0f} | {bare.rps:,.0f} | "
                      f"{ratio:.2f}{mark} | {turn_spread(pair.turn_ratios)} | {emulator.p50_us / 1000:.1f} | "
-                     f"{emulator.p99_us / 1000:.1f} | "
-                     f"{bare.p99_us / 1000:.1f} | {emulator.non2xx + emulator.socket_errors} |")
+                     f"{emulator.p99_us / 1000:.1f} | {bare.p99_us / 1000:.1f} | "
+                     f"{emulator.non2xx + emulator.socket_errors} |")
     return lines
 
 
