@@ -156,7 +156,11 @@ class Party:
 
 @attrs.define(slots=True, eq=False, weakref_slot=False)
 class Message:
-    """One copy of a message in one mailbox; each side has its own id, status and read state."""
+    """One copy of a message in one mailbox; each side has its own id, status and read state.
+
+    An outbound SMS on its way carries its `progress`: its status, modification and delivery times and
+    error code are worked out from its age whenever they are read, so nothing visits it as they fall due.
+    """
 
     id: int
     mailbox: Mailbox
@@ -165,17 +169,97 @@ class Message:
     sender: Party
     recipients: tuple[Party, ...]
     text: str
-    status: Status
+    _status: Status
     created_ms: int
-    modified_ms: int
+    _modified_ms: int
     conversation_id: int
     read: bool = False
     availability: Availability = Availability.ALIVE
-    delivered_ms: int | None = None
-    error_code: str | None = None
+    _delivered_ms: int | None = None
+    _error_code: str | None = None
     to_department: bool = False
     segments: int = 1
     provider: str = ""
+    progress: MessageProgress | None = None
+
+    @property
+    def status(self) -> Status:
+        if self.progress is not None:
+            self.progress.settle(self)
+        return self._status
+
+    @status.setter
+    def status(self, value: Status) -> None:
+        self._status = value
+
+    @property
+    def modified_ms(self) -> int:
+        if self.progress is not None:
+            self.progress.settle(self)
+        return self._modified_ms
+
+    @modified_ms.setter
+    def modified_ms(self, value: int) -> None:
+        if self.progress is not None:
+            self.progress.settle(self)
+        self._modified_ms = value
+
+    @property
+    def delivered_ms(self) -> int | None:
+        if self.progress is not None:
+            self.progress.settle(self)
+        return self._delivered_ms
+
+    @property
+    def error_code(self) -> str | None:
+        if self.progress is not None:
+            self.progress.settle(self)
+        return self._error_code
+
+
+class TenantTime:
+    """A tenant's latest clock reading, shared with the progress of its messages, which read their age off it."""
+
+    __slots__ = ("ms",)
+
+    def __init__(self, ms: int = 0) -> None:
+        self.ms = ms
+
+
+class MessageProgress:
+    """The statuses an outbound SMS passes after Queued, each due a fixed time after its creation.
+
+    One per tenant and destination status, shared by every SMS going that way.
+    """
+
+    __slots__ = ("time", "steps")
+
+    def __init__(self, time: TenantTime, steps: tuple[tuple[int, Status, str | None], ...]) -> None:
+        self.time = time
+        self.steps = steps  # (milliseconds after creation, status, error code), in due order
+
+    def settle(self, message: Message) -> None:
+        """Apply every step due by the tenant's time; once the last one is, the message needs its progress no more."""
+        created, now = message.created_ms, self.time.ms
+        for after, status, error_code in self.steps:
+            due = created + after
+            if due > now:
+                return
+            advance_status(message, status, due, error_code)
+        message.progress = None
+
+
+def advance_status(message: Message, status: Status, due_ms: int, error_code: str | None = None) -> None:
+    """Statuses only move forward; a change stamps the modification time."""
+    if STATUS_RANK[status] <= STATUS_RANK[message._status]:
+        return
+    message._status = status
+    if due_ms > message._modified_ms:
+        message._modified_ms = due_ms
+    if status is Status.DELIVERED:
+        message._delivered_ms = due_ms
+    if error_code:
+        message._error_code = error_code
 
 
 @attrs.define(slots=True)

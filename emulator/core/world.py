@@ -1,9 +1,7 @@
-"""One tenant's world: the directory, the message store, the clock and the pending status changes."""
+"""One tenant's world: the directory, the message store, the clock and the timing of delivery."""
 
 from __future__ import annotations
 
-import math
-from collections import deque
 from typing import Any, Callable
 
 import attrs
@@ -12,22 +10,21 @@ from .clock import Clock
 from .directory import Directory
 from .ids import IdSequence
 from .model import (
-    STATUS_RANK,
     Account,
     Extension,
     ExtensionStatus,
     Mailbox,
     Message,
+    MessageProgress,
     Party,
     PhoneNumber,
+    TenantTime,
     Status,
     Thread,
 )
 from .store import MessageStore
 
 FIRST_MESSAGE_ID = 1_000_000_000_001
-# Read for every status change; Python 3.11 looks an enum member up on its class through a Python-level hook.
-SENT, DELIVERED = Status.SENT, Status.DELIVERED
 
 
 @attrs.frozen
@@ -38,7 +35,6 @@ class DeliveryTiming:
     delivered_after: float = 2.0
     sent_after_ms: int = attrs.field(init=False)
     delivered_after_ms: int = attrs.field(init=False)
-    first_change_ms: int = attrs.field(init=False)  # read on every send
 
     @sent_after_ms.default
     def _sent_after_ms(self) -> int:
@@ -47,10 +43,6 @@ class DeliveryTiming:
     @delivered_after_ms.default
     def _delivered_after_ms(self) -> int:
         return round(self.delivered_after * 1000)
-
-    @first_change_ms.default
-    def _first_change_ms(self) -> int:
-        return min(self.sent_after_ms, self.delivered_after_ms)
 
 
 class World:
@@ -71,14 +63,10 @@ class World:
         self.ids = IdSequence(FIRST_MESSAGE_ID)
         self.threads: dict[int, Thread] = {}
         self.provider_state: dict[str, Any] = {}
-        # Outbound SMS on their way, oldest first: each becomes Sent, then reaches its final status, a fixed
-        # time after its creation, so both queues stay in due order and cost O(1) a message.
-        self._awaiting_sent: deque[Message] = deque()
-        self._awaiting_final: deque[tuple[Message, Status, str | None]] = deque()
-        self._next_due: float = math.inf
+        self._progress: dict[tuple[Status | None, str | None], MessageProgress] = {}  # see dispatch
         self.parties: dict[str, Party] = {}  # one Party per number, shared by every copy; reset on edits
         self.sms_routes: dict[tuple, Any] = {}  # routes worked out by carrier.sms_route; reset on edits
-        self._last_ms = 0
+        self.time = TenantTime()  # the latest reading of the clock, never running backwards
         self.listeners: list[Callable[[Message], None]] = []
         self.name = "default"
 
@@ -90,13 +78,11 @@ class World:
         return self._directory
 
     def now_ms(self) -> int:
-        """The tenant's time, never running backwards, with every status change due by then applied."""
-        now = self.clock.now_ms()
-        if now < self._last_ms:
-            now = self._last_ms
-        self._last_ms = now
-        if now >= self._next_due:
-            self._apply_due(now)
+        """The tenant's time, never running backwards."""
+        now, time = self.clock.now_ms(), self.time
+        if now < time.ms:
+            return time.ms
+        time.ms = now
         return now
 
     def state(self, provider: str, factory: Callable[[], Any]) -> Any:
@@ -188,19 +174,20 @@ class World:
             listener(message)
         return message
 
-    @property
-    def pending(self) -> int:
-        """Status changes scheduled and not yet due."""
-        return len(self._awaiting_sent) + len(self._awaiting_final)
-
     def dispatch(self, message: Message, final: Status | None, error_code: str | None = None) -> None:
         """Let an outbound SMS become Sent, then reach its final status (if any), on the tenant's timing."""
-        self._awaiting_sent.append(message)
+        progress = self._progress.get((final, error_code))
+        if progress is None:
+            progress = self._progress[(final, error_code)] = self._new_progress(final, error_code)
+        message.progress = progress
+
+    def _new_progress(self, final: Status | None, error_code: str | None) -> MessageProgress:
+        """Sent, then the final status, in due order; on a tie Sent comes first."""
+        steps = [(self.timing.sent_after_ms, Status.SENT, None)]
         if final is not None:
-            self._awaiting_final.append((message, final, error_code))
-        due = message.created_ms + self.timing.first_change_ms
-        if due < self._next_due:
-            self._next_due = due
+            steps.append((self.timing.delivered_after_ms, final, error_code))
+        steps.sort(key=lambda step: step[0])
+        return MessageProgress(self.time, tuple(steps))
 
     def touch(self, message: Message) -> None:
         """A client changed the message: stamp it and let the store's window counts follow."""
@@ -210,46 +197,3 @@ class World:
     def clear_messages(self) -> None:
         self.store.clear()
         self.threads.clear()
-        self._awaiting_sent.clear()
-        self._awaiting_final.clear()
-        self._next_due = math.inf
-
-    def _apply_due(self, now: int) -> None:
-        """Every status change due by now, each queue oldest first, the queue with the shorter delay first."""
-        if self.timing.sent_after_ms <= self.timing.delivered_after_ms:
-            self._apply_sent(now)
-            self._apply_final(now)
-        else:
-            self._apply_final(now)
-            self._apply_sent(now)
-        heads = []
-        if self._awaiting_sent:
-            heads.append(self._awaiting_sent[0].created_ms + self.timing.sent_after_ms)
-        if self._awaiting_final:
-            heads.append(self._awaiting_final[0][0].created_ms + self.timing.delivered_after_ms)
-        self._next_due = min(heads, default=math.inf)
-
-    def _apply_sent(self, now: int) -> None:
-        waiting, after = self._awaiting_sent, self.timing.sent_after_ms
-        while waiting and waiting[0].created_ms + after <= now:
-            message = waiting.popleft()
-            advance_status(message, SENT, message.created_ms + after)
-
-    def _apply_final(self, now: int) -> None:
-        waiting, after = self._awaiting_final, self.timing.delivered_after_ms
-        while waiting and waiting[0][0].created_ms + after <= now:
-            message, status, error_code = waiting.popleft()
-            advance_status(message, status, message.created_ms + after, error_code)
-
-
-def advance_status(message: Message, status: Status, due_ms: int, error_code: str | None = None) -> None:
-    """Statuses only move forward; a change stamps the modification time."""
-    if STATUS_RANK[status] <= STATUS_RANK[message.status]:
-        return
-    message.status = status
-    if due_ms > message.modified_ms:
-        message.modified_ms = due_ms
-    if status is DELIVERED:
-        message.delivered_ms = due_ms
-    if error_code:
-        message.error_code = error_code

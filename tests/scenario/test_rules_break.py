@@ -8,7 +8,7 @@ import yaml
 
 from emulator import seed as seed_module
 from emulator.core import rules
-from emulator.core import world as world_module
+from emulator.core import model as model_module
 from emulator.core.directory import Directory
 from emulator.providers.ringcentral import handlers as rc_handlers
 from emulator.providers.ringcentral.errors import RingCentralError
@@ -65,7 +65,7 @@ BREAKS = {
         lambda mp: mp.setattr(rc_handlers, "from_rejection", rc_table_with("MSG-324", "MSG-316")),
         ["ringcentral/pager-to-disabled-or-frozen-is-refused.yaml"]),
     "statuses never advance": (
-        lambda mp: mp.setattr(world_module, "advance_status", lambda *change: None),
+        lambda mp: mp.setattr(model_module, "advance_status", lambda *change: None),
         ["ringcentral/sms-status-lifecycle.yaml", "phonecom/sms-get-patch-delete.yaml"]),
     "Phone.com drops SMS to unassigned numbers": (
         lambda mp: mp.setitem(seed_module.KEEPS_UNASSIGNED_INBOUND, "phonecom", False),

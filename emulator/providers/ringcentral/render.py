@@ -11,6 +11,7 @@ from ...core.ids import is_digits
 from ...core.model import Direction, Extension, ExtensionType, Kind, Message, Party, PhoneNumber, Status
 
 API = "/restapi/v1.0"
+FAILED = (Status.DELIVERY_FAILED, Status.SENDING_FAILED)
 
 
 def account_uri(base: str, account_id: str) -> str:
@@ -65,23 +66,25 @@ def message(base: str, record: Message, in_list: bool = False) -> dict:
     body["direction"] = record.direction
     body["availability"] = record.availability
     body["subject"] = record.text
-    body["messageStatus"] = record.status
+    status = record.status
+    body["messageStatus"] = status
     body["conversationId"] = conversation_id
     body["conversation"] = {"id": str(conversation_id), "uri": f"{base}{API}/conversation/{conversation_id}"}
     body["lastModifiedTime"] = iso_ms(record.modified_ms)
     if is_sms:
-        add_sms_fields(body, record)
+        add_sms_fields(body, record, status)
     else:
         body["pgToDepartment"] = record.to_department
     return body
 
 
-def add_sms_fields(body: dict, record: Message) -> None:
+def add_sms_fields(body: dict, record: Message, status: Status) -> None:
+    """Delivery time and error code, read only when the status has them: each read works out the status."""
     if record.direction is Direction.OUTBOUND:
         body["smsSendingAttemptsCount"] = 1
-        if record.delivered_ms is not None:
+        if status is Status.DELIVERED and record.delivered_ms is not None:
             body["smsDeliveryTime"] = iso_ms(record.delivered_ms)
-        if record.status in (Status.DELIVERY_FAILED, Status.SENDING_FAILED) and record.error_code:
+        elif status in FAILED and record.error_code:
             body["deliveryErrorCode"] = record.error_code
     body["segmentCount"] = record.segments
 
