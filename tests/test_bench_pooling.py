@@ -1,10 +1,10 @@
-"""`make bench` pools the latencies of its alternating turns into one distribution, exactly, and shows how far
-single turns' ratios spread."""
+"""`make bench` pools the latencies of its alternating turns into one distribution, exactly, shows how far
+single turns' ratios spread, and gives the ratio of the two servers sharing one CPU."""
 
 from __future__ import annotations
 
-from tests.bench.bench_http import DONE_LUA, WrkResult, combined, turn_ratios, wrk_result
-from tests.bench.bench_main import turn_spread
+from tests.bench.bench_http import DONE_LUA, Pair, Scenario, WrkResult, combined, shared_ratio, turn_ratios, wrk_result
+from tests.bench.bench_main import http_table, turn_spread
 
 
 def turn(requests: int, latency_counts: dict[int, int]) -> WrkResult:
@@ -58,3 +58,19 @@ def test_each_pair_of_turns_gives_its_own_ratio_and_the_table_shows_their_range(
     assert ratios == (0.8, 0.4, 0.8)
     assert turn_spread(ratios) == "0.40-0.80"
     assert turn_spread(()) == "-"
+
+
+def test_the_ratio_sharing_a_cpu_compares_the_two_servers_rates_over_the_same_seconds() -> None:
+    assert shared_ratio(turn(3000, {8000: 3000}), turn(4000, {6000: 4000})) == 0.75
+    assert shared_ratio(turn(3000, {8000: 3000}), turn(0, {})) == 0.0
+
+
+def test_the_send_rows_mark_each_targeted_figure_and_other_rows_carry_no_verdict() -> None:
+    send = Scenario("Phone.com POST sms", "POST", "/v4/accounts/1/sms")
+    page = Scenario("RingCentral GET message-store (20/page)", "GET", "/message-store")
+    quick, slow = turn(800, {5000: 800}), turn(700, {12000: 700})
+    bare = turn(1000, {4000: 1000})
+    rows = http_table([Pair(send, slow, bare, 90, (0.7,), 0.8), Pair(page, quick, bare, 900, (0.8,), 0.7)], 1)
+    send_row, page_row = rows[-2], rows[-1]
+    assert "| 0.70 MISSED | 0.70-0.70 | 0.80 ok |" in send_row and "| 12.0 MISSED |" in send_row
+    assert "MISSED" not in page_row and " ok" not in page_row

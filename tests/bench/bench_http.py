@@ -23,6 +23,7 @@ from . import bench_bare
 CONNECTIONS = 32
 DURATION_S = 10  # per server and request type: long enough that the host's short bursts of noise average out
 TURNS = 10  # each server's time is cut into turns taken alternately, so a drift in the machine's speed hits both
+SHARED_S = 5  # then both servers at once on their one CPU, each with its own wrk: a drift hits both at every moment
 WARMUP_S = 1
 READY_TIMEOUT_S = 20.0
 RC_SMS = "/restapi/v1.0/account/~/extension/~/sms"
@@ -244,12 +245,29 @@ def lua_script(scenario: Scenario) -> str:
 
 
 def run_wrk(wrk: str, scenario: Scenario, base: str, workdir: Path, duration_s: float) -> WrkResult:
+    return finish_wrk(start_wrk(wrk, scenario, base, workdir, duration_s))
+
+
+def run_at_once(wrk: str, scenario: Scenario, bases: tuple[str, str], workdir: Path, duration_s: float
+                ) -> tuple[WrkResult, WrkResult]:
+    """One wrk per server, all started together, so the servers share their CPU for the whole run."""
+    first, second = (start_wrk(wrk, scenario, base, workdir, duration_s) for base in bases)
+    return finish_wrk(first), finish_wrk(second)
+
+
+def start_wrk(wrk: str, scenario: Scenario, base: str, workdir: Path, duration_s: float) -> subprocess.Popen:
     script = workdir / "scenario.lua"
     script.write_text(lua_script(scenario))
     command = [wrk, f"-t{CORES.wrk_threads}", f"-c{CONNECTIONS}", f"-d{max(1, round(duration_s))}s", "--timeout",
                "5s", "-s", str(script), scenario.url(base)]
-    output = subprocess.run(command, capture_output=True, text=True, check=True,
-                            preexec_fn=CORES.on_load if CORES.pinned else None).stdout
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=CORES.on_load if CORES.pinned else None)
+
+
+def finish_wrk(process: subprocess.Popen) -> WrkResult:
+    output, errors = process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"wrk failed ({process.returncode}): {errors.strip()}")
     return wrk_result(output)
 
 
@@ -282,6 +300,7 @@ class Pair:
     bare: WrkResult
     response_bytes: int
     turn_ratios: tuple[float, ...]  # emulator / baseline of each pair of turns: how steady the host was
+    shared_ratio: float  # emulator / baseline with both serving at once on one CPU: their cost per request
 
     @property
     def ratio(self) -> float:
@@ -320,8 +339,25 @@ def run_pairs(wrk: str, chosen: list[Scenario], emulator_base: str, bare_base: s
         for _ in range(turns):
             emulator_turns.append(run_wrk(wrk, scenario, emulator_base, workdir, duration_s / turns))
             bare_turns.append(run_wrk(wrk, scenario, bare_base, workdir, duration_s / turns))
+        at_once = run_at_once(wrk, scenario, (emulator_base, bare_base), workdir, shared_s(duration_s))
         yield Pair(scenario, combined(emulator_turns), combined(bare_turns), size,
-                   turn_ratios(emulator_turns, bare_turns))
+                   turn_ratios(emulator_turns, bare_turns), shared_ratio(*at_once))
+
+
+def shared_s(duration_s: float) -> int:
+    """How long both servers serve at once: SHARED_S, or less in a run shorter than that."""
+    return max(1, min(SHARED_S, round(duration_s)))
+
+
+def shared_ratio(emulator: WrkResult, bare: WrkResult) -> float:
+    """Emulator / baseline while both were busy at once on the servers' one CPU.
+
+    The scheduler gives two busy processes on one CPU equal time, so this is the ratio of their costs per
+    request, and
+    whatever slows the host slows both alike at every moment: it varies far less from run to run than the
+    turns. The rates themselves are lower than alone, as the two keep evicting each other from the caches.
+    """
+    return emulator.rps / bare.rps if bare.requests and emulator.duration_us else 0.0
 
 
 def turns_in(duration_s: float) -> int:
