@@ -66,6 +66,7 @@ class World:
         self._progress: dict[tuple[Status | None, str | None], MessageProgress] = {}  # see dispatch
         self.parties: dict[str, Party] = {}  # one Party per number, shared by every copy; reset on edits
         self.sms_routes: dict[tuple, Any] = {}  # routes worked out by carrier.sms_route; reset on edits
+        self.logins: dict[tuple, Account] = {}  # accounts found by the credentials a request carried; reset on edits
         self.time = TenantTime()  # the latest reading of the clock, never running backwards
         self.listeners: list[Callable[[Message], None]] = []
         self.name = "default"
@@ -128,6 +129,7 @@ class World:
             self._owns_directory = True
         self.parties.clear()
         self.sms_routes.clear()
+        self.logins.clear()
         return self._directory
 
     def set_extension_status(self, account_id: str, number: str, status: ExtensionStatus | str) -> None:

@@ -235,8 +235,10 @@ def reference_segments(text: str) -> int:
 @example("Ж" * 70)
 @example("Ж" * 71)
 @example("Ж" * 134 + "😀")
+@example("€" * 1001)  # longer than the texts whose counts are remembered
 def test_fragment_counts_follow_gsm7_and_ucs2_segmentation(text):
     assert segment_count(text) == reference_segments(text)
+    assert segment_count(text) == reference_segments(text)  # and again, as remembered
 
 
 @settings(deadline=None)

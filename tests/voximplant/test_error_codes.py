@@ -7,6 +7,7 @@ import json
 import time
 from pathlib import Path
 
+import attrs
 import jwt
 import pytest
 
@@ -79,6 +80,16 @@ def test_bad_legacy_credentials_are_100(call, auth):
 ])
 def test_account_name_or_email_with_api_key_authenticates(call, auth):
     assert call("GetPhoneNumbers", auth=auth)["total_count"] == 3
+
+
+def test_credentials_that_logged_in_once_still_refuse_a_wrong_key_and_follow_a_changed_one(call, server):
+    assert call("GetPhoneNumbers")["total_count"] == 3
+    assert error_code(call("GetPhoneNumbers", auth={"account_id": ACCOUNT_ID, "api_key": "wrong"})) == 100
+    directory = server.tenants.get("default").edit()
+    account = directory.accounts[ACCOUNT_ID]
+    directory.accounts[ACCOUNT_ID] = attrs.evolve(account, auth={**account.auth, "api_key": "rotated"})
+    assert error_code(call("GetPhoneNumbers")) == 100
+    assert call("GetPhoneNumbers", auth={"account_id": ACCOUNT_ID, "api_key": "rotated"})["total_count"] == 3
 
 
 # --- service-account tokens ---------------------------------------------------------------------------

@@ -40,7 +40,23 @@ def accounts(world: World) -> list[Account]:
 
 # --- legacy credentials -----------------------------------------------------------------------------
 
+LEGACY_FIELDS = (*ACCOUNT_FIELDS, "api_key", "session_id")
+REMEMBERED_LOGINS = 1000  # credentials that found an account, remembered per tenant before starting afresh
+
+
 def account_for_api_key(world: World, params: Mapping[str, str]) -> Account:
+    """The account the legacy credentials name, remembered per tenant until its directory changes."""
+    login = (NAME, *map(params.get, LEGACY_FIELDS))
+    account = world.logins.get(login)
+    if account is None:
+        account = find_account_for_api_key(world, params)
+        if len(world.logins) >= REMEMBERED_LOGINS:
+            world.logins.clear()
+        world.logins[login] = account
+    return account
+
+
+def find_account_for_api_key(world: World, params: Mapping[str, str]) -> Account:
     """Exactly one account identifier and exactly one secret; only api_key is a secret the emulator knows."""
     named = [f for f in ACCOUNT_FIELDS if params.get(f)]
     api_key = params.get("api_key")
