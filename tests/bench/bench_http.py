@@ -251,12 +251,15 @@ def run_wrk(wrk: str, scenario: Scenario, base: str, workdir: Path, duration_s: 
 def run_at_once(wrk: str, scenario: Scenario, bases: tuple[str, str], workdir: Path, duration_s: float
                 ) -> tuple[WrkResult, WrkResult]:
     """One wrk per server, all started together, so the servers share their CPU for the whole run."""
-    first, second = (start_wrk(wrk, scenario, base, workdir, duration_s) for base in bases)
+    first, second = (start_wrk(wrk, scenario, base, workdir, duration_s, f"scenario-{index}.lua")
+                     for index, base in enumerate(bases))
     return finish_wrk(first), finish_wrk(second)
 
 
-def start_wrk(wrk: str, scenario: Scenario, base: str, workdir: Path, duration_s: float) -> subprocess.Popen:
-    script = workdir / "scenario.lua"
+def start_wrk(wrk: str, scenario: Scenario, base: str, workdir: Path, duration_s: float,
+              script_name: str = "scenario.lua") -> subprocess.Popen:
+    """wrk on its way; each wrk running at once needs a script file of its own, written before it starts."""
+    script = workdir / script_name
     script.write_text(lua_script(scenario))
     command = [wrk, f"-t{CORES.wrk_threads}", f"-c{CONNECTIONS}", f"-d{max(1, round(duration_s))}s", "--timeout",
                "5s", "-s", str(script), scenario.url(base)]
@@ -273,7 +276,9 @@ def finish_wrk(process: subprocess.Popen) -> WrkResult:
 
 def wrk_result(output: str) -> WrkResult:
     """The figures DONE_LUA wrote among wrk's output."""
-    line = next(l for l in output.splitlines() if l.startswith("WRKJSON "))
+    line = next((l for l in output.splitlines() if l.startswith("WRKJSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk printed no figures: {output.strip()[-300:]!r}")
     fields = json.loads(line[len("WRKJSON "):])
     return WrkResult(**{**fields, "latency_counts": tuple((value, count) for value, count in fields["latency_counts"])})
 
