@@ -184,9 +184,7 @@ class Message:
 
     @property
     def status(self) -> Status:
-        if self.progress is not None:
-            self.progress.settle(self)
-        return self._status
+        return self._status if self.progress is None else self.progress.settle(self)._status
 
     @status.setter
     def status(self, value: Status) -> None:
@@ -194,9 +192,7 @@ class Message:
 
     @property
     def modified_ms(self) -> int:
-        if self.progress is not None:
-            self.progress.settle(self)
-        return self._modified_ms
+        return self._modified_ms if self.progress is None else self.progress.settle(self)._modified_ms
 
     @modified_ms.setter
     def modified_ms(self, value: int) -> None:
@@ -206,15 +202,11 @@ class Message:
 
     @property
     def delivered_ms(self) -> int | None:
-        if self.progress is not None:
-            self.progress.settle(self)
-        return self._delivered_ms
+        return self._delivered_ms if self.progress is None else self.progress.settle(self)._delivered_ms
 
     @property
     def error_code(self) -> str | None:
-        if self.progress is not None:
-            self.progress.settle(self)
-        return self._error_code
+        return self._error_code if self.progress is None else self.progress.settle(self)._error_code
 
 
 class TenantTime:
@@ -238,15 +230,16 @@ class MessageProgress:
         self.time = time
         self.steps = steps  # (milliseconds after creation, status, error code), in due order
 
-    def settle(self, message: Message) -> None:
+    def settle(self, message: Message) -> Message:
         """Apply every step due by the tenant's time; once the last one is, the message needs its progress no more."""
         created, now = message.created_ms, self.time.ms
         for after, status, error_code in self.steps:
             due = created + after
             if due > now:
-                return
+                return message
             advance_status(message, status, due, error_code)
         message.progress = None
+        return message
 
 
 def advance_status(message: Message, status: Status, due_ms: int, error_code: str | None = None) -> None:
