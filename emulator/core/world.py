@@ -63,7 +63,6 @@ class World:
         self.ids = IdSequence(FIRST_MESSAGE_ID)
         self.threads: dict[int, Thread] = {}
         self.provider_state: dict[str, Any] = {}
-        self._progress: dict[tuple[Status | None, str | None], MessageProgress] = {}  # see dispatch
         self.parties: dict[str, Party] = {}  # one Party per number, shared by every copy; reset on edits
         self.sms_routes: dict[tuple, Any] = {}  # routes worked out by carrier.sms_route; reset on edits
         self.logins: dict[tuple, Account] = {}  # accounts found by the credentials a request carried; reset on edits
@@ -72,6 +71,16 @@ class World:
         self.name = "default"
 
     # --- reading -------------------------------------------------------------------------
+
+    @property
+    def timing(self) -> DeliveryTiming:
+        return self._timing
+
+    @timing.setter
+    def timing(self, timing: DeliveryTiming) -> None:
+        """New timing holds for SMS sent from now on; those on their way keep the one they were sent with."""
+        self._timing = timing
+        self._progress: dict[tuple[Status | None, str | None], MessageProgress] = {}  # see dispatch
 
     @property
     def directory(self) -> Directory:

@@ -48,3 +48,21 @@ def test_each_sms_shows_the_status_its_age_gives_it_whenever_it_is_read(sends, r
             assert (stored.status, stored.modified_ms) == expected(stored.created_ms, final, timing, now)
             assert (stored.delivered_ms is not None) == (stored.status is Status.DELIVERED)
             assert (stored.error_code is not None) == (stored.status is Status.DELIVERY_FAILED)
+
+
+def test_new_timing_holds_for_sms_sent_after_it_and_those_on_their_way_keep_theirs():
+    clock = Clock(frozen_at_ms=START_MS)
+    world = World(Directory(), clock, DeliveryTiming(1.0, 2.0))
+
+    def send(number: int):
+        stored = world.add_message(message(number, Mailbox("1", "101"), world.now_ms()))
+        stored.status = Status.QUEUED
+        world.dispatch(stored, Status.DELIVERED)
+        return stored
+
+    early = send(1)
+    world.timing = DeliveryTiming(5.0, 10.0)
+    late = send(2)
+    clock.frozen_at_ms += 3000
+    world.now_ms()
+    assert (early.status, late.status) == (Status.DELIVERED, Status.QUEUED)
