@@ -253,7 +253,10 @@ def run_at_once(wrk: str, scenario: Scenario, bases: tuple[str, str], workdir: P
     """One wrk per server, all started together, so the servers share their CPU for the whole run."""
     first, second = (start_wrk(wrk, scenario, base, workdir, duration_s, f"scenario-{index}.lua")
                      for index, base in enumerate(bases))
-    return finish_wrk(first), finish_wrk(second)
+    try:
+        return finish_wrk(first), finish_wrk(second)
+    finally:
+        second.kill()  # only still running when the first failed
 
 
 def start_wrk(wrk: str, scenario: Scenario, base: str, workdir: Path, duration_s: float,
@@ -358,9 +361,9 @@ def shared_ratio(emulator: WrkResult, bare: WrkResult) -> float:
     """Emulator / baseline while both were busy at once on the servers' one CPU.
 
     The scheduler gives two busy processes on one CPU equal time, so this is the ratio of their costs per
-    request, and
-    whatever slows the host slows both alike at every moment: it varies far less from run to run than the
-    turns. The rates themselves are lower than alone, as the two keep evicting each other from the caches.
+    request, and whatever slows the host slows both alike at every moment: it varies far less from run to run
+    than the turns. The rates themselves are lower than alone, as the two keep evicting each other from the
+    caches.
     """
     return emulator.rps / bare.rps if bare.requests and emulator.duration_us else 0.0
 
