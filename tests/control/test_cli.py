@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -55,6 +56,17 @@ def test_serve_on_port_zero_prints_the_port_writes_the_ready_file_and_stops_clea
     assert process.returncode == 0
     assert f"listening on {base}" in out and "stopped" in out
     assert not ready.exists()
+
+
+def test_serve_with_tls_answers_https_that_trusts_the_printed_ca(tmp_path):
+    process, ready = start(tmp_path, "--tls", "--tls-dir", str(tmp_path / "tls"))
+    base = ready.read_text().strip()
+    context = ssl.create_default_context(cafile=str(tmp_path / "tls" / "ca.pem"))
+    with urllib.request.urlopen(base + "/_emulator/health", timeout=5, context=context) as response:
+        assert base.startswith("https://") and json.load(response)["status"] == "ok"
+    process.send_signal(signal.SIGTERM)
+    out, _ = process.communicate(timeout=10)
+    assert process.returncode == 0 and "TLS CA:" in out
 
 
 def test_log_requests_prints_one_json_line_per_request(tmp_path):
