@@ -33,6 +33,7 @@ TENANTS_KEY = web.AppKey("tenants", Tenants)
 UNJOURNALED = ("/_emulator/journal",)
 STATUS_TICK_S = 0.05
 UNMATCHED = ("unmatched", "unmatched.t")  # the last routes, which take every request no other route matches
+ANY_TAIL = "{tail:(?s:.*)}"  # any rest of a path, newlines (an escaped %0A) included
 
 
 @attrs.frozen
@@ -261,8 +262,8 @@ def build_app(tenants: Tenants, request_log: Callable[[dict[str, Any]], None] | 
     add_routes(app, scoped, control.ROUTES, "control", site)
     app.router.register_resource(scoped)
     app.cleanup_ctx.append(tenant_clocks_read_while_idle)
-    app.router.add_route("*", TENANT_PREFIX + "/{tail:.*}", serving(unmatched, None, site), name=UNMATCHED[1])
-    app.router.add_route("*", "/{tail:.*}", serving(unmatched, None, site), name=UNMATCHED[0])
+    app.router.add_route("*", TENANT_PREFIX + "/" + ANY_TAIL, serving(unmatched, None, site), name=UNMATCHED[1])
+    app.router.add_route("*", "/" + ANY_TAIL, serving(unmatched, None, site), name=UNMATCHED[0])
     return app
 
 

@@ -79,7 +79,9 @@ def test_random_bytes_never_get_a_5xx(surfaces, http, body, content_type, index)
 
 
 @pytest.mark.parametrize("path", ["/restapi/v1.0/nothing", "/v4/nothing", "/platform_api/a/b/c", "/_emulator/nothing",
-                                  "/t/bad name/_emulator/health", "/%ff%fe", "/" + "a" * 5000])
+                                  "/t/bad name/_emulator/health", "/%ff%fe", "/" + "a" * 5000,
+                                  "/restapi/v1.0/subscription/1%0A", "/v4/nothing%0A", "/_emulator/health%0A",
+                                  "/t/ci/_emulator/nothing%0A%0D", "/%00%0A"])
 def test_unknown_routes_get_json_not_html(fuzz_emulator, http, path):
     response = http.get(fuzz_emulator.url + path)
     assert response.status_code < 500
