@@ -7,7 +7,7 @@ import re
 from .core.world import World
 from .seed import Seed
 
-TENANT_NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
+TENANT_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 DEFAULT_TENANT = "default"
 
 
@@ -16,7 +16,7 @@ class TenantNameError(ValueError):
 
 
 def check_name(name: str) -> str:
-    if not TENANT_NAME.match(name):
+    if not TENANT_NAME.fullmatch(name):  # whole: '$' would let a trailing newline through
         raise TenantNameError(f"tenant names are 1-64 letters, digits, '.', '_' or '-': {name!r}")
     return name
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from emulator.app import STATUS_TICK_S
 from emulator.core.model import Direction, Status
 
@@ -21,6 +23,13 @@ async def test_health_names_the_tenant_chosen_by_prefix_or_header(api):
 
 async def test_a_bad_tenant_name_is_refused_with_a_json_message(api):
     response = await api.client.get("/_emulator/health", headers={"X-Emulator-Tenant": "no spaces!"})
+    assert response.status == 400
+    assert "tenant names" in (await response.json())["error"]["message"]
+
+
+@pytest.mark.parametrize("path", ["/t/blue%0A/_emulator/health", "/t/no%20spaces/_emulator/health"])
+async def test_a_bad_tenant_name_in_the_path_is_refused_too(api, path):
+    response = await api.client.get(path)
     assert response.status == 400
     assert "tenant names" in (await response.json())["error"]["message"]
 
