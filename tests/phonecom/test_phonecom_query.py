@@ -166,6 +166,7 @@ async def test_limit_500_is_allowed_and_501_is_422(pc, sent):
     ({"filters[deleted]": "sometimes"}, "filters[deleted]"),
     ({"mode": "verbose"}, "mode"),
     ({"filters": "x"}, "filters"),
+    ({"filters[direction]\n": "out"}, "filters[direction]\n"),  # a near miss is not the parameter it resembles
 ])
 async def test_unreadable_list_parameters_are_422_naming_the_parameter(pc, params, field):
     status, body = await pc.call("GET", f"/v4/accounts/{ACCOUNT}/sms", OWNER, params=params)

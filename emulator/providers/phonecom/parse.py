@@ -203,7 +203,7 @@ class ListQuery:
     options: dict
 
 
-BRACKET = re.compile(r"^(filters|sort)\[([^\]]*)\](\[[^\]]*\])?$")
+BRACKET = re.compile(r"(filters|sort)\[([^\]]*)\](\[[^\]]*\])?")
 
 
 def list_query(params: MultiDict[str], filters: dict[str, Callable[[str], Any]], sorts: Iterable[str],
@@ -216,7 +216,7 @@ def list_query(params: MultiDict[str], filters: dict[str, Callable[[str], Any]],
     sort: list[tuple[str, bool]] = []
     chosen: dict[str, str] = {}
     for key, value in params.items():
-        match = BRACKET.match(key)
+        match = BRACKET.fullmatch(key)
         if match and match.group(1) == "filters":
             field = match.group(2)
             if field in options:
