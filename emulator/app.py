@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 
 import attrs
 from aiohttp import web
+from aiohttp.http_exceptions import BadHttpMessage
 
 from .control import routes as control
 from .control.state import control_of
@@ -97,6 +98,8 @@ def serving(handler: Callable[[web.Request], Awaitable[web.StreamResponse]], inf
             site.write_log(log_line(request, route, exchange, response, started))
         if response is None:  # the connection is gone; aiohttp quietly fails to write this
             return web.Response(status=500, text="connection dropped by a fault rule")
+        if not request.content.is_eof() and "Content-Encoding" in request.headers:
+            response.force_close()  # aiohttp drops the connection if the rest of a compressed body fails to decode
         return response
 
     serve.__name__ = serve.__qualname__ = getattr(handler, "__name__", "serve")
@@ -130,6 +133,10 @@ async def answer(request: web.Request, handler, info: RouteInfo, exchange: Excha
         return control.error(400, str(error))
     except web.HTTPException as error:
         return http_error(face, request, error)
+    except (web.RequestPayloadError, BadHttpMessage):  # reading a body aiohttp cannot decode (a broken gzip stream)
+        if face is None:
+            return control.error(400, "the body cannot be read")
+        return face.unreadable_body().response()
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
         if face is None:

@@ -62,6 +62,11 @@ def unparsable_json() -> PhoneComError:
     return bad_request("Request body is not valid JSON")
 
 
+def unreadable_body() -> PhoneComError:
+    """A body that cannot be read at all, such as a broken gzip stream: Phone.com's parse error."""
+    return unparsable_json()
+
+
 def unauthorized(message: str = "Unauthorized") -> PhoneComError:
     return PhoneComError(401, message)
 

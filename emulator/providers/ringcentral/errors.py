@@ -70,6 +70,11 @@ def unparsable_json() -> RingCentralError:
     return RingCentralError(400, "CMN-103", "JSON can't be parsed.", category="InvalidParameter")
 
 
+def unreadable_body() -> RingCentralError:
+    """A body that cannot be read at all, such as a broken gzip stream: RingCentral's parse error."""
+    return unparsable_json()
+
+
 def body_too_large() -> RingCentralError:
     return RingCentralError(413, "MSG-338", "Message size limit exceeded")
 

@@ -1,13 +1,16 @@
 """What the application needs to mount Voximplant: its routes and its errors for what no route handles.
 
 Every provider has a face module with the same names: NAME, PREFIXES, ROUTES, body_too_large(),
-internal_error(), invalid_uri(), method_not_allowed(method) and fault_error(status, message).
+internal_error(), invalid_uri(), method_not_allowed(method), unreadable_body() and
+fault_error(status, message).
 Voximplant also has `operation(request)`: its routes carry no method, the path or `cmd` names it.
 """
 
 from . import NAME
-from .errors import body_too_large, fault_error, internal_error, invalid_uri, method_not_allowed
+from .errors import (body_too_large, fault_error, internal_error, invalid_uri, method_not_allowed,
+                     unreadable_body)
 from .handlers import operation
 from .routes import PREFIXES, ROUTES
 
-__all__ = ["NAME", "PREFIXES", "ROUTES", "body_too_large", "fault_error", "internal_error", "invalid_uri", "method_not_allowed", "operation"]
+__all__ = ["NAME", "PREFIXES", "ROUTES", "body_too_large", "fault_error", "internal_error", "invalid_uri",
+           "method_not_allowed", "operation", "unreadable_body"]
