@@ -90,6 +90,20 @@ async def test_a_recorded_session_replays_green_with_identical_bodies(tmp_path, 
     assert matchers == {"$string"}  # only the issued tokens vary; every other byte of every body is expected as is
 
 
+async def test_a_body_that_does_not_decompress_is_answered_but_not_recorded(tmp_path, aiohttp_client):
+    record = tmp_path / "session.yaml"
+    seed = load_seed_file(frozen_seed_file(tmp_path))
+    app = build_app(Tenants(seed))
+    Recorder(record, seed).install(app)
+    client = await aiohttp_client(app)
+    response = await client.post("/v4/accounts/2000001/sms", data=b"not gzip", headers={
+        "Authorization": "Bearer pc-owner-token", "Content-Type": "application/json", "Content-Encoding": "gzip"})
+    assert response.status == 400 and (await response.json())["@error"]["@httpStatusCode"] == 400
+    await client.get("/_emulator/health")
+    steps = yaml.safe_load(record.read_text(encoding="utf-8"))["steps"]
+    assert [step["request"]["path"] for step in steps] == ["/_emulator/health"]
+
+
 def start_recording(tmp_path: Path, record: Path) -> tuple[subprocess.Popen, str]:
     ready = tmp_path / "ready.url"
     process = subprocess.Popen([str(CLI), "serve", "--port", "0", "--ready-file", str(ready), "--record", str(record)],
