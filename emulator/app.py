@@ -12,7 +12,6 @@ from urllib.parse import parse_qsl
 
 import attrs
 from aiohttp import web
-from aiohttp.http_exceptions import BadHttpMessage
 
 from .control import routes as control
 from .control.state import control_of
@@ -22,7 +21,7 @@ from .providers.ringcentral import face as ringcentral
 from .providers.voximplant import face as voximplant
 from .routing import TENANT_PREFIX, TenantScoped
 from .tenants import DEFAULT_TENANT, TenantNameError, Tenants
-from .wire import EXCHANGE, Exchange, ProviderError, json_response
+from .wire import EXCHANGE, UNDECODABLE_BODY, Exchange, ProviderError, json_response
 
 log = logging.getLogger("sms_emulator")
 
@@ -133,7 +132,7 @@ async def answer(request: web.Request, handler, info: RouteInfo, exchange: Excha
         return control.error(400, str(error))
     except web.HTTPException as error:
         return http_error(face, request, error)
-    except (web.RequestPayloadError, BadHttpMessage):  # reading a body aiohttp cannot decode (a broken gzip stream)
+    except UNDECODABLE_BODY:
         if face is None:
             return control.error(400, "the body cannot be read")
         return face.unreadable_body().response()

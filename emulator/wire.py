@@ -8,7 +8,12 @@ from urllib.parse import unquote
 
 import orjson
 from aiohttp import web
+from aiohttp.http_exceptions import BadHttpMessage
 from multidict import MultiDict
+
+# What reading a body raises when aiohttp cannot decode it, such as a gzip stream that is not one.
+UNDECODABLE_BODY = (web.RequestPayloadError, BadHttpMessage)
+
 
 class Exchange:
     """One request's passage through the application: its tenant, and what a fault rule did to it.

@@ -10,11 +10,11 @@ from typing import Any, Awaitable, Callable
 import attrs
 import yaml
 from aiohttp import web
-from aiohttp.http_exceptions import BadHttpMessage
 
 from ..app import TENANTS_KEY, TENANT_HEADER
 from ..core.clock import iso_ms
 from ..seed import DEFAULT_SEED_PATH, Seed
+from ..wire import UNDECODABLE_BODY
 from .format import SCENARIO_VERSION
 from .match import TIMESTAMP
 
@@ -81,7 +81,7 @@ class Recorder:
             raw = await request.read()
         except web.HTTPException:
             raw = b""
-        except (web.RequestPayloadError, BadHttpMessage):  # a body that does not decompress: no step can replay it
+        except UNDECODABLE_BODY:  # no step could replay it
             return await handler(request)
         world = request.app[TENANTS_KEY].get()
         before = world.now_ms()
