@@ -80,6 +80,7 @@ def test_a_body_that_does_not_decompress_gets_the_providers_own_4xx(surfaces, ht
         else:  # 400, or what a route checks before it reads the body (the token endpoint's client, say)
             assert 400 <= response.status_code < 500, (url, response.status_code, response.text[:300])
         assert_envelope(response.json())
+        assert response.headers.get("Connection") == "close"  # aiohttp reads nothing more from this connection
 
 
 @given(body=st.binary(max_size=2000), content_type=st.sampled_from(CONTENT_TYPES), index=st.integers(0, 9))
