@@ -84,3 +84,18 @@ def test_disabled_extension_login_raises(platform):
     with pytest.raises(ApiException) as raised:
         platform.login(jwt="rc-jwt-104")
     assert raised.value.api_response().json_dict()["errors"][0]["errorCode"] == "OAU-141"
+
+
+def test_message_sync_with_the_sdk_fetches_once_then_only_changes(platform):
+    platform.login(jwt="rc-jwt-102")
+    sync = "/restapi/v1.0/account/~/extension/~/message-sync"
+    full = platform.get(sync, {"syncType": "FSync", "messageType": ["SMS"]}).json_dict()
+    assert full["records"] == [] and full["syncInfo"]["syncType"] == "FSync"
+    sent = platform.post("/restapi/v1.0/account/~/extension/~/sms", {
+        "from": {"phoneNumber": "+16505550102"}, "to": [{"phoneNumber": "+16505550103"}], "text": "to sync",
+    }).json_dict()
+    changes = platform.get(sync, {"syncType": "ISync", "syncToken": full["syncInfo"]["syncToken"]}).json_dict()
+    assert [r["id"] for r in changes["records"]] == [sent["id"]]
+    with pytest.raises(ApiException) as refused:
+        platform.get(sync, {"syncType": "ISync", "syncToken": "not-a-token"})
+    assert refused.value.api_response().json_dict()["errors"][0]["errorCode"] == "MSG-333"

@@ -55,6 +55,25 @@ async def test_message_store_list_and_records_match_the_vendor_schema(rc):
         assert_valid(single, "GetMessageInfoResponse")
 
 
+async def test_message_sync_responses_match_the_vendor_schema(rc):
+    alice = await rc.login("102")
+    _, sent = await rc.sms(alice, "+16505550102", "+16505550103", "synced")
+    await rc.pager(alice, ["103"], "paged")
+    sync = "/restapi/v1.0/account/~/extension/~/message-sync"
+    rc.world.clock.advance(10)
+    _, cut = await rc.call("GET", sync, alice, params={"syncType": "FSync", "recordCount": "1"})
+    assert cut["syncInfo"]["olderRecordsExist"] is True
+    assert_valid(cut, "GetMessageSyncResponse")
+    _, full = await rc.call("GET", sync, alice, params={"syncType": "FSync"})
+    assert_valid(full, "GetMessageSyncResponse")
+    rc.world.clock.advance(10)
+    await rc.call("DELETE", f"{STORE}/{sent['id']}", alice)
+    _, changes = await rc.call("GET", sync, alice, params={"syncType": "ISync",
+                                                           "syncToken": full["syncInfo"]["syncToken"]})
+    assert changes["records"] == [{"id": sent["id"], "availability": "Deleted"}]
+    assert_valid(changes, "GetMessageSyncResponse")
+
+
 async def test_token_response_matches_the_vendor_schema(rc):
     _, body = await rc.token(grant_type="urn:ietf:params:oauth:grant-type:jwt-bearer", assertion="rc-jwt-102")
     assert_valid(body, "TokenInfo")

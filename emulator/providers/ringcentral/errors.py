@@ -4,6 +4,8 @@ Choices where sources disagree (newest primary source wins; see the README's fid
 - non-owned `from`: 403 MSG-304 (Developer Guide, current) rather than 400 MSG-245 (2018 explorer);
 - Disabled/Frozen pager recipient: 400 MSG-324 with the Developer Guide's wording;
 - invalid bearer token: 401 with legacy top-level `TokenInvalid` and `OAU-213` in `errors[]`.
+- message sync: `syncType` optional (FSync) and a 24-hour default frame, as the current spec says, rather than the
+  2019 guide's mandatory `syncType` and one-week frame (rules.py); a token it did not issue: 400 MSG-333.
 """
 
 from __future__ import annotations
@@ -127,6 +129,12 @@ def missing_authorization() -> RingCentralError:
 
 def invalid_authorization() -> RingCentralError:
     return RingCentralError(401, "AGW-402", "Invalid Authorization header", category="TokenInvalid")
+
+
+def sync_token_invalid() -> RingCentralError:
+    """The message-sync answer to a token it did not issue to this mailbox; clients then do an FSync."""
+    return RingCentralError(400, "MSG-333", "Parameter [syncToken] is invalid", "syncToken",
+                            category="InvalidParameter")
 
 
 def thread_unreadable() -> RingCentralError:

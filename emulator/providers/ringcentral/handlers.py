@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Callable, Iterator
 
+import attrs
 from aiohttp import web
 
 from ...core import carrier
@@ -26,8 +27,21 @@ from .errors import (
     thread_unreadable,
     unparsable_json,
 )
-from .parse import MessageFilter, message_filter, pager_body, paging_params, sms_request, time_param
-from .rules import SMS_POLICY
+from .parse import (
+    MessageFilter,
+    SyncFrame,
+    decode_sync_token,
+    encode_sync_token,
+    full_sync_frame,
+    message_filter,
+    pager_body,
+    paging_params,
+    record_count,
+    sms_request,
+    sync_type,
+    time_param,
+)
+from .rules import SMS_POLICY, SYNC_OVERLAP_MS
 
 
 COUNT_SCAN_LIMIT = 10_000  # records a filtered list reads past its page to count the total
@@ -247,6 +261,114 @@ def count_on(records: Iterator[Message], accepts, found: int) -> tuple[int | Non
         if examined >= COUNT_SCAN_LIMIT and found > page_end:
             return None, True
     return found, found > page_end
+
+
+# --- message sync -------------------------------------------------------------------------------
+
+async def sync_messages(request: web.Request) -> web.Response:
+    """FSync: the newest messages of a frame and a token for it; ISync: what changed in that frame since."""
+    session, me = caller(request)
+    world = world_of(request)
+    params = query(request)
+    now = world.now_ms()
+    kind = sync_type(params)
+    count = record_count(params)
+    index = world.store.mailbox(Mailbox(session.account_id, me.id))
+    if kind == "FSync":
+        frame = full_sync_frame(params, session.account_id, me.id, now)
+        records, older, frame = full_sync(world, me, index, frame, count, now)
+    else:
+        token = params.get("syncToken")
+        if not token:
+            raise mandatory("syncToken")
+        previous = decode_sync_token(token, session.account_id, me.id)
+        records, older, frame = incremental_sync(world, me, index, previous, params, count, now)
+    base = origin(request)
+    path_uri = f"{render.extension_uri(base, session.account_id, me.id)}/message-sync"
+    body = render.sync_body(path_uri, list(params.items()), [render.sync_record(base, r) for r in records],
+                            kind, encode_sync_token(frame), now, older)
+    return json_response(body)
+
+
+def full_sync(world: World, me: Extension, index: MailboxIndex, frame: SyncFrame, count: int | None, now: int
+              ) -> tuple[list[Message], bool, SyncFrame]:
+    """The frame's alive messages, newest first; cut at recordCount, the frame then starts at the oldest sent."""
+    fits = frame_filters(world, me, frame)
+    records, older = collect(index.newest_first(frame.date_from, frame_end(frame, now)),
+                             lambda record: record.availability is Availability.ALIVE and fits(record),
+                             count, frame.distinct_conversations)
+    if older:
+        frame = attrs.evolve(frame, date_from=records[-1].created_ms)
+    return records, older, frame
+
+
+def incremental_sync(world: World, me: Extension, index: MailboxIndex, previous: SyncFrame, params,
+                     count: int | None, now: int) -> tuple[list[Message], bool, SyncFrame]:
+    """Messages of the previous frame changed since its sync, plus those a moved dateFrom or dateTo takes in.
+
+    recordCount widens the frame into the past by that many older messages.
+    """
+    date_from, date_to = time_param(params, "dateFrom"), time_param(params, "dateTo")
+    frame = attrs.evolve(previous, date_from=previous.date_from if date_from is None else date_from,
+                         date_to=previous.date_to if date_to is None else date_to, synced_ms=now)
+    since = previous.synced_ms - SYNC_OVERLAP_MS
+    fits = frame_filters(world, me, previous)
+
+    def wanted(record: Message) -> bool:
+        if not fits(record):
+            return False
+        if in_frame(previous, record):
+            return record.modified_ms >= since
+        return record.availability is Availability.ALIVE
+
+    records, _ = collect(index.newest_first(frame.date_from, frame_end(frame, now)), wanted, None,
+                         frame.distinct_conversations)
+    if count is None:
+        return records, False, frame
+    older_records, older = collect(index.newest_first(None, frame.date_from - 1),
+                                   lambda record: record.availability is Availability.ALIVE and fits(record),
+                                   count, frame.distinct_conversations)
+    if older_records:
+        frame = attrs.evolve(frame, date_from=older_records[-1].created_ms)
+    return records + older_records, older, frame
+
+
+def frame_filters(world: World, me: Extension, frame: SyncFrame) -> Callable[[Message], bool]:
+    """The frame's type, direction and conversation filters, and the pager threads the caller may still read."""
+
+    def fits(record: Message) -> bool:
+        return ((frame.kinds is None or record.kind.value in frame.kinds)
+                and (frame.directions is None or record.direction.value in frame.directions)
+                and (frame.conversation_id is None or record.conversation_id == frame.conversation_id)
+                and readable(world, me, record))
+
+    return fits
+
+
+def in_frame(frame: SyncFrame, record: Message) -> bool:
+    return frame.date_from <= record.created_ms and (frame.date_to is None or record.created_ms <= frame.date_to)
+
+
+def frame_end(frame: SyncFrame, now: int) -> int:
+    return now if frame.date_to is None else frame.date_to
+
+
+def collect(records: Iterator[Message], wanted: Callable[[Message], bool], limit: int | None, distinct: bool
+            ) -> tuple[list[Message], bool]:
+    """Up to `limit` wanted records (one per conversation when `distinct`), and whether one more was found."""
+    chosen: list[Message] = []
+    seen: set[int] = set()
+    for record in records:
+        if not wanted(record):
+            continue
+        if distinct:
+            if record.conversation_id in seen:
+                continue
+            seen.add(record.conversation_id)
+        if limit is not None and len(chosen) == limit:
+            return chosen, True
+        chosen.append(record)
+    return chosen, False
 
 
 def own_message(request: web.Request) -> tuple[World, Extension, Message]:

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from ...core.clock import iso_ms
 from ...core.directory import Directory
 from ...core.ids import is_digits
-from ...core.model import Direction, Extension, ExtensionType, Kind, Message, Party, PhoneNumber, Status
+from ...core.model import Availability, Direction, Extension, ExtensionType, Kind, Message, Party, PhoneNumber, Status
 
 API = "/restapi/v1.0"
 FAILED = (Status.DELIVERY_FAILED, Status.SENDING_FAILED)
@@ -221,3 +221,21 @@ def service_features(record: Extension) -> list[dict]:
         {"featureName": "Pager", "enabled": sends_pager},
         {"featureName": "PagerReceiving", "enabled": True},
     ]
+
+
+def sync_record(base: str, record: Message) -> dict:
+    """A message-sync record; a deleted or purged one is only its id and availability, as RingCentral's guide says."""
+    if record.availability is Availability.ALIVE:
+        return message(base, record, in_list=True)
+    return {"id": record.id, "availability": record.availability}
+
+
+def sync_body(path_uri: str, params: list[tuple[str, str]], records: list, sync_type: str, token: str, now_ms: int,
+              older: bool) -> dict:
+    query = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in params)
+    return {
+        "uri": f"{path_uri}?{query}" if query else path_uri,
+        "records": records,
+        "syncInfo": {"syncType": sync_type, "syncToken": token, "syncTime": iso_ms(now_ms),
+                     "olderRecordsExist": older},
+    }

@@ -20,6 +20,7 @@ ROUTES = [
     ("GET", ACCOUNT + "/phone-number", handlers.account_phone_numbers, "listAccountPhoneNumbers"),
     ("GET", EXTENSION + "/message-store", handlers.list_messages, "listMessages"),
     ("DELETE", EXTENSION + "/message-store", handlers.delete_by_filter, "deleteMessageByFilter"),
+    ("GET", EXTENSION + "/message-sync", handlers.sync_messages, "syncMessages"),
     ("GET", MESSAGE, handlers.get_message, "readMessage"),
     ("PUT", MESSAGE, handlers.put_message, "updateMessage"),
     ("PATCH", MESSAGE, handlers.patch_message, "patchMessage"),

@@ -16,3 +16,5 @@ REFRESH_TOKEN_TTL = (1, 2_592_000, 604_800)
 DEFAULT_LIST_WINDOW_MS = 24 * 3600 * 1000
 MAX_PER_PAGE = 1000
 DEFAULT_PER_PAGE = 100
+DEFAULT_SYNC_TYPE = "FSync"  # the current spec lists syncType as optional; the 2019 guide called it mandatory
+SYNC_OVERLAP_MS = 5_000      # an ISync also returns what changed in the 5 s before the previous sync (guide)
