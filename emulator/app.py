@@ -21,6 +21,7 @@ from .providers.ringcentral import face as ringcentral
 from .providers.voximplant import face as voximplant
 from .routing import TENANT_PREFIX, TenantScoped
 from .tenants import DEFAULT_TENANT, TenantNameError, Tenants
+from .webhooks import WEBHOOKS_KEY, Webhooks, webhooks_closed_on_cleanup
 from .wire import EXCHANGE, UNDECODABLE_BODY, Exchange, ProviderError, json_response
 
 log = logging.getLogger("sms_emulator")
@@ -261,6 +262,7 @@ def build_app(tenants: Tenants, request_log: Callable[[dict[str, Any]], None] | 
     """The application; request_log, when given, receives one dict per request."""
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[TENANTS_KEY] = tenants
+    app[WEBHOOKS_KEY] = Webhooks()
     site = Site(tenants, request_log)
     scoped = TenantScoped()
     for face in FACES:
@@ -268,6 +270,7 @@ def build_app(tenants: Tenants, request_log: Callable[[dict[str, Any]], None] | 
     add_routes(app, scoped, control.ROUTES, "control", site)
     app.router.register_resource(scoped)
     app.cleanup_ctx.append(tenant_clocks_read_while_idle)
+    app.cleanup_ctx.append(webhooks_closed_on_cleanup)
     app.router.add_route("*", TENANT_PREFIX + "/" + ANY_TAIL, serving(unmatched, None, site), name=UNMATCHED[1])
     app.router.add_route("*", "/" + ANY_TAIL, serving(unmatched, None, site), name=UNMATCHED[0])
     return app

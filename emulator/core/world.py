@@ -67,7 +67,8 @@ class World:
         self.sms_routes: dict[tuple, Any] = {}  # routes worked out by carrier.sms_route; reset on edits
         self.logins: dict[tuple, Account] = {}  # accounts found by the credentials a request carried; reset on edits
         self.time = TenantTime()  # the latest reading of the clock, never running backwards
-        self.listeners: list[Callable[[Message], None]] = []
+        self.listeners: list[Callable[[Message], None]] = []  # told of every message stored
+        self.change_listeners: list[Callable[[Message], None]] = []  # told of every change a client makes
         self.name = "default"
 
     # --- reading -------------------------------------------------------------------------
@@ -204,6 +205,8 @@ class World:
         """A client changed the message: stamp it and let the store's window counts follow."""
         message.modified_ms = self.now_ms()
         self.store.changed(message)
+        for listener in self.change_listeners:
+            listener(message)
 
     def clear_messages(self) -> None:
         self.store.clear()

@@ -137,6 +137,27 @@ def sync_token_invalid() -> RingCentralError:
                             category="InvalidParameter")
 
 
+def webhook_unreachable() -> RingCentralError:
+    return RingCentralError(400, "SUB-521", "WebHook is not reachable")
+
+
+def webhook_status(status: int) -> RingCentralError:
+    return RingCentralError(400, "SUB-522", f"WebHook responds with incorrect HTTP status. HTTP status is {status}")
+
+
+def webhook_response_invalid() -> RingCentralError:
+    """The webhook answered 200 without echoing the Validation-Token header."""
+    return RingCentralError(400, "SUB-525", "WebHook server response is invalid")
+
+
+def invalid_event_filters(filters: list[str]) -> RingCentralError:
+    return RingCentralError(400, "SUB-508", f"Invalid event filters: [{', '.join(filters)}]", "eventFilters")
+
+
+def too_many_subscriptions() -> RingCentralError:
+    return RingCentralError(403, "SUB-406", "Subscriptions limit exceeded")
+
+
 def thread_unreadable() -> RingCentralError:
     return RingCentralError(403, "MSG-326", "Access is denied for user, who is no longer a thread participant")
 

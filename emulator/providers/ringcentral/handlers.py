@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Callable, Iterator
 
 import attrs
@@ -9,10 +10,11 @@ from aiohttp import web
 
 from ...core import carrier
 from ...core.ids import is_digits
-from ...core.model import Availability, Extension, Kind, Mailbox, Message
+from ...core.model import Availability, Direction, Extension, Kind, Mailbox, Message
 from ...core.rules import PagerRequest, Rejection, can_read_thread
 from ...core.store import MailboxIndex
 from ...core.world import World
+from ...webhooks import WEBHOOKS_KEY, Webhooks
 from ...wire import EXCHANGE, BodyError, json_response, origin, query, read_json_object
 from . import NAME, auth, render
 from .errors import (
@@ -25,9 +27,14 @@ from .errors import (
     mandatory,
     not_found,
     thread_unreadable,
+    too_many_subscriptions,
     unparsable_json,
+    webhook_response_invalid,
+    webhook_status,
+    webhook_unreachable,
 )
 from .parse import (
+    EventFilter,
     MessageFilter,
     SyncFrame,
     decode_sync_token,
@@ -38,10 +45,11 @@ from .parse import (
     paging_params,
     record_count,
     sms_request,
+    subscription_request,
     sync_type,
     time_param,
 )
-from .rules import SMS_POLICY, SYNC_OVERLAP_MS
+from .rules import MAX_SUBSCRIPTIONS, SMS_POLICY, SUBSCRIPTION_TTL_S, SYNC_OVERLAP_MS, WEBHOOK_USER_AGENT
 
 
 COUNT_SCAN_LIMIT = 10_000  # records a filtered list reads past its page to count the total
@@ -558,3 +566,167 @@ async def list_extensions(request: web.Request) -> web.Response:
 
 def error_response(error: RingCentralError) -> web.Response:
     return error.response()
+
+
+# --- subscriptions (webhooks) ---------------------------------------------------------------------
+
+@attrs.define
+class Subscription:
+    id: str
+    account_id: str
+    extension_id: str
+    filters: tuple[EventFilter, ...]
+    address: str
+    verification_token: str | None
+    created_ms: int
+    lifetime_s: int
+    expires_ms: int = 0
+
+    def renew(self, now_ms: int) -> None:
+        self.expires_ms = now_ms + 1000 * self.lifetime_s
+
+
+@attrs.define
+class Subscriptions:
+    """A tenant's webhook subscriptions, and the notifications they send as its message store changes."""
+
+    webhooks: Webhooks | None = None
+    by_id: dict[str, Subscription] = attrs.field(factory=dict)
+
+    def listen(self, world: World, webhooks: Webhooks) -> None:
+        """Hook into the world once, on the first subscription."""
+        if self.webhooks is None:
+            self.webhooks = webhooks
+            world.listeners.append(lambda message: self.notify(world, message, new=True))
+            world.change_listeners.append(lambda message: self.notify(world, message, new=False))
+
+    def live(self, now_ms: int) -> list[Subscription]:
+        """The subscriptions not yet expired; expired ones are forgotten."""
+        for expired in [s for s in self.by_id.values() if s.expires_ms <= now_ms]:
+            del self.by_id[expired.id]
+        return list(self.by_id.values())
+
+    def notify(self, world: World, message: Message, new: bool) -> None:
+        mailbox = message.mailbox
+        if mailbox.extension_id is None or not self.by_id:
+            return
+        now = world.now_ms()
+        for record in self.live(now):
+            for event_filter in record.filters:
+                body = event_body(world, event_filter, message, new, now)
+                if body is not None:
+                    self.send(world, record, event_filter.text, body, now)
+
+    def send(self, world: World, record: Subscription, event: str, body: dict, now_ms: int) -> None:
+        headers = {"Content-Type": "application/json; charset=UTF-8", "User-Agent": WEBHOOK_USER_AGENT}
+        if record.verification_token:
+            headers["Validation-Token"] = record.verification_token
+        envelope = render.notification(event, record.id, record.extension_id, body, str(uuid.uuid4().int >> 64),
+                                       now_ms)
+        self.webhooks.send(world.name, NAME, record.address, envelope, headers)
+
+
+def event_body(world: World, event_filter: EventFilter, message: Message, new: bool, now_ms: int) -> dict | None:
+    """What one filter sends for a stored or changed message, or None when the filter does not take it."""
+    mailbox = message.mailbox
+    if event_filter.mailbox != (mailbox.account_id, mailbox.extension_id):
+        return None
+    if event_filter.kinds is not None and message.kind.value not in event_filter.kinds:
+        return None
+    if event_filter.directions is not None and message.direction.value not in event_filter.directions:
+        return None
+    if event_filter.instant:
+        if not new or message.kind is not Kind.SMS or message.direction is not Direction.INBOUND:
+            return None
+        owner = world.directory.extensions.get(mailbox.extension_id)
+        return render.instant_sms(message, owner) if owner is not None else None
+    return render.message_store_change(message, new, now_ms)
+
+
+def subscriptions_of(world: World) -> Subscriptions:
+    return world.state(NAME + ".subscriptions", Subscriptions)
+
+
+def own_subscriptions(request: web.Request) -> tuple[World, Extension, Subscriptions, list[Subscription]]:
+    _, me = caller(request)
+    world = world_of(request)
+    registry = subscriptions_of(world)
+    return world, me, registry, [s for s in registry.live(world.now_ms()) if s.extension_id == me.id]
+
+
+def own_subscription(request: web.Request) -> tuple[World, Extension, Subscriptions, Subscription]:
+    world, me, registry, mine = own_subscriptions(request)
+    wanted = request.match_info["subscriptionId"]
+    for record in mine:
+        if record.id == wanted:
+            return world, me, registry, record
+    raise not_found("subscriptionId")
+
+
+async def create_subscription(request: web.Request) -> web.Response:
+    """A webhook subscription, once the address has answered the validation request as RingCentral requires."""
+    session, me = caller(request)
+    world = world_of(request)
+    wanted = subscription_request(await json_body(request), session.account_id, me.id, creating=True)
+    registry = subscriptions_of(world)
+    if len([s for s in registry.live(world.now_ms()) if s.extension_id == me.id]) >= MAX_SUBSCRIPTIONS:
+        raise too_many_subscriptions()
+    webhooks = request.app[WEBHOOKS_KEY]
+    await validate_webhook(webhooks, wanted.address)
+    now = world.now_ms()
+    record = Subscription(str(uuid.uuid4()), session.account_id, me.id, wanted.event_filters, wanted.address,
+                          wanted.verification_token, now, wanted.expires_in or SUBSCRIPTION_TTL_S[2])
+    record.renew(now)
+    registry.by_id[record.id] = record
+    registry.listen(world, webhooks)
+    return json_response(render.subscription(origin(request), record, now))
+
+
+async def validate_webhook(webhooks: Webhooks, address: str) -> None:
+    """POST with a Validation-Token header; the webhook must answer 200 with the same header within 3 s."""
+    token = str(uuid.uuid4())
+    reply = await webhooks.ask(address, {"Validation-Token": token, "User-Agent": WEBHOOK_USER_AGENT})
+    if reply.status is None:
+        raise webhook_unreachable()
+    if reply.status != 200:
+        raise webhook_status(reply.status)
+    if reply.headers.get("validation-token") != token:
+        raise webhook_response_invalid()
+
+
+async def list_subscriptions(request: web.Request) -> web.Response:
+    world, _, _, mine = own_subscriptions(request)
+    base, now = origin(request), world.now_ms()
+    return json_response({"uri": f"{base}{render.API}/subscription",
+                          "records": [render.subscription(base, s, now) for s in mine]})
+
+
+async def get_subscription(request: web.Request) -> web.Response:
+    world, _, _, record = own_subscription(request)
+    return json_response(render.subscription(origin(request), record, world.now_ms()))
+
+
+async def update_subscription(request: web.Request) -> web.Response:
+    """New event filters and lifetime; an empty body renews with the default lifetime."""
+    world, me, _, record = own_subscription(request)
+    body = await json_body(request) if request.can_read_body else {}
+    wanted = subscription_request(body, record.account_id, me.id, creating=False)
+    if wanted.event_filters is not None:
+        record.filters = wanted.event_filters
+    record.lifetime_s = wanted.expires_in or SUBSCRIPTION_TTL_S[2]
+    now = world.now_ms()
+    record.renew(now)
+    return json_response(render.subscription(origin(request), record, now))
+
+
+async def renew_subscription(request: web.Request) -> web.Response:
+    world, _, _, record = own_subscription(request)
+    now = world.now_ms()
+    record.renew(now)
+    return json_response(render.subscription(origin(request), record, now))
+
+
+async def delete_subscription(request: web.Request) -> web.Response:
+    _, _, registry, record = own_subscription(request)
+    del registry.by_id[record.id]
+    return web.Response(status=204)

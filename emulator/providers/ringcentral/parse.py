@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from typing import Any
+from urllib.parse import parse_qsl
 
 import attrs
 from multidict import MultiDict
@@ -13,8 +15,8 @@ from ...core.clock import parse_iso
 from ...core.model import Availability, Direction, Kind
 from ...core.rules import PagerRecipient, SmsRequest
 from ...wire import has_lone_surrogate
-from .errors import RingCentralError, invalid, mandatory, sync_token_invalid
-from .rules import DEFAULT_LIST_WINDOW_MS, DEFAULT_PER_PAGE, DEFAULT_SYNC_TYPE, MAX_PER_PAGE
+from .errors import RingCentralError, invalid, invalid_event_filters, mandatory, sync_token_invalid
+from .rules import DEFAULT_LIST_WINDOW_MS, DEFAULT_PER_PAGE, DEFAULT_SYNC_TYPE, MAX_PER_PAGE, SUBSCRIPTION_TTL_S
 
 
 def text_field(body: dict) -> str | None:
@@ -288,3 +290,93 @@ def well_formed(frame: SyncFrame) -> bool:
     return (whole(frame.date_from) and (frame.date_to is None or whole(frame.date_to)) and whole(frame.synced_ms)
             and (frame.conversation_id is None or whole(frame.conversation_id))
             and isinstance(frame.distinct_conversations, bool))
+
+
+# --- subscriptions ----------------------------------------------------------------------------------
+
+MESSAGE_STORE_FILTER = re.compile(r"/restapi/v1\.0/account/(\d+)/extension/(\d+)/message-store(/instant)?(?:\?(.*))?")
+
+
+@attrs.frozen
+class EventFilter:
+    """One event filter as the subscription shows it (`~` expanded), and what it takes from the message store.
+
+    A filter the emulator has no events for (presence, telephony) is kept and shown, and never fires.
+    """
+
+    text: str
+    mailbox: tuple[str, str] | None = None  # (account id, extension id) of a message-store filter
+    instant: bool = False  # message-store/instant: the full record of each new inbound SMS
+    kinds: frozenset[str] | None = None
+    directions: frozenset[str] | None = None
+
+
+@attrs.frozen
+class SubscriptionRequest:
+    event_filters: tuple[EventFilter, ...] | None
+    address: str | None
+    verification_token: str | None
+    expires_in: int | None
+
+
+def subscription_request(body: dict, account_id: str, extension_id: str, creating: bool) -> SubscriptionRequest:
+    """A create (deliveryMode and eventFilters required) or update (both optional; deliveryMode ignored) body."""
+    filters = body.get("eventFilters")
+    if filters is None and creating:
+        raise mandatory("eventFilters")
+    parsed = None if filters is None else event_filters(filters, account_id, extension_id)
+    address = token = None
+    if creating:
+        address, token = delivery_mode(body.get("deliveryMode"))
+    return SubscriptionRequest(parsed, address, token, expires_in(body.get("expiresIn")))
+
+
+def event_filters(filters: Any, account_id: str, extension_id: str) -> tuple[EventFilter, ...]:
+    if not isinstance(filters, list) or not filters or not all(isinstance(f, str) for f in filters):
+        raise invalid("eventFilters")
+    bad = [f for f in filters if not f.startswith("/") or has_lone_surrogate(f)]
+    if bad:
+        raise invalid_event_filters(bad)
+    return tuple(event_filter(f, account_id, extension_id) for f in filters)
+
+
+def event_filter(raw: str, account_id: str, extension_id: str) -> EventFilter:
+    text = raw.replace("/account/~", f"/account/{account_id}").replace("/extension/~", f"/extension/{extension_id}")
+    match = MESSAGE_STORE_FILTER.fullmatch(text)
+    if match is None:
+        return EventFilter(text)
+    query = MultiDict(parse_qsl(match.group(4) or "", keep_blank_values=True))
+    try:
+        kinds = enum_values(query, "type", {"Fax", "SMS", "VoiceMail", "Pager", "Text"})
+        directions = enum_values(query, "direction", {d.value for d in Direction})
+    except RingCentralError:
+        raise invalid_event_filters([raw]) from None
+    return EventFilter(text, (match.group(1), match.group(2)), bool(match.group(3)), frozen(kinds), frozen(directions))
+
+
+def delivery_mode(mode: Any) -> tuple[str, str | None]:
+    """The webhook address and verification token; WebHook is the one transport served over REST."""
+    if mode is None:
+        raise mandatory("deliveryMode")
+    if not isinstance(mode, dict):
+        raise invalid("deliveryMode")
+    if mode.get("transportType") != "WebHook":
+        raise invalid("deliveryMode.transportType")
+    address = mode.get("address")
+    if address is None:
+        raise mandatory("deliveryMode.address")
+    if not isinstance(address, str) or not re.fullmatch(r"https?://[^\s/?#]+[^\s]*", address, re.IGNORECASE):
+        raise invalid("deliveryMode.address")
+    token = mode.get("verificationToken")
+    if token is not None and (not isinstance(token, str) or has_lone_surrogate(token) or len(token) > 64):
+        raise invalid("deliveryMode.verificationToken")
+    return address, token
+
+
+def expires_in(value: Any) -> int | None:
+    """Lifetimes beyond WebHook's maximum are cut to it."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < SUBSCRIPTION_TTL_S[0]:
+        raise invalid("expiresIn")
+    return min(value, SUBSCRIPTION_TTL_S[1])

@@ -239,3 +239,57 @@ def sync_body(path_uri: str, params: list[tuple[str, str]], records: list, sync_
         "syncInfo": {"syncType": sync_type, "syncToken": token, "syncTime": iso_ms(now_ms),
                      "olderRecordsExist": older},
     }
+
+
+# --- subscriptions and their notifications ------------------------------------------------------------
+
+def subscription(base: str, record, now_ms: int) -> dict:
+    """SubscriptionInfo; `expiresIn` counts down to the expiration time, as RingCentral's does."""
+    return {
+        "uri": f"{base}{API}/subscription/{record.id}",
+        "id": record.id,
+        "creationTime": iso_ms(record.created_ms),
+        "status": "Active",
+        "eventFilters": [f.text for f in record.filters],
+        "expirationTime": iso_ms(record.expires_ms),
+        "expiresIn": max(0, (record.expires_ms - now_ms) // 1000),
+        "deliveryMode": {"transportType": "WebHook", "address": record.address, "encryption": False},
+    }
+
+
+def notification(event: str, subscription_id: str, owner_id: str, body: dict, uuid: str, now_ms: int) -> dict:
+    return {"uuid": uuid, "event": event, "timestamp": iso_ms(now_ms), "subscriptionId": subscription_id,
+            "ownerId": owner_id, "body": body}
+
+
+def instant_sms(record: Message, owner: Extension) -> dict:
+    """A new inbound SMS as the message-store/instant event carries it: ids as strings, no uris."""
+    return {
+        "id": str(record.id),
+        "to": [{**sms_party(p), "target": p.extension_id == owner.id} for p in record.recipients],
+        "from": sms_party(record.sender),
+        "type": record.kind,
+        "creationTime": iso_ms(record.created_ms),
+        "lastModifiedTime": iso_ms(record.modified_ms),
+        "readStatus": "Read" if record.read else "Unread",
+        "priority": "Normal",
+        "attachments": [{"id": str(record.id), "type": "Text", "contentType": "text/plain"}],
+        "direction": record.direction,
+        "availability": record.availability,
+        "subject": record.text,
+        "messageStatus": record.status,
+        "conversationId": str(record.conversation_id),
+        "conversation": {"id": str(record.conversation_id)},
+        "eventType": "Create",
+        "owner": {"extensionId": owner.id, "extensionType": owner.type, "name": owner.name},
+    }
+
+
+def message_store_change(record: Message, new: bool, now_ms: int) -> dict:
+    """The message-store event: how many messages of a type are new or updated, and the new ones' ids."""
+    change: dict = {"type": record.kind, "newCount": int(new), "updatedCount": int(not new)}
+    if new:
+        change["newMessageIds"] = [record.id]
+    mailbox = record.mailbox
+    return {"accountId": mailbox.account_id, "extensionId": mailbox.extension_id, "ownerId": mailbox.extension_id,
+            "lastUpdated": iso_ms(now_ms), "changes": [change]}

@@ -5,6 +5,8 @@ from . import handlers
 ACCOUNT = "/restapi/v1.0/account/{accountId}"
 EXTENSION = ACCOUNT + "/extension/{extensionId}"
 MESSAGE = EXTENSION + "/message-store/{messageId}"
+SUBSCRIPTION_LIST = "/restapi/v1.0/subscription"
+SUBSCRIPTION = SUBSCRIPTION_LIST + "/{subscriptionId}"
 
 PREFIXES = ("/restapi",)
 
@@ -26,4 +28,10 @@ ROUTES = [
     ("PATCH", MESSAGE, handlers.patch_message, "patchMessage"),
     ("DELETE", MESSAGE, handlers.delete_message, "deleteMessage"),
     ("GET", MESSAGE + "/content/{attachmentId}", handlers.message_content, "readMessageContent"),
+    ("POST", SUBSCRIPTION_LIST, handlers.create_subscription, "createSubscription"),
+    ("GET", SUBSCRIPTION_LIST, handlers.list_subscriptions, "listSubscriptions"),
+    ("GET", SUBSCRIPTION, handlers.get_subscription, "readSubscription"),
+    ("PUT", SUBSCRIPTION, handlers.update_subscription, "updateSubscription"),
+    ("DELETE", SUBSCRIPTION, handlers.delete_subscription, "deleteSubscription"),
+    ("POST", SUBSCRIPTION + "/renew", handlers.renew_subscription, "renewSubscription"),
 ]

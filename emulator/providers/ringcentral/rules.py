@@ -18,3 +18,6 @@ MAX_PER_PAGE = 1000
 DEFAULT_PER_PAGE = 100
 DEFAULT_SYNC_TYPE = "FSync"  # the current spec lists syncType as optional; the 2019 guide called it mandatory
 SYNC_OVERLAP_MS = 5_000      # an ISync also returns what changed in the 5 s before the previous sync (guide)
+SUBSCRIPTION_TTL_S = (1, 315_360_000, 604_800)  # min, max (WebHook) and default seconds of a subscription's life
+MAX_SUBSCRIPTIONS = 30                           # per user and application
+WEBHOOK_USER_AGENT = "RingCentral-Webhook/8.3"

@@ -1,0 +1,130 @@
+"""The HTTP calls the emulator makes to an application, as a provider's notification service does.
+
+One `Webhooks` per application: it opens its client session on first use, sends each notification in the
+background so the request that caused it never waits, and keeps a journal of what it sent and how the
+application answered, for tests and the control API to read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import time
+from collections import deque
+from typing import Any
+
+import aiohttp
+import attrs
+from aiohttp import web
+
+from .wire import encode_json
+
+HANDSHAKE_TIMEOUT_S = 3.0  # RingCentral's limit for answering a subscription's validation request
+DELIVERY_TIMEOUT_S = 10.0
+JOURNAL_SIZE = 1000  # deliveries remembered, newest last
+
+
+@attrs.frozen
+class Reply:
+    """How the application answered; status None when it could not be reached in time. Header names are lower-case."""
+
+    status: int | None
+    headers: dict[str, str]
+
+
+@attrs.frozen
+class Delivery:
+    """One notification sent, with its answer, as the journal keeps it."""
+
+    tenant: str
+    provider: str
+    address: str
+    body: Any
+    status: int | None
+    error: str | None
+    sent_at: float
+
+    def as_json(self) -> dict:
+        return {"tenant": self.tenant, "provider": self.provider, "address": self.address, "body": self.body,
+                "status": self.status, "error": self.error, "sentAt": self.sent_at}
+
+
+class Webhooks:
+    """Outgoing notifications of one application; safe to call from its loop or from another thread."""
+
+    def __init__(self) -> None:
+        self._session: aiohttp.ClientSession | None = None
+        self._tls: ssl.SSLContext | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._pending: set[asyncio.Task] = set()
+        self.journal: deque[Delivery] = deque(maxlen=JOURNAL_SIZE)
+
+    async def ask(self, address: str, headers: dict[str, str], timeout_s: float = HANDSHAKE_TIMEOUT_S) -> Reply:
+        """POST an empty request (a validation handshake) and wait for the answer."""
+        try:
+            async with self.session().post(address, headers=headers, ssl=self.tls_for(address),
+                                           timeout=aiohttp.ClientTimeout(total=timeout_s)) as response:
+                await response.read()
+                return Reply(response.status, {name.lower(): value for name, value in response.headers.items()})
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, OSError):
+            return Reply(None, {})
+
+    def send(self, tenant: str, provider: str, address: str, body: Any, headers: dict[str, str]) -> None:
+        """Deliver a JSON notification in the background."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None and self._loop is not None:
+            self._loop.call_soon_threadsafe(self.send, tenant, provider, address, body, headers)
+            return
+        if loop is None:
+            return  # no server is running to deliver it
+        self._loop = loop
+        task = loop.create_task(self._deliver(tenant, provider, address, body, headers))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def _deliver(self, tenant: str, provider: str, address: str, body: Any, headers: dict[str, str]) -> None:
+        status, error = None, None
+        try:
+            async with self.session().post(address, data=encode_json(body), headers=headers, ssl=self.tls_for(address),
+                                           timeout=aiohttp.ClientTimeout(total=DELIVERY_TIMEOUT_S)) as response:
+                await response.read()
+                status = response.status
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, OSError) as problem:
+            error = f"{type(problem).__name__}: {problem}".rstrip(": ")
+        self.journal.append(Delivery(tenant, provider, address, body, status, error, time.time()))
+
+    async def settle(self) -> None:
+        """Wait until every notification sent so far has been answered (or has failed)."""
+        while self._pending:
+            await asyncio.gather(*list(self._pending), return_exceptions=True)
+
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
+            self._loop = asyncio.get_running_loop()
+        return self._session
+
+    def tls_for(self, address: str) -> ssl.SSLContext | bool:
+        """The system's CA bundle, loaded on the first https address only: `serve` starts without it."""
+        if not address.lower().startswith("https:"):
+            return True
+        if self._tls is None:
+            self._tls = ssl.create_default_context()
+        return self._tls
+
+    async def close(self) -> None:
+        await self.settle()
+        if self._session is not None:
+            await self._session.close()
+
+
+WEBHOOKS_KEY = web.AppKey("webhooks", Webhooks)
+
+
+async def webhooks_closed_on_cleanup(app: web.Application):
+    """Notifications still on their way are finished before the client session closes."""
+    yield
+    await app[WEBHOOKS_KEY].close()

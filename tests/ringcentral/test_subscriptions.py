@@ -1,0 +1,189 @@
+"""Webhook subscriptions: the validation handshake, the subscription's life, and the events it delivers."""
+
+from __future__ import annotations
+
+import pytest
+
+from emulator.webhooks import WEBHOOKS_KEY
+
+from .conftest import STORE, assert_rc_error
+
+SUBSCRIPTIONS = "/restapi/v1.0/subscription"
+INSTANT = "/restapi/v1.0/account/~/extension/~/message-store/instant?type=SMS"
+MESSAGE_STORE = "/restapi/v1.0/account/~/extension/~/message-store"
+ALICE_EXT = "1346632010102"
+ALICE, BOB = "+16505550102", "+16505550103"
+
+
+async def subscribe(rc, headers: dict, url: str, filters=(INSTANT,), **extra) -> tuple[int, dict]:
+    body = {"eventFilters": list(filters), "deliveryMode": {"transportType": "WebHook", "address": url}, **extra}
+    return await rc.call("POST", SUBSCRIPTIONS, headers, json=body)
+
+
+async def delivered(rc) -> None:
+    await rc.client.app[WEBHOOKS_KEY].settle()
+
+
+async def test_a_subscription_is_created_after_the_webhook_echoes_the_validation_token(rc, receiver):
+    alice = await rc.login("102")
+    status, body = await subscribe(rc, alice, receiver.url, filters=(INSTANT, MESSAGE_STORE))
+    assert status == 200, body
+    (handshake,) = receiver.handshakes()
+    assert handshake["Validation-Token"] and handshake["User-Agent"].startswith("RingCentral-Webhook/")
+    assert body["status"] == "Active" and body["expiresIn"] == 604800
+    assert body["eventFilters"] == [f"/restapi/v1.0/account/1346632010/extension/{ALICE_EXT}/message-store/instant"
+                                    "?type=SMS", f"/restapi/v1.0/account/1346632010/extension/{ALICE_EXT}/message-store"]
+    assert body["deliveryMode"] == {"transportType": "WebHook", "address": receiver.url, "encryption": False}
+    assert body["uri"].endswith(f"/restapi/v1.0/subscription/{body['id']}")
+
+
+async def test_a_webhook_that_fails_the_handshake_gets_no_subscription(rc, receiver):
+    alice = await rc.login("102")
+    receiver.echo = False
+    status, body = await subscribe(rc, alice, receiver.url)
+    assert_rc_error(status, body, 400, "SUB-525")
+    receiver.echo, receiver.status = True, 500
+    status, body = await subscribe(rc, alice, receiver.url)
+    assert_rc_error(status, body, 400, "SUB-522")
+    assert body["message"].endswith("HTTP status is 500")
+    status, body = await subscribe(rc, alice, "http://127.0.0.1:9/nobody-listens")
+    assert_rc_error(status, body, 400, "SUB-521")
+    _, listed = await rc.call("GET", SUBSCRIPTIONS, alice)
+    assert listed["records"] == []
+
+
+async def test_an_inbound_sms_is_delivered_as_an_instant_event_with_the_verification_token(rc, receiver):
+    alice, bob = await rc.login("102"), await rc.login("103")
+    _, subscription = await subscribe(rc, alice, receiver.url, deliveryMode={
+        "transportType": "WebHook", "address": receiver.url, "verificationToken": "s3cret"})
+    await rc.sms(bob, BOB, ALICE, "ping")
+    await delivered(rc)
+    (event,) = receiver.events()
+    headers = receiver.requests[-1][0]
+    assert headers["Validation-Token"] == "s3cret" and headers["Content-Type"].startswith("application/json")
+    assert event["subscriptionId"] == subscription["id"] and event["ownerId"] == ALICE_EXT
+    assert event["event"] == subscription["eventFilters"][0]
+    body = event["body"]
+    (inbound,) = await rc.store(alice, direction="Inbound")
+    assert body["id"] == str(inbound["id"]) and body["subject"] == "ping"
+    assert body["direction"] == "Inbound" and body["messageStatus"] == "Received" and body["eventType"] == "Create"
+    assert body["to"] == [{"phoneNumber": ALICE, "name": "Alice Able", "target": True}]
+    assert body["owner"] == {"extensionId": ALICE_EXT, "extensionType": "User", "name": "Alice Able"}
+    assert body["conversation"] == {"id": str(inbound["conversationId"])}
+
+
+async def test_the_instant_filter_ignores_outbound_sms_and_the_message_store_filter_counts_them(rc, receiver):
+    alice = await rc.login("102")
+    await subscribe(rc, alice, receiver.url, filters=(INSTANT, MESSAGE_STORE))
+    _, sent = await rc.sms(alice, ALICE, BOB, "outbound")
+    await delivered(rc)
+    (event,) = receiver.events()
+    assert event["event"].endswith("/message-store")
+    assert event["body"]["changes"] == [{"type": "SMS", "newCount": 1, "updatedCount": 0,
+                                         "newMessageIds": [sent["id"]]}]
+    assert event["body"]["extensionId"] == ALICE_EXT
+
+
+async def test_a_message_store_filter_narrowed_by_direction_and_type(rc, receiver):
+    alice, bob = await rc.login("102"), await rc.login("103")
+    await subscribe(rc, alice, receiver.url, filters=(MESSAGE_STORE + "?direction=Inbound&type=Pager",))
+    await rc.sms(alice, ALICE, BOB, "outbound sms")
+    await rc.sms(bob, BOB, ALICE, "inbound sms")
+    await rc.pager(bob, ["102"], "inbound page")
+    await delivered(rc)
+    assert [e["body"]["changes"][0]["type"] for e in receiver.events()] == ["Pager"]
+
+
+async def test_a_change_made_by_a_client_is_an_updated_count(rc, receiver):
+    alice = await rc.login("102")
+    _, sent = await rc.sms(alice, ALICE, BOB, "to be read")
+    await subscribe(rc, alice, receiver.url, filters=(MESSAGE_STORE,))
+    status, _ = await rc.call("PUT", f"{STORE}/{sent['id']}", alice, json={"readStatus": "Unread"})
+    assert status == 200
+    await delivered(rc)
+    (event,) = receiver.events()
+    assert event["body"]["changes"] == [{"type": "SMS", "newCount": 0, "updatedCount": 1}]
+
+
+async def test_an_sms_from_phonecom_reaches_a_ringcentral_webhook(rc, receiver):
+    alice = await rc.login("102")
+    await subscribe(rc, alice, receiver.url)
+    response = await rc.client.post("/v4/accounts/2000001/sms", headers={"Authorization": "Bearer pc-owner-token"},
+                                    json={"from": "+12125550101", "to": ALICE, "text": "across providers"})
+    assert response.status in (200, 201), await response.text()
+    await delivered(rc)
+    (event,) = receiver.events()
+    assert event["body"]["subject"] == "across providers" and event["body"]["from"]["phoneNumber"] == "+12125550101"
+
+
+async def test_a_deleted_or_expired_subscription_delivers_nothing(rc, receiver):
+    alice, bob = await rc.login("102"), await rc.login("103")
+    _, first = await subscribe(rc, alice, receiver.url)
+    assert (await rc.call("DELETE", f"{SUBSCRIPTIONS}/{first['id']}", alice))[0] == 204
+    _, second = await subscribe(rc, alice, receiver.url, expiresIn=60)
+    rc.world.clock.advance(61)
+    await rc.sms(bob, BOB, ALICE, "nobody is told")
+    await delivered(rc)
+    assert receiver.events() == []
+    for gone in (first, second):
+        status, body = await rc.call("GET", f"{SUBSCRIPTIONS}/{gone['id']}", alice)
+        assert_rc_error(status, body, 404, "CMN-102")
+
+
+async def test_list_read_update_and_renew_a_subscription(rc, receiver):
+    alice = await rc.login("102")
+    _, created = await subscribe(rc, alice, receiver.url, expiresIn=600)
+    one = f"{SUBSCRIPTIONS}/{created['id']}"
+    _, listed = await rc.call("GET", SUBSCRIPTIONS, alice)
+    assert [r["id"] for r in listed["records"]] == [created["id"]]
+    assert (await rc.call("GET", one, alice))[1] == created
+    rc.world.clock.advance(100)
+    _, renewed = await rc.call("POST", one + "/renew", alice)
+    assert renewed["expiresIn"] == 600
+    status, updated = await rc.call("PUT", one, alice, json={"eventFilters": [MESSAGE_STORE], "expiresIn": 1200})
+    assert status == 200 and updated["expiresIn"] == 1200 and updated["eventFilters"][0].endswith("/message-store")
+    status, emptied = await rc.call("PUT", one, alice)
+    assert status == 200 and emptied["expiresIn"] == 604800
+    bob = await rc.login("103")
+    status, body = await rc.call("GET", one, bob)
+    assert_rc_error(status, body, 404, "CMN-102")
+
+
+async def test_lifetimes_beyond_the_webhook_maximum_are_cut_to_it(rc, receiver):
+    alice = await rc.login("102")
+    _, body = await subscribe(rc, alice, receiver.url, expiresIn=10**12)
+    assert body["expiresIn"] == 315360000
+
+
+@pytest.mark.parametrize("body, code, parameter", [
+    ({"deliveryMode": {"transportType": "WebHook", "address": "http://x.test/"}}, "CMN-100", "eventFilters"),
+    ({"eventFilters": "nope", "deliveryMode": {"transportType": "WebHook", "address": "http://x.test/"}},
+     "CMN-101", "eventFilters"),
+    ({"eventFilters": []}, "CMN-101", "eventFilters"),
+    ({"eventFilters": [MESSAGE_STORE]}, "CMN-100", "deliveryMode"),
+    ({"eventFilters": [MESSAGE_STORE], "deliveryMode": {"transportType": "PubNub"}}, "CMN-101",
+     "deliveryMode.transportType"),
+    ({"eventFilters": [MESSAGE_STORE], "deliveryMode": {"transportType": "WebHook"}}, "CMN-100",
+     "deliveryMode.address"),
+    ({"eventFilters": [MESSAGE_STORE], "deliveryMode": {"transportType": "WebHook", "address": "ftp://x.test/"}},
+     "CMN-101", "deliveryMode.address"),
+    ({"eventFilters": [MESSAGE_STORE], "deliveryMode": {"transportType": "WebHook", "address": "http://x.test/"},
+      "expiresIn": 0}, "CMN-101", "expiresIn"),
+    ({"eventFilters": ["message-store"], "deliveryMode": {"transportType": "WebHook", "address": "http://x.test/"}},
+     "SUB-508", "eventFilters"),
+    ({"eventFilters": [MESSAGE_STORE + "?type=Carrier"],
+      "deliveryMode": {"transportType": "WebHook", "address": "http://x.test/"}}, "SUB-508", "eventFilters"),
+])
+async def test_a_bad_subscription_body_gets_ringcentrals_400(rc, body, code, parameter):
+    alice = await rc.login("102")
+    status, answer = await rc.call("POST", SUBSCRIPTIONS, alice, json=body)
+    assert_rc_error(status, answer, 400, code)
+    assert answer["errors"][0]["parameterName"] == parameter
+
+
+async def test_thirty_subscriptions_is_the_limit(rc, receiver):
+    alice = await rc.login("102")
+    for _ in range(30):
+        assert (await subscribe(rc, alice, receiver.url))[0] == 200
+    status, body = await subscribe(rc, alice, receiver.url)
+    assert_rc_error(status, body, 403, "SUB-406")
