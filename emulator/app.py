@@ -258,11 +258,12 @@ def add_routes(app: web.Application, scoped: TenantScoped, routes, provider: str
             resource.add_route(method, handler)
 
 
-def build_app(tenants: Tenants, request_log: Callable[[dict[str, Any]], None] | None = None) -> web.Application:
+def build_app(tenants: Tenants, request_log: Callable[[dict[str, Any]], None] | None = None,
+              webhooks: Webhooks | None = None) -> web.Application:
     """The application; request_log, when given, receives one dict per request."""
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[TENANTS_KEY] = tenants
-    app[WEBHOOKS_KEY] = Webhooks()
+    app[WEBHOOKS_KEY] = webhooks or Webhooks()
     site = Site(tenants, request_log)
     scoped = TenantScoped()
     for face in FACES:

@@ -179,9 +179,15 @@ class Tenant:
     def journal(self) -> list[dict[str, Any]]:
         return self._on_loop(lambda world: [e.as_dict() for e in control_of(world).journal.newest_first()])
 
+    def webhooks(self) -> list[dict[str, Any]]:
+        """What this tenant's webhook subscriptions sent, newest first, once those on their way are answered."""
+        hooks = self.server.webhooks
+        self.server.wait_for(hooks.settle)
+        return self.server.call(lambda: [d.as_json() for d in hooks.deliveries(self.name)])
+
     def reset(self) -> None:
-        """Back to the seed: messages, clock, tokens, faults and journal."""
-        self.server.call(lambda: self.tenants.reset(self.name))
+        """Back to the seed: messages, clock, tokens, faults, journal, webhook subscriptions and deliveries."""
+        self.server.call(lambda: (self.tenants.reset(self.name), self.server.webhooks.forget(self.name)))
 
     def load_seed(self, seed: Seed | str | Path | dict) -> None:
         """Give this tenant a seed of its own and start it afresh from it."""

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from .app import build_app
 from .tenants import Tenants
+from .webhooks import Webhooks
 
 START_TIMEOUT_S = 10.0
 # Query strings may carry a whole SMS (Voximplant's GET style); let them reach the provider's own checks.
@@ -51,6 +52,7 @@ class BackgroundServer:
         self._ready = threading.Event()
         self._stop: asyncio.Event | None = None
         self._error: BaseException | None = None
+        self.webhooks = Webhooks()
 
     @property
     def url(self) -> str:
@@ -78,6 +80,12 @@ class BackgroundServer:
         future = asyncio.run_coroutine_threadsafe(_as_coroutine(function, *args), self.loop)
         return future.result(START_TIMEOUT_S)
 
+    def wait_for(self, make_coroutine):
+        """Run a coroutine on the server's loop and wait for its result (None when called from that loop)."""
+        if self.loop is None or self.loop.is_closed() or threading.current_thread() is self._thread:
+            return None
+        return asyncio.run_coroutine_threadsafe(make_coroutine(), self.loop).result(START_TIMEOUT_S * 2)
+
     def _run(self) -> None:
         self.loop = asyncio.new_event_loop()
         try:
@@ -91,7 +99,7 @@ class BackgroundServer:
 
     async def _serve(self) -> None:
         self._stop = asyncio.Event()
-        app = build_app(self.tenants)
+        app = build_app(self.tenants, webhooks=self.webhooks)
         runner, self.port = await start_site(app, self.host, self.port, self.ssl_context)
         self._ready.set()
         try:

@@ -8,8 +8,8 @@ application answered, for tests and the control API to read.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
-import time
 from collections import deque
 from typing import Any
 
@@ -40,13 +40,13 @@ class Delivery:
     provider: str
     address: str
     body: Any
+    time_ms: int  # the tenant's time when the event happened
     status: int | None
     error: str | None
-    sent_at: float
 
     def as_json(self) -> dict:
-        return {"tenant": self.tenant, "provider": self.provider, "address": self.address, "body": self.body,
-                "status": self.status, "error": self.error, "sentAt": self.sent_at}
+        return {"time_ms": self.time_ms, "provider": self.provider, "address": self.address, "body": self.body,
+                "status": self.status, "error": self.error}
 
 
 class Webhooks:
@@ -69,35 +69,50 @@ class Webhooks:
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, OSError):
             return Reply(None, {})
 
-    def send(self, tenant: str, provider: str, address: str, body: Any, headers: dict[str, str]) -> None:
+    def send(self, tenant: str, provider: str, address: str, body: Any, headers: dict[str, str], time_ms: int) -> None:
         """Deliver a JSON notification in the background."""
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             loop = None
         if loop is None and self._loop is not None:
-            self._loop.call_soon_threadsafe(self.send, tenant, provider, address, body, headers)
+            self._loop.call_soon_threadsafe(self.send, tenant, provider, address, body, headers, time_ms)
             return
         if loop is None:
             return  # no server is running to deliver it
         self._loop = loop
-        task = loop.create_task(self._deliver(tenant, provider, address, body, headers))
+        task = loop.create_task(self._deliver(Delivery(tenant, provider, address, body, time_ms, None, None), headers))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
 
-    async def _deliver(self, tenant: str, provider: str, address: str, body: Any, headers: dict[str, str]) -> None:
+    async def _deliver(self, delivery: Delivery, headers: dict[str, str]) -> None:
         status, error = None, None
         try:
-            async with self.session().post(address, data=encode_json(body), headers=headers, ssl=self.tls_for(address),
+            async with self.session().post(delivery.address, data=encode_json(delivery.body), headers=headers,
+                                           ssl=self.tls_for(delivery.address),
                                            timeout=aiohttp.ClientTimeout(total=DELIVERY_TIMEOUT_S)) as response:
                 await response.read()
                 status = response.status
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, OSError) as problem:
             error = f"{type(problem).__name__}: {problem}".rstrip(": ")
-        self.journal.append(Delivery(tenant, provider, address, body, status, error, time.time()))
+        self.journal.append(attrs.evolve(delivery, status=status, error=error))
 
-    async def settle(self) -> None:
-        """Wait until every notification sent so far has been answered (or has failed)."""
+    def deliveries(self, tenant: str) -> list[Delivery]:
+        """What one tenant's subscriptions sent, newest first."""
+        return [d for d in reversed(self.journal) if d.tenant == tenant]
+
+    def forget(self, tenant: str) -> int:
+        kept = [d for d in self.journal if d.tenant != tenant]
+        forgotten = len(self.journal) - len(kept)
+        self.journal = deque(kept, maxlen=JOURNAL_SIZE)
+        return forgotten
+
+    async def settle(self, timeout_s: float = DELIVERY_TIMEOUT_S) -> None:
+        """Wait until every notification sent so far has been answered (or has failed), for at most timeout_s."""
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._drain(), timeout_s)
+
+    async def _drain(self) -> None:
         while self._pending:
             await asyncio.gather(*list(self._pending), return_exceptions=True)
 

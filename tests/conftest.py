@@ -1,9 +1,14 @@
-"""Hypothesis profiles: a reproducible bounded run for `make test`, a long random campaign for `make fuzz`."""
+"""Hypothesis profiles (a reproducible bounded run for `make test`, a long random campaign for `make fuzz`),
+and an application's webhook endpoint for tests that subscribe to events."""
 
 from __future__ import annotations
 
+import json
 import os
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
@@ -15,3 +20,30 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def webhook_endpoint():
+    """A plain HTTP server standing in for an application's webhook: it echoes the Validation-Token."""
+    events: list[dict] = []
+    arrived = threading.Event()
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if body:
+                events.append(json.loads(body))
+                arrived.set()
+            self.send_response(200)
+            if not body:
+                self.send_header("Validation-Token", self.headers["Validation-Token"])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/hook", events, arrived
+    server.shutdown()

@@ -42,6 +42,17 @@ def test_the_ringcentral_sdk_example_runs(emulator):
     assert "Queued" in output and "Outbound" in output
 
 
+def test_the_ringcentral_webhook_example_runs(emulator, webhook_endpoint):
+    url, events, arrived = webhook_endpoint
+    tenant = emulator.tenant("readme-hook")
+    code = (python_block("### RingCentral webhooks").replace("http://127.0.0.1:8080", tenant.url)
+            .replace("http://127.0.0.1:5000/webhook", url))
+    output = run(code)
+    assert "Active" in output
+    tenant.inject_sms("+14155550100", "+16505550102", "to the webhook")
+    assert arrived.wait(10) and events[0]["body"]["subject"] == "to the webhook"
+
+
 def test_the_phonecom_example_runs(emulator):
     code = python_block("### Phone.com").replace("http://127.0.0.1:8080", emulator.tenant("readme-pc").url)
     output = run(code)

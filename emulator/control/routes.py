@@ -16,6 +16,7 @@ from ..core.ids import is_digits
 from ..core.world import World
 from ..seed import Seed, SeedError, build_seed, parse_yaml
 from ..tenants import Tenants
+from ..webhooks import WEBHOOKS_KEY
 from ..wire import EXCHANGE, BodyError, json_response, read_json
 from .inbound import InboundRefused, inject
 from .clock import ClockError, apply_clock_command, clock_json
@@ -102,6 +103,7 @@ async def health(request: web.Request) -> web.Response:
 async def reset(request: web.Request) -> web.Response:
     """Put this tenant back to its seed: messages, clock, tokens, faults and journal start afresh."""
     tenants_of(request).reset(request[EXCHANGE].tenant)
+    request.app[WEBHOOKS_KEY].forget(request[EXCHANGE].tenant)
     return json_response({"status": "reset", "tenant": request[EXCHANGE].tenant})
 
 
@@ -330,6 +332,27 @@ async def change_world(request: web.Request) -> web.Response:
     return json_response({"changed": body})
 
 
+# --- webhook deliveries ---------------------------------------------------------------------------
+
+@refusals
+async def get_webhooks(request: web.Request) -> web.Response:
+    """What this tenant's webhook subscriptions sent, newest first, once those on their way are answered."""
+    params = query_dict(request)
+    unknown = sorted(set(params) - {"limit"})
+    if unknown:
+        raise ControlError(400, f"unknown parameter(s): {', '.join(unknown)}; known: limit")
+    limit = int_param(params, "limit", 100, 1, 1000)
+    webhooks = request.app[WEBHOOKS_KEY]
+    await webhooks.settle()
+    deliveries = webhooks.deliveries(request[EXCHANGE].tenant)
+    return json_response({"total": len(deliveries), "deliveries": [d.as_json() for d in deliveries[:limit]]})
+
+
+@refusals
+async def clear_webhooks(request: web.Request) -> web.Response:
+    return json_response({"deleted": request.app[WEBHOOKS_KEY].forget(request[EXCHANGE].tenant)})
+
+
 # --- the description of this API ------------------------------------------------------------------
 
 @lru_cache(maxsize=1)
@@ -361,6 +384,8 @@ ROUTES = [
     ("GET", PREFIX + "/wait", wait, "waitForMessages"),
     ("GET", PREFIX + "/journal", get_journal, "getJournal"),
     ("DELETE", PREFIX + "/journal", clear_journal, "clearJournal"),
+    ("GET", PREFIX + "/webhooks", get_webhooks, "getWebhookDeliveries"),
+    ("DELETE", PREFIX + "/webhooks", clear_webhooks, "clearWebhookDeliveries"),
     ("POST", PREFIX + "/world", change_world, "changeWorld"),
     ("GET", PREFIX + "/openapi.json", openapi, "openapi"),
 ]

@@ -101,37 +101,6 @@ def test_message_sync_with_the_sdk_fetches_once_then_only_changes(platform):
     assert refused.value.api_response().json_dict()["errors"][0]["errorCode"] == "MSG-333"
 
 
-@pytest.fixture
-def webhook_endpoint():
-    """A plain HTTP server standing in for an application's webhook: it echoes the Validation-Token."""
-    import json
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    events: list[dict] = []
-    arrived = threading.Event()
-
-    class Hook(BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            if body:
-                events.append(json.loads(body))
-                arrived.set()
-            self.send_response(200)
-            if not body:
-                self.send_header("Validation-Token", self.headers["Validation-Token"])
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/hook", events, arrived
-    server.shutdown()
-
-
 def test_a_webhook_subscription_made_with_the_sdk_receives_inbound_sms(emulator, webhook_endpoint):
     url, events, arrived = webhook_endpoint
     base = f"{emulator.url}/t/sdk-webhook"
@@ -148,4 +117,6 @@ def test_a_webhook_subscription_made_with_the_sdk_receives_inbound_sms(emulator,
     })
     assert arrived.wait(10)
     assert events[0]["subscriptionId"] == subscription["id"] and events[0]["body"]["subject"] == "hook me"
+    (delivery,) = emulator.tenant("sdk-webhook").webhooks()
+    assert delivery["status"] == 200 and delivery["body"] == events[0]
     assert alice.delete(f"/restapi/v1.0/subscription/{subscription['id']}").response().status_code == 204

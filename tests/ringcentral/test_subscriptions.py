@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from emulator.providers.ringcentral.handlers import subscriptions_of
 from emulator.webhooks import WEBHOOKS_KEY
 
 from .conftest import STORE, assert_rc_error
@@ -187,3 +188,44 @@ async def test_thirty_subscriptions_is_the_limit(rc, receiver):
         assert (await subscribe(rc, alice, receiver.url))[0] == 200
     status, body = await subscribe(rc, alice, receiver.url)
     assert_rc_error(status, body, 403, "SUB-406")
+
+
+async def test_the_control_api_shows_each_delivery_with_the_webhooks_answer(rc, receiver):
+    alice, bob = await rc.login("102"), await rc.login("103")
+    await subscribe(rc, alice, receiver.url)
+    await rc.sms(bob, BOB, ALICE, "first")
+    await delivered(rc)
+    receiver.status = 503
+    await rc.sms(bob, BOB, ALICE, "second")
+    status, body = await rc.call("GET", "/_emulator/webhooks", {})
+    assert status == 200 and body["total"] == 2
+    newest, oldest = body["deliveries"]
+    assert (newest["status"], oldest["status"]) == (503, 200)
+    assert newest["body"]["body"]["subject"] == "second" and newest["address"] == receiver.url
+    assert newest["provider"] == "ringcentral" and newest["error"] is None
+    assert (await rc.call("DELETE", "/_emulator/webhooks", {}))[1] == {"deleted": 2}
+    assert (await rc.call("GET", "/_emulator/webhooks", {}))[1]["total"] == 0
+
+
+async def test_an_unreachable_webhook_is_recorded_with_the_error(rc, receiver):
+    alice, bob = await rc.login("102"), await rc.login("103")
+    _, created = await subscribe(rc, alice, receiver.url)
+    subscriptions_of(rc.world).by_id[created["id"]].address = "http://127.0.0.1:9/gone"  # the app went away
+    await rc.sms(bob, BOB, ALICE, "lost")
+    _, body = await rc.call("GET", "/_emulator/webhooks", {})
+    (delivery,) = body["deliveries"]
+    assert delivery["status"] is None and delivery["error"]
+
+
+async def test_a_reset_forgets_subscriptions_and_deliveries(rc, receiver):
+    alice, bob = await rc.login("102"), await rc.login("103")
+    await subscribe(rc, alice, receiver.url)
+    await rc.sms(bob, BOB, ALICE, "before the reset")
+    await rc.call("GET", "/_emulator/webhooks", {})
+    assert (await rc.call("POST", "/_emulator/reset", {}))[0] == 200
+    assert (await rc.call("GET", "/_emulator/webhooks", {}))[1]["total"] == 0
+    alice, bob = await rc.login("102"), await rc.login("103")
+    assert (await rc.call("GET", SUBSCRIPTIONS, alice))[1]["records"] == []
+    await rc.sms(bob, BOB, ALICE, "after the reset")
+    await delivered(rc)
+    assert [e["body"]["subject"] for e in receiver.events()] == ["before the reset"]

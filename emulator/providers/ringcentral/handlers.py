@@ -623,7 +623,7 @@ class Subscriptions:
             headers["Validation-Token"] = record.verification_token
         envelope = render.notification(event, record.id, record.extension_id, body, str(uuid.uuid4().int >> 64),
                                        now_ms)
-        self.webhooks.send(world.name, NAME, record.address, envelope, headers)
+        self.webhooks.send(world.name, NAME, record.address, envelope, headers, now_ms)
 
 
 def event_body(world: World, event_filter: EventFilter, message: Message, new: bool, now_ms: int) -> dict | None:
