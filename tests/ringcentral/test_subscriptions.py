@@ -168,6 +168,8 @@ async def test_lifetimes_beyond_the_webhook_maximum_are_cut_to_it(rc, receiver):
      "deliveryMode.address"),
     ({"eventFilters": [MESSAGE_STORE], "deliveryMode": {"transportType": "WebHook", "address": "ftp://x.test/"}},
      "CMN-101", "deliveryMode.address"),
+    ({"eventFilters": [MESSAGE_STORE], "deliveryMode": {"transportType": "WebHook", "address": "http://\ud800.test/"}},
+     "CMN-101", "deliveryMode.address"),
     ({"eventFilters": [MESSAGE_STORE], "deliveryMode": {"transportType": "WebHook", "address": "http://x.test/"},
       "expiresIn": 0}, "CMN-101", "expiresIn"),
     ({"eventFilters": ["message-store"], "deliveryMode": {"transportType": "WebHook", "address": "http://x.test/"}},

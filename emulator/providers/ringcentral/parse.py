@@ -365,7 +365,8 @@ def delivery_mode(mode: Any) -> tuple[str, str | None]:
     address = mode.get("address")
     if address is None:
         raise mandatory("deliveryMode.address")
-    if not isinstance(address, str) or not re.fullmatch(r"https?://[^\s/?#]+[^\s]*", address, re.IGNORECASE):
+    if (not isinstance(address, str) or has_lone_surrogate(address)
+            or not re.fullmatch(r"https?://[^\s/?#]+[^\s]*", address, re.IGNORECASE)):
         raise invalid("deliveryMode.address")
     token = mode.get("verificationToken")
     if token is not None and (not isinstance(token, str) or has_lone_surrogate(token) or len(token) > 64):
