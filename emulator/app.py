@@ -263,7 +263,8 @@ def build_app(tenants: Tenants, request_log: Callable[[dict[str, Any]], None] | 
     """The application; request_log, when given, receives one dict per request."""
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[TENANTS_KEY] = tenants
-    app[WEBHOOKS_KEY] = webhooks or Webhooks()
+    app[WEBHOOKS_KEY] = webhooks = webhooks or Webhooks()
+    watch_worlds(tenants, webhooks)
     site = Site(tenants, request_log)
     scoped = TenantScoped()
     for face in FACES:
@@ -275,6 +276,16 @@ def build_app(tenants: Tenants, request_log: Callable[[dict[str, Any]], None] | 
     app.router.add_route("*", TENANT_PREFIX + "/" + ANY_TAIL, serving(unmatched, None, site), name=UNMATCHED[1])
     app.router.add_route("*", "/" + ANY_TAIL, serving(unmatched, None, site), name=UNMATCHED[0])
     return app
+
+
+def watch_worlds(tenants: Tenants, webhooks: Webhooks) -> None:
+    """Faces that notify applications (Voximplant's inbound SMS callbacks) watch every tenant's world."""
+    for face in FACES:
+        watch = getattr(face, "watch", None)
+        if watch is not None:
+            tenants.on_new_world.append(lambda world, watch=watch: watch(world, webhooks))
+            for world in tenants.worlds():
+                watch(world, webhooks)
 
 
 async def tenant_clocks_read_while_idle(app: web.Application):

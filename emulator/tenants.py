@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from .core.world import World
 from .seed import Seed
@@ -28,11 +29,14 @@ class Tenants:
         self.seed = seed
         self._worlds: dict[str, World] = {}
         self._seeds: dict[str, Seed] = {}
+        self.on_new_world: list[Callable[[World], None]] = []  # told of each world made, a reset one included
 
     def get(self, name: str = DEFAULT_TENANT) -> World:
         world = self._worlds.get(name)
         if world is None:
             world = self._worlds[check_name(name)] = self.seed_of(name).new_world(name)
+            for hook in self.on_new_world:
+                hook(world)
         return world
 
     def seed_of(self, name: str) -> Seed:

@@ -37,6 +37,9 @@ INVALID_SMS_DIRECTION = 470
 LENGTH_EXCEEDED = 477
 INVALID = 496
 INVALID_SRC_NUMBER = 507
+INVALID_PHONE_ID = 181
+INVALID_CALLBACK_URL = 398
+CALLBACK_SALT_INVALID = 399
 A2P_SMS_DISABLED = 509
 NOT_SUPPORT_SMS = 528
 INTERNAL_ERROR = 2
@@ -66,6 +69,9 @@ MESSAGES = {
                            "Allowed parameter values are: 'IN', 'OUT'",
     INVALID_SRC_NUMBER: "The 'src_number' parameter is invalid.",
     NOT_SUPPORT_SMS: "Sms is not supported",
+    INVALID_PHONE_ID: "The 'phone_id' parameter is invalid",
+    INVALID_CALLBACK_URL: "The 'callback_url' parameter is invalid",
+    CALLBACK_SALT_INVALID: "The 'callback_salt' parameter length should be less than 40",
     INTERNAL_ERROR: "Internal error",
 }
 

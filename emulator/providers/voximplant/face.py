@@ -3,14 +3,15 @@
 Every provider has a face module with the same names: NAME, PREFIXES, ROUTES, body_too_large(),
 internal_error(), invalid_uri(), method_not_allowed(method), unreadable_body() and
 fault_error(status, message).
-Voximplant also has `operation(request)`: its routes carry no method, the path or `cmd` names it.
+Voximplant also has `operation(request)`: its routes carry no method, the path or `cmd` names it; and
+`watch(world, webhooks)`, which posts inbound SMS callbacks for a world whose seed names a callback URL.
 """
 
 from . import NAME
 from .errors import (body_too_large, fault_error, internal_error, invalid_uri, method_not_allowed,
                      unreadable_body)
-from .handlers import operation
+from .handlers import operation, watch
 from .routes import PREFIXES, ROUTES
 
 __all__ = ["NAME", "PREFIXES", "ROUTES", "body_too_large", "fault_error", "internal_error", "invalid_uri",
-           "method_not_allowed", "operation", "unreadable_body"]
+           "method_not_allowed", "operation", "unreadable_body", "watch"]

@@ -12,10 +12,12 @@ from ...core import carrier
 from ...core.model import Account, Direction, Kind, Mailbox, Message
 from ...core.rules import Reason, Rejection, SmsRequest, decide_sms_toggle, normalize_number
 from ...core.world import World
+from ...webhooks import WEBHOOKS_KEY, Webhooks
 from ...wire import EXCHANGE, json_response
 from . import NAME, auth, parse, render
 from .errors import (
     A2P_FAILED_DESCRIPTION,
+    INVALID_PHONE_ID,
     INVALID_PHONE_NUMBER,
     SENDING_SMS_ERROR,
     UNKNOWN_COMMAND,
@@ -37,6 +39,9 @@ class VoximplantState:
     a2p_ids: set[int] = attrs.field(factory=set)
     stored_body_ids: set[int] = attrs.field(factory=set)
     token_clock: Callable[[], float] = time.time  # clients sign tokens with wall-clock time
+    account_callbacks: dict[str, parse.AccountCallbacks] = attrs.field(factory=dict)  # set by SetAccountInfo
+    last_callback_id: int = 0
+    webhooks: Webhooks | None = None  # set once something asks for callbacks
 
 
 class Call(NamedTuple):
@@ -46,6 +51,7 @@ class Call(NamedTuple):
     account: Account
     params: parse.Params
     fail_delivery: str | None
+    webhooks: Webhooks
 
 
 Method = Callable[[Call], Awaitable[dict]]
@@ -66,7 +72,7 @@ async def platform_api(request: web.Request) -> web.Response:
         raise VoximplantError(UNKNOWN_COMMAND)
     world: World = exchange.world
     account = auth.authenticate(world, request.headers.get("Authorization"), params, state(world).token_clock)
-    body = await method(Call(world, account, params, exchange.fail_delivery))
+    body = await method(Call(world, account, params, exchange.fail_delivery, request.app[WEBHOOKS_KEY]))
     return json_response(body)
 
 
@@ -149,6 +155,89 @@ async def get_phone_numbers(call: Call) -> dict:
     return {"result": [render.phone_number(n) for n in page], "total_count": len(numbers), "count": len(page)}
 
 
+async def set_phone_number_info(call: Call) -> dict:
+    """Set (or with an empty value clear) the URL an own number's inbound SMS are posted to."""
+    command = parse.phone_number_info(call.params)
+    numbers = own_numbers(call, command.phone_ids, command.phone_numbers)
+    if command.incoming_sms_callback_url is not None:
+        for number in numbers:
+            extra = {**number.extra, "incoming_sms_callback_url": command.incoming_sms_callback_url}
+            call.world.update_number(number.number, extra=extra)
+        watch_with(call.world, call.webhooks)
+    return {"result": 1}
+
+
+def own_numbers(call: Call, phone_ids: tuple[str, ...] | None, phone_numbers: tuple[str, ...] | None) -> list:
+    mine = call.world.directory.numbers_of_account(call.account.id)
+    chosen = []
+    for wanted in phone_ids or ():
+        found = next((n for n in mine if n.id == wanted), None)
+        if found is None:
+            raise VoximplantError(INVALID_PHONE_ID)
+        chosen.append(found)
+    for wanted in phone_numbers or ():
+        found = next((n for n in mine if parse.digits(n.number) == parse.digits(wanted)), None)
+        if found is None:
+            raise VoximplantError(INVALID_PHONE_NUMBER)
+        chosen.append(found)
+    return chosen
+
+
+async def set_account_info(call: Call) -> dict:
+    """The account's callback URL and salt; the profile fields SetAccountInfo also takes change nothing here."""
+    command = parse.account_callbacks(call.params)
+    voximplant = state(call.world)
+    known = voximplant.account_callbacks.get(call.account.id) or account_callbacks_of(call.account)
+    voximplant.account_callbacks[call.account.id] = parse.AccountCallbacks(
+        known.callback_url if command.callback_url is None else command.callback_url,
+        known.callback_salt if command.callback_salt is None else command.callback_salt)
+    watch_with(call.world, call.webhooks)
+    return {"result": 1}
+
+
+# --- inbound SMS callbacks ----------------------------------------------------------------------------
+
+def watch(world: World, webhooks: Webhooks) -> None:
+    """On a new world: post inbound SMS callbacks if its seed already names a callback URL."""
+    accounts = [a for a in world.directory.accounts.values() if a.provider == NAME]
+    numbers = [n for a in accounts for n in world.directory.numbers_of_account(a.id)]
+    if any(a.auth.get("callback_url") for a in accounts) or any(
+            n.extra.get("incoming_sms_callback_url") for n in numbers):
+        watch_with(world, webhooks)
+
+
+def watch_with(world: World, webhooks: Webhooks) -> None:
+    voximplant = state(world)
+    if voximplant.webhooks is None:
+        voximplant.webhooks = webhooks
+        world.listeners.append(lambda message: post_inbound_sms(world, message))
+
+
+def account_callbacks_of(account: Account) -> parse.AccountCallbacks:
+    return parse.AccountCallbacks(account.auth.get("callback_url") or "", str(account.auth.get("callback_salt") or ""))
+
+
+def post_inbound_sms(world: World, message: Message) -> None:
+    """An inbound SMS to a Voximplant number goes to the number's incoming_sms_callback_url, else the account's."""
+    if message.direction is not Direction.INBOUND or message.kind is not Kind.SMS:
+        return
+    account = world.directory.accounts.get(message.mailbox.account_id)
+    if account is None or account.provider != NAME:
+        return
+    voximplant = state(world)
+    numbers = {n.number: n for n in world.directory.numbers_of_account(account.id)}
+    own = render.own_number(message, frozenset(numbers))
+    callbacks = voximplant.account_callbacks.get(account.id) or account_callbacks_of(account)
+    number = numbers.get(own)
+    url = (number.extra.get("incoming_sms_callback_url") if number else None) or callbacks.callback_url
+    if not url:
+        return
+    voximplant.last_callback_id += 1
+    body = render.inbound_sms_callback(account, message, own, voximplant.last_callback_id,
+                                       callbacks.callback_salt or "")
+    voximplant.webhooks.send(world.name, NAME, url, body, {"Content-Type": "application/json"}, world.now_ms())
+
+
 # --- history ----------------------------------------------------------------------------------------
 
 async def get_sms_history(call: Call) -> dict:
@@ -207,4 +296,6 @@ METHODS: dict[str, Method] = {
     "GetPhoneNumbers": get_phone_numbers,
     "GetSmsHistory": get_sms_history,
     "A2PGetSmsHistory": a2p_get_sms_history,
+    "SetPhoneNumberInfo": set_phone_number_info,
+    "SetAccountInfo": set_account_info,
 }

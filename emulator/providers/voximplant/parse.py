@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
 from typing import Mapping, NamedTuple
 from urllib.parse import parse_qsl, unquote
@@ -11,6 +12,8 @@ import attrs
 from aiohttp import web
 
 from .errors import (
+    CALLBACK_SALT_INVALID,
+    INVALID_CALLBACK_URL,
     INVALID_DATE_FORMAT,
     INVALID_DATE_RANGE,
     INVALID_SMS_DIRECTION,
@@ -297,3 +300,39 @@ def delivery_status(params: Params) -> str | None:
     if code not in A2P_DELIVERY_STATUSES:
         raise invalid("delivery_status")
     return A2P_DELIVERY_STATUSES[code]
+
+
+# --- callbacks --------------------------------------------------------------------------------------
+
+CALLBACK_SALT_MAX = 40
+CALLBACK_URL = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
+
+
+class PhoneNumberInfo(NamedTuple):
+    phone_ids: tuple[str, ...] | None
+    phone_numbers: tuple[str, ...] | None
+    incoming_sms_callback_url: str | None  # "" clears it
+
+
+class AccountCallbacks(NamedTuple):
+    callback_url: str | None  # "" clears it
+    callback_salt: str | None
+
+
+def phone_number_info(params: Params) -> PhoneNumberInfo:
+    ids, numbers = str_list(params, "phone_id"), str_list(params, "phone_number")
+    if ids is None and numbers is None:
+        raise required("phone_id")
+    url = params.get("incoming_sms_callback_url")
+    if url is not None and url.strip() and not CALLBACK_URL.fullmatch(url.strip()):
+        raise invalid("incoming_sms_callback_url")
+    return PhoneNumberInfo(ids, numbers, None if url is None else url.strip())
+
+
+def account_callbacks(params: Params) -> AccountCallbacks:
+    url, salt = params.get("callback_url"), params.get("callback_salt")
+    if url is not None and url.strip() and not CALLBACK_URL.fullmatch(url.strip()):
+        raise VoximplantError(INVALID_CALLBACK_URL)
+    if salt is not None and len(salt) > CALLBACK_SALT_MAX:
+        raise VoximplantError(CALLBACK_SALT_INVALID)
+    return AccountCallbacks(None if url is None else url.strip(), salt)
