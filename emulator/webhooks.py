@@ -59,38 +59,43 @@ class Webhooks:
         self._pending: set[asyncio.Task] = set()
         self.journal: deque[Delivery] = deque(maxlen=JOURNAL_SIZE)
 
-    async def ask(self, address: str, headers: dict[str, str], timeout_s: float = HANDSHAKE_TIMEOUT_S) -> Reply:
-        """POST an empty request (a validation handshake) and wait for the answer."""
+    async def ask(self, address: str, headers: dict[str, str], body: Any = None, method: str = "POST",
+                  timeout_s: float = HANDSHAKE_TIMEOUT_S) -> Reply:
+        """Send a test or validation request (empty, or with a JSON body) and wait for the answer."""
+        data = None if body is None else encode_json(body)
         try:
-            async with self.session().post(address, headers=headers, ssl=self.tls_for(address),
-                                           timeout=aiohttp.ClientTimeout(total=timeout_s)) as response:
+            async with self.session().request(method, address, data=data, headers=headers, ssl=self.tls_for(address),
+                                              timeout=aiohttp.ClientTimeout(total=timeout_s)) as response:
                 await response.read()
                 return Reply(response.status, {name.lower(): value for name, value in response.headers.items()})
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, OSError):
             return Reply(None, {})
 
-    def send(self, tenant: str, provider: str, address: str, body: Any, headers: dict[str, str], time_ms: int) -> None:
+    def send(self, tenant: str, provider: str, address: str, body: Any, headers: dict[str, str], time_ms: int,
+             method: str = "POST", timeout_s: float = DELIVERY_TIMEOUT_S) -> None:
         """Deliver a JSON notification in the background."""
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             loop = None
         if loop is None and self._loop is not None:
-            self._loop.call_soon_threadsafe(self.send, tenant, provider, address, body, headers, time_ms)
+            self._loop.call_soon_threadsafe(
+                lambda: self.send(tenant, provider, address, body, headers, time_ms, method, timeout_s))
             return
         if loop is None:
             return  # no server is running to deliver it
         self._loop = loop
-        task = loop.create_task(self._deliver(Delivery(tenant, provider, address, body, time_ms, None, None), headers))
+        delivery = Delivery(tenant, provider, address, body, time_ms, None, None)
+        task = loop.create_task(self._deliver(delivery, headers, method, timeout_s))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
 
-    async def _deliver(self, delivery: Delivery, headers: dict[str, str]) -> None:
+    async def _deliver(self, delivery: Delivery, headers: dict[str, str], method: str, timeout_s: float) -> None:
         status, error = None, None
         try:
-            async with self.session().post(delivery.address, data=encode_json(delivery.body), headers=headers,
-                                           ssl=self.tls_for(delivery.address),
-                                           timeout=aiohttp.ClientTimeout(total=DELIVERY_TIMEOUT_S)) as response:
+            async with self.session().request(method, delivery.address, data=encode_json(delivery.body),
+                                              headers=headers, ssl=self.tls_for(delivery.address),
+                                              timeout=aiohttp.ClientTimeout(total=timeout_s)) as response:
                 await response.read()
                 status = response.status
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, OSError) as problem:

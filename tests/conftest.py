@@ -8,7 +8,9 @@ import os
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import attrs
 import pytest
+from aiohttp import web
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
@@ -47,3 +49,40 @@ def webhook_endpoint():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/hook", events, arrived
     server.shutdown()
+
+
+@attrs.define
+class Receiver:
+    """An application's webhook endpoint: what it was sent, and how it answers the handshake."""
+
+    url: str = ""
+    requests: list = attrs.field(factory=list)  # (headers, body) of each request
+    methods: list = attrs.field(factory=list)
+    status: int = 200
+    echo: bool = True
+
+    def events(self) -> list[dict]:
+        """The notifications: neither an empty validation request nor Phone.com's {"test": 1}."""
+        bodies = [json.loads(body) for headers, body in self.requests if body]
+        return [body for body in bodies if body != {"test": 1}]
+
+    def handshakes(self) -> list[dict]:
+        return [headers for headers, body in self.requests if not body or json.loads(body) == {"test": 1}]
+
+
+@pytest.fixture
+async def receiver(aiohttp_server) -> Receiver:
+    hook = Receiver()
+
+    async def answer(request: web.Request) -> web.Response:
+        hook.requests.append((dict(request.headers), await request.read()))
+        hook.methods.append(request.method)
+        token = request.headers.get("Validation-Token")
+        headers = {"Validation-Token": token} if token and hook.echo else {}
+        return web.Response(status=hook.status, headers=headers)
+
+    app = web.Application()
+    app.router.add_route("*", "/hook", answer)
+    server = await aiohttp_server(app)
+    hook.url = str(server.make_url("/hook"))
+    return hook

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import base64
-import json
 
-import attrs
 import pytest
-from aiohttp import web
 
 from emulator.app import build_app
 from emulator.seed import build_seed
@@ -92,36 +89,3 @@ class RingCentral:
         from emulator.core.model import Mailbox
         extension = self.world.extension(ACCOUNT, extension_number)
         return self.world.messages_in(Mailbox(ACCOUNT, extension.id))
-
-
-@attrs.define
-class Receiver:
-    """An application's webhook endpoint: what it was sent, and how it answers the handshake."""
-
-    url: str = ""
-    requests: list = attrs.field(factory=list)
-    status: int = 200
-    echo: bool = True
-
-    def events(self) -> list[dict]:
-        return [json.loads(body) for headers, body in self.requests if body]
-
-    def handshakes(self) -> list[dict]:
-        return [headers for headers, body in self.requests if not body]
-
-
-@pytest.fixture
-async def receiver(aiohttp_server) -> Receiver:
-    hook = Receiver()
-
-    async def answer(request: web.Request) -> web.Response:
-        hook.requests.append((dict(request.headers), await request.read()))
-        token = request.headers.get("Validation-Token")
-        headers = {"Validation-Token": token} if token and hook.echo else {}
-        return web.Response(status=hook.status, headers=headers)
-
-    app = web.Application()
-    app.router.add_post("/hook", answer)
-    server = await aiohttp_server(app)
-    hook.url = str(server.make_url("/hook"))
-    return hook

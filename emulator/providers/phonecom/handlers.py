@@ -2,32 +2,40 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, Callable, Iterable
 
+import attrs
 from aiohttp import web
 from multidict import MultiDict
 
 from ...core import carrier
 from ...core.clock import parse_iso
 from ...core.ids import is_digits
-from ...core.model import Availability, Direction, Extension, Mailbox, Message
+from ...core.model import Availability, Direction, Extension, Kind, Mailbox, Message
 from ...core.rules import Rejection
 from ...core.world import World
+from ...webhooks import DELIVERY_TIMEOUT_S, WEBHOOKS_KEY, Webhooks
 from ...wire import EXCHANGE, BodyError, json_response, query, read_json_object
 from . import NAME, auth, render
-from .errors import bad_request, body_too_large, from_rejection, invalid, not_found, unparsable_json
+from .errors import PhoneComError, bad_request, body_too_large, from_rejection, invalid, not_found, unparsable_json
 from .parse import (
+    CallbackConfig,
     ListQuery,
     as_direction,
     as_flag,
     as_integer,
     as_text,
+    bounded,
+    callback_fields,
     is_new_value,
     list_query,
+    listener_fields,
     mode_value,
     sms_request,
+    subscription_tags,
 )
-from .rules import SMS_POLICY
+from .rules import CALLBACK_TEST_BODY, DEFAULT_LIMIT, EVENTS_VERSION, MAX_LIMIT, SMS_POLICY
 
 
 def world_of(request: web.Request) -> World:
@@ -289,3 +297,269 @@ async def access_token_details(request: web.Request) -> web.Response:
         detail["extension_id"] = render.as_int(grant.extension_id)
     return respond({"access_token": grant.token, "scope": grant.scope, "scope_details": [detail],
                     "expires_at": None})
+
+
+# --- events v2: callbacks, listeners and their subscriptions ------------------------------------------
+
+@attrs.define
+class EventsCallback:
+    id: int
+    account_id: str
+    extension_id: str | None
+    config: CallbackConfig
+    name: str | None = None
+    mode: str = "HTTPS"
+    enabled: bool = True
+
+
+@attrs.define
+class EventsListener:
+    id: int
+    account_id: str
+    extension_id: str | None
+    callback_id: int
+    version: str
+    created_at: int
+    expires_at: int | None
+
+
+@attrs.frozen
+class EventsSubscription:
+    id: int
+    listener_id: int
+    tags: tuple[str, ...]
+
+
+@attrs.define
+class Events:
+    """A tenant's events integration: callbacks, listeners and subscriptions, and the events they send."""
+
+    callbacks: dict[int, EventsCallback] = attrs.field(factory=dict)
+    listeners: dict[int, EventsListener] = attrs.field(factory=dict)
+    subscriptions: dict[int, EventsSubscription] = attrs.field(factory=dict)
+    last_id: int = 0
+    webhooks: Webhooks | None = None
+
+    def next_id(self) -> int:
+        self.last_id += 1
+        return self.last_id
+
+    def listen(self, world: World, webhooks: Webhooks) -> None:
+        if self.webhooks is None:
+            self.webhooks = webhooks
+            world.listeners.append(lambda message: self.notify(world, message))
+
+    def notify(self, world: World, message: Message) -> None:
+        """Each live listener in the message's scope with a subscription whose tags the message has sends it."""
+        mailbox = message.mailbox
+        if not self.listeners or mailbox.is_outside or message.kind is not Kind.SMS:
+            return
+        account = world.directory.accounts.get(mailbox.account_id)
+        if account is None or account.provider != NAME:
+            return
+        tags = message_tags(message)
+        now = world.now_ms()
+        for listener in list(self.listeners.values()):
+            callback = self.callbacks.get(listener.callback_id)
+            if callback is None or not callback.enabled or not self.takes(listener, mailbox, set(tags), now):
+                continue
+            did = message.sender.number if message.direction is Direction.OUTBOUND else own_did(world, message)
+            body = render.message_event(listener, message, did, tags, str(uuid.uuid4()), now)
+            headers = {"Content-Type": "application/json", **dict(callback.config.headers or ())}
+            self.webhooks.send(world.name, NAME, callback.config.url, body, headers, now, callback.config.method,
+                               callback.config.timeout or DELIVERY_TIMEOUT_S)
+
+    def takes(self, listener: EventsListener, mailbox: Mailbox, tags: set[str], now_ms: int) -> bool:
+        if listener.account_id != mailbox.account_id or listener.version != EVENTS_VERSION:
+            return False
+        if listener.extension_id is not None and listener.extension_id != mailbox.extension_id:
+            return False
+        if listener.expires_at is not None and listener.expires_at <= now_ms // 1000:
+            return False
+        return any(set(s.tags) <= tags for s in self.subscriptions.values() if s.listener_id == listener.id)
+
+
+def message_tags(message: Message) -> list[str]:
+    inbound = message.direction is Direction.INBOUND
+    return ["message", "*ms-message", "sms-message", "received-message" if inbound else "sent-message",
+            "inbound" if inbound else "outbound"]
+
+
+def own_did(world: World, message: Message) -> str:
+    """The account's own number an inbound message came to."""
+    for party in message.recipients:
+        number = world.directory.numbers.get(party.number or "")
+        if number is not None and number.account_id == message.mailbox.account_id:
+            return party.number
+    return message.recipients[0].number if message.recipients else ""
+
+
+def events_of(world: World) -> Events:
+    return world.state(NAME + ".events", Events)
+
+
+def in_scope(record, account_id: str, extension: Extension | None) -> bool:
+    return record.account_id == account_id and record.extension_id == (extension.id if extension else None)
+
+
+def events_page(request: web.Request, records: list, render_one) -> web.Response:
+    """Newest first, with limit and offset, in the list envelope the events API uses."""
+    params = query(request)
+    limit = bounded(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    offset = bounded(params, "offset", 0, 0, None)
+    ordered = sorted(records, key=lambda record: record.id, reverse=True)
+    items = [render_one(r) for r in ordered[offset:offset + limit]]
+    return respond(render.list_body({}, {"id": "desc"}, len(ordered), offset, limit, items))
+
+
+def scoped_events(request: web.Request) -> tuple[World, str, Extension | None, Events]:
+    world, account_id, extension = scope_of(request)
+    return world, account_id, extension, events_of(world)
+
+
+def one_of(records: dict, raw_id: str, account_id: str, extension: Extension | None):
+    record = records.get(int(raw_id)) if is_digits(raw_id) and len(raw_id) < 19 else None
+    if record is None or not in_scope(record, account_id, extension):
+        raise not_found()
+    return record
+
+
+async def list_callbacks(request: web.Request) -> web.Response:
+    _, account_id, extension, events = scoped_events(request)
+    mine = [c for c in events.callbacks.values() if in_scope(c, account_id, extension)]
+    return events_page(request, mine, render.events_callback)
+
+
+async def create_callback(request: web.Request) -> web.Response:
+    """A callback, once its URL has answered the test request ({"test": 1}) with 200 or 201."""
+    world, account_id, extension, events = scoped_events(request)
+    fields = callback_fields(await json_body(request), creating=True)
+    await test_callback(request.app[WEBHOOKS_KEY], fields.config)
+    record = EventsCallback(events.next_id(), account_id, extension.id if extension else None, fields.config,
+                            fields.name, fields.mode or "HTTPS", True if fields.enabled is None else fields.enabled)
+    events.callbacks[record.id] = record
+    events.listen(world, request.app[WEBHOOKS_KEY])
+    return respond(render.events_callback(record), 201)
+
+
+async def test_callback(webhooks: Webhooks, config: CallbackConfig) -> None:
+    headers = {"Content-Type": "application/json", **dict(config.headers or ())}
+    reply = await webhooks.ask(config.url, headers, CALLBACK_TEST_BODY, config.method)
+    if reply.status not in (200, 201):
+        answer = "no answer" if reply.status is None else f"HTTP {reply.status}"
+        raise invalid("config.url", f"The callback URL must answer the test request with 200 or 201 ({answer}).")
+
+
+async def get_callback(request: web.Request) -> web.Response:
+    _, account_id, extension, events = scoped_events(request)
+    return respond(render.events_callback(one_of(events.callbacks, request.match_info["id"], account_id, extension)))
+
+
+async def patch_callback(request: web.Request) -> web.Response:
+    _, account_id, extension, events = scoped_events(request)
+    record = one_of(events.callbacks, request.match_info["id"], account_id, extension)
+    fields = callback_fields(await json_body(request), creating=False)
+    if fields.config is not None:
+        await test_callback(request.app[WEBHOOKS_KEY], fields.config)
+        record.config = fields.config
+    if fields.has_name:
+        record.name = fields.name
+    record.mode = fields.mode or record.mode
+    record.enabled = record.enabled if fields.enabled is None else fields.enabled
+    return respond(render.events_callback(record))
+
+
+async def delete_callback(request: web.Request) -> web.Response:
+    _, account_id, extension, events = scoped_events(request)
+    record = one_of(events.callbacks, request.match_info["id"], account_id, extension)
+    if any(listener.callback_id == record.id for listener in events.listeners.values()):
+        raise PhoneComError(409, "Error: Callback is in use. Look for listeners using it.")
+    del events.callbacks[record.id]
+    return respond({"success": True})
+
+
+async def list_listeners(request: web.Request) -> web.Response:
+    _, account_id, extension, events = scoped_events(request)
+    mine = [listener for listener in events.listeners.values() if in_scope(listener, account_id, extension)]
+    return events_page(request, mine, render.events_listener)
+
+
+def callback_for(events: Events, callback_id: int, account_id: str, extension: Extension | None) -> int:
+    record = events.callbacks.get(callback_id)
+    if record is None or not in_scope(record, account_id, extension):
+        raise invalid("callback_id", "The selected callback id is invalid.")
+    return callback_id
+
+
+async def create_listener(request: web.Request) -> web.Response:
+    world, account_id, extension, events = scoped_events(request)
+    fields = listener_fields(await json_body(request), creating=True)
+    record = EventsListener(events.next_id(), account_id, extension.id if extension else None,
+                            callback_for(events, fields.callback_id, account_id, extension),
+                            fields.version or EVENTS_VERSION, world.now_ms() // 1000, fields.expires_at)
+    events.listeners[record.id] = record
+    return respond(render.events_listener(record), 201)
+
+
+async def get_listener(request: web.Request) -> web.Response:
+    _, account_id, extension, events = scoped_events(request)
+    return respond(render.events_listener(one_of(events.listeners, request.match_info["id"], account_id, extension)))
+
+
+async def patch_listener(request: web.Request) -> web.Response:
+    _, account_id, extension, events = scoped_events(request)
+    record = one_of(events.listeners, request.match_info["id"], account_id, extension)
+    fields = listener_fields(await json_body(request), creating=False)
+    if fields.callback_id is not None:
+        record.callback_id = callback_for(events, fields.callback_id, account_id, extension)
+    record.version = fields.version or record.version
+    if fields.has_expires_at:
+        record.expires_at = fields.expires_at
+    return respond(render.events_listener(record))
+
+
+async def delete_listener(request: web.Request) -> web.Response:
+    _, account_id, extension, events = scoped_events(request)
+    record = one_of(events.listeners, request.match_info["id"], account_id, extension)
+    del events.listeners[record.id]
+    for gone in [s.id for s in events.subscriptions.values() if s.listener_id == record.id]:
+        del events.subscriptions[gone]
+    return respond({"success": True})
+
+
+def listener_of(request: web.Request) -> tuple[Events, EventsListener]:
+    _, account_id, extension, events = scoped_events(request)
+    return events, one_of(events.listeners, request.match_info["listener_id"], account_id, extension)
+
+
+async def list_listener_subscriptions(request: web.Request) -> web.Response:
+    events, listener = listener_of(request)
+    mine = [s for s in events.subscriptions.values() if s.listener_id == listener.id]
+    return events_page(request, mine, render.events_subscription)
+
+
+async def create_listener_subscription(request: web.Request) -> web.Response:
+    events, listener = listener_of(request)
+    record = EventsSubscription(events.next_id(), listener.id, subscription_tags(await json_body(request)))
+    events.subscriptions[record.id] = record
+    return respond(render.events_subscription(record), 201)
+
+
+def subscription_of(request: web.Request) -> tuple[Events, EventsSubscription]:
+    events, listener = listener_of(request)
+    raw = request.match_info["id"]
+    record = events.subscriptions.get(int(raw)) if is_digits(raw) and len(raw) < 19 else None
+    if record is None or record.listener_id != listener.id:
+        raise not_found()
+    return events, record
+
+
+async def get_listener_subscription(request: web.Request) -> web.Response:
+    _, record = subscription_of(request)
+    return respond(render.events_subscription(record))
+
+
+async def delete_listener_subscription(request: web.Request) -> web.Response:
+    events, record = subscription_of(request)
+    del events.subscriptions[record.id]
+    return respond({"success": True})

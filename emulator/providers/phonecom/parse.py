@@ -17,7 +17,11 @@ from ...core.ids import is_digits
 from ...core.rules import SmsRequest
 from ...wire import has_lone_surrogate
 from .errors import invalid, required, validation
-from .rules import DEFAULT_LIMIT, MAX_LIMIT
+from .rules import CALLBACK_METHODS, CALLBACK_MODES, DEFAULT_LIMIT, EVENT_TAGS, LISTENER_VERSIONS, MAX_LIMIT
+
+CALLBACK_URL = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
+HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}")
+HEADER_VALUE = re.compile(r"[\t\x20-\x7e]{0,4096}")
 
 # --- create SMS ---------------------------------------------------------------------------------
 
@@ -285,3 +289,97 @@ def mode_value(params: MultiDict[str]) -> str:
     if mode not in ("brief", "full"):
         raise invalid("mode", "The selected mode is invalid.")
     return mode
+
+
+# --- events v2: callbacks, listeners, subscriptions ---------------------------------------------------
+
+@attrs.frozen
+class CallbackConfig:
+    url: str
+    method: str = "POST"
+    headers: tuple[tuple[str, str], ...] | None = None
+    timeout: int | None = None
+
+
+@attrs.frozen
+class CallbackFields:
+    """The fields a create or update body gave; None where it gave nothing."""
+
+    config: CallbackConfig | None
+    name: str | None
+    mode: str | None
+    enabled: bool | None
+    has_name: bool
+
+
+def callback_fields(body: dict, creating: bool) -> CallbackFields:
+    config = body.get("config")
+    if config is None and creating:
+        raise required("config")
+    name = body.get("name")
+    if name is not None and (not isinstance(name, str) or not 1 <= len(name) <= 128 or has_lone_surrogate(name)):
+        raise invalid("name", "The name must be a string of 1 to 128 characters.")
+    mode = body.get("mode")
+    if mode is not None and mode not in CALLBACK_MODES:
+        raise invalid("mode", f"The selected mode is invalid; the emulator calls {' and '.join(CALLBACK_MODES)} "
+                              "callbacks.")
+    enabled = body.get("enabled")
+    if enabled is not None and not isinstance(enabled, bool):
+        raise invalid("enabled", "The enabled field must be true or false.")
+    return CallbackFields(None if config is None else callback_config(config), name, mode, enabled, "name" in body)
+
+
+def callback_config(config: Any) -> CallbackConfig:
+    if not isinstance(config, dict):
+        raise invalid("config", "The config must be an object.")
+    url = config.get("url")
+    if url is None:
+        raise required("config.url")
+    if not isinstance(url, str) or has_lone_surrogate(url) or not CALLBACK_URL.fullmatch(url):
+        raise invalid("config.url", "The config.url format is invalid.")
+    method = config.get("method", "POST")
+    if method not in CALLBACK_METHODS:
+        raise invalid("config.method", "The selected config.method is invalid.")
+    timeout = config.get("timeout")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int) or not 1 <= timeout <= 60):
+        raise invalid("config.timeout", "The config.timeout must be an integer from 1 to 60.")
+    return CallbackConfig(url, method, callback_headers(config.get("headers")), timeout)
+
+
+def callback_headers(headers: Any) -> tuple[tuple[str, str], ...] | None:
+    if headers is None:
+        return None
+    if not isinstance(headers, list) or not all(
+            isinstance(h, dict) and isinstance(h.get("name"), str) and isinstance(h.get("value"), str)
+            and HEADER_NAME.fullmatch(h["name"]) and HEADER_VALUE.fullmatch(h["value"]) for h in headers):
+        raise invalid("config.headers", "The config.headers must be a list of {name, value} strings.")
+    return tuple((h["name"], h["value"]) for h in headers)
+
+
+@attrs.frozen
+class ListenerFields:
+    callback_id: int | None
+    version: str | None
+    expires_at: int | None
+    has_expires_at: bool
+
+
+def listener_fields(body: dict, creating: bool) -> ListenerFields:
+    callback_id = positive_id(body.get("callback_id"), "callback_id")
+    if callback_id is None and creating:
+        raise required("callback_id")
+    version = body.get("version")
+    if version is not None and version not in LISTENER_VERSIONS:
+        raise invalid("version", "The selected version is invalid.")
+    expires_at = positive_id(body.get("expires_at"), "expires_at")
+    return ListenerFields(None if callback_id is None else int(callback_id), version,
+                          None if expires_at is None else int(expires_at), "expires_at" in body)
+
+
+def subscription_tags(body: dict) -> tuple[str, ...]:
+    tags = body.get(":tags")
+    if tags is None:
+        raise required(":tags")
+    if not isinstance(tags, list) or not tags or not all(isinstance(t, str) and t in EVENT_TAGS for t in tags):
+        raise invalid(":tags", "The :tags must be a list of known event tags.")
+    return tuple(dict.fromkeys(tags))

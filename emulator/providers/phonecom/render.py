@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from functools import lru_cache
 
 from ...core.clock import utc_second
@@ -99,3 +100,64 @@ def extension(record: Extension) -> dict:
 
 def list_body(filters: dict, sort: dict, total: int, offset: int, limit: int, items: list[dict]) -> dict:
     return {"filters": filters, "sort": sort, "total": total, "offset": offset, "limit": limit, "items": items}
+
+
+# --- events v2 ---------------------------------------------------------------------------------------
+
+SECRET_HEADERS = frozenset({"authorization", "x-api-key"})  # shown as true, never echoed
+
+
+def optional_int(value: str | None) -> int | None:
+    return None if value is None else as_int(value)
+
+
+def events_callback(record) -> dict:
+    config: dict = {"url": record.config.url, "method": record.config.method}
+    if record.config.headers is not None:
+        config["headers"] = [{"name": name, "value": True if name.lower() in SECRET_HEADERS else value}
+                             for name, value in record.config.headers]
+    if record.config.timeout is not None:
+        config["timeout"] = record.config.timeout
+    return {"id": record.id, "voip_id": as_int(record.account_id), "extension_id": optional_int(record.extension_id),
+            "fallback_callback_id": None, "name": record.name, "profile_id": None, "enabled": record.enabled,
+            "mode": record.mode, "config": config}
+
+
+def events_listener(record) -> dict:
+    return {"id": record.id, "voip_id": as_int(record.account_id), "extension_id": optional_int(record.extension_id),
+            "version": record.version, "callback_id": record.callback_id, "created_at": record.created_at,
+            "expires_at": record.expires_at}
+
+
+def events_subscription(record) -> dict:
+    return {"id": record.id, ":tags": list(record.tags)}
+
+
+def message_event(listener, message: Message, did: str, tags: list[str], event_uuid: str, now_ms: int) -> dict:
+    """A message event of the events v2 format; the message's uuid is its id, so it is the same in every event."""
+    scope_id = listener.extension_id or listener.account_id
+    message_uuid = str(uuid.UUID(int=message.id))
+    inbound = message.direction is Direction.INBOUND
+    return {
+        "uuid": event_uuid,
+        "version": listener.version,
+        "listener_id": listener.id,
+        "context": {"type": "extension" if listener.extension_id else "account", "id": as_int(scope_id),
+                    "voip_id": as_int(listener.account_id)},
+        "timestamp": now_ms // 1000,
+        "timestamp_ns": now_ms * 1_000_000,
+        "tags": tags,
+        "data_type": "message",
+        "data_object_uuid": message_uuid,
+        "data": {
+            "uuid": message_uuid,
+            "direction": "inbound" if inbound else "outbound",
+            "state": "received" if inbound else "sent",
+            "inbox": {"id": message.id, "extension_id": optional_int(message.mailbox.extension_id), "did": did},
+            "from": {"type": "did", "id": message.sender.number},
+            "to": [{"type": "did", "id": p.number} for p in message.recipients],
+            "type": "sms",
+            "message": message.text,
+            "media": [],
+        },
+    }

@@ -26,3 +26,27 @@ ROUTES = [
     ("GET", ACCOUNT + "/extensions", handlers.list_extensions, "list-account-extensions"),
     ("GET", EXTENSION, handlers.get_extension, "get-account-extension"),
 ]
+
+for scope, base in (("account", ACCOUNT), ("extension", EXTENSION)):
+    EVENTS = base + "/integrations/events"
+    LISTENER = EVENTS + "/listeners/{listener_id}"
+    ROUTES += [
+        ("GET", EVENTS + "/callbacks", handlers.list_callbacks, f"list-{scope}-events-callbacks"),
+        ("POST", EVENTS + "/callbacks", handlers.create_callback, f"create-{scope}-events-callback"),
+        ("GET", EVENTS + "/callbacks/{id}", handlers.get_callback, f"get-{scope}-events-callback"),
+        ("PATCH", EVENTS + "/callbacks/{id}", handlers.patch_callback, f"patch-{scope}-events-callback"),
+        ("DELETE", EVENTS + "/callbacks/{id}", handlers.delete_callback, f"delete-{scope}-events-callback"),
+        ("GET", EVENTS + "/listeners", handlers.list_listeners, f"list-{scope}-events-listeners"),
+        ("POST", EVENTS + "/listeners", handlers.create_listener, f"create-{scope}-events-listener"),
+        ("GET", EVENTS + "/listeners/{id}", handlers.get_listener, f"get-{scope}-events-listener"),
+        ("PATCH", EVENTS + "/listeners/{id}", handlers.patch_listener, f"patch-{scope}-events-listener"),
+        ("DELETE", EVENTS + "/listeners/{id}", handlers.delete_listener, f"delete-{scope}-events-listener"),
+        ("GET", LISTENER + "/subscriptions", handlers.list_listener_subscriptions,
+         f"list-{scope}-events-listener-subscriptions"),
+        ("POST", LISTENER + "/subscriptions", handlers.create_listener_subscription,
+         f"create-{scope}-events-listener-subscription"),
+        ("GET", LISTENER + "/subscriptions/{id}", handlers.get_listener_subscription,
+         f"get-{scope}-events-listener-subscription"),
+        ("DELETE", LISTENER + "/subscriptions/{id}", handlers.delete_listener_subscription,
+         f"delete-{scope}-events-listener-subscription"),
+    ]

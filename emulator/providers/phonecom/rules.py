@@ -36,3 +36,15 @@ RECIPIENT_STATUS = {
 
 SCOPE_ACCOUNT_OWNER = "account-owner"
 SCOPE_EXTENSION_USER = "extension-user"
+
+# Events v2 (integrations/events): what a listener subscription may ask for, and how callbacks are called.
+EVENT_TAGS = frozenset({
+    "inbound", "outbound", "call", "new-call", "connecting-call", "connected-call", "completed-call", "first-leg",
+    "not-first-leg", "to-did", "from-did", "to-extension", "from-extension", "message", "sms-message",
+    "mms-message", "*ms-message", "api-error", "api-error-trusted", "call-log", "recording", "call-recording",
+    "message-status", "voicemail-recording"})
+EVENTS_VERSION = "2.0.0"
+LISTENER_VERSIONS = ("1.0.0", "1.1.0", EVENTS_VERSION)
+CALLBACK_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+CALLBACK_MODES = ("HTTPS", "HTTP")  # the spec's APPLICATION and EMAIL modes are not emulated
+CALLBACK_TEST_BODY = {"test": 1}    # a new callback's URL must answer it with 200 or 201
