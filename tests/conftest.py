@@ -26,14 +26,15 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 @pytest.fixture
 def webhook_endpoint():
-    """A plain HTTP server standing in for an application's webhook: it echoes the Validation-Token."""
+    """A plain HTTP server standing in for an application's webhook: it echoes the Validation-Token and
+    keeps the notifications it receives."""
     events: list[dict] = []
     arrived = threading.Event()
 
     class Hook(BaseHTTPRequestHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            if body:
+            if body and json.loads(body) != {"test": 1}:  # Phone.com tests a new callback with {"test": 1}
                 events.append(json.loads(body))
                 arrived.set()
             self.send_response(200)

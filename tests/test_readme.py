@@ -53,6 +53,16 @@ def test_the_ringcentral_webhook_example_runs(emulator, webhook_endpoint):
     assert arrived.wait(10) and events[0]["body"]["subject"] == "to the webhook"
 
 
+def test_the_phonecom_events_example_runs(emulator, webhook_endpoint):
+    url, events, arrived = webhook_endpoint
+    tenant = emulator.tenant("readme-pc-events")
+    code = python_block("### Phone.com", 1).replace("http://127.0.0.1:8080", tenant.url).replace(
+        "http://127.0.0.1:5000/events", url)
+    assert "2.0.0" in run(code)
+    tenant.inject_sms("+14155550100", "+12125550101", "to the events callback")
+    assert arrived.wait(10) and events[0]["data"]["message"] == "to the events callback"
+
+
 def test_the_phonecom_example_runs(emulator):
     code = python_block("### Phone.com").replace("http://127.0.0.1:8080", emulator.tenant("readme-pc").url)
     output = run(code)
