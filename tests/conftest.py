@@ -50,6 +50,7 @@ def webhook_endpoint():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/hook", events, arrived
     server.shutdown()
+    server.server_close()
 
 
 @attrs.define
