@@ -3,6 +3,7 @@ and an application's webhook endpoint for tests that subscribe to events."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import threading
@@ -62,6 +63,7 @@ class Receiver:
     methods: list = attrs.field(factory=list)
     status: int = 200
     echo: bool = True
+    delay_s: float = 0.0  # how long the application takes to answer
 
     def events(self) -> list[dict]:
         """The notifications: neither an empty validation request nor Phone.com's {"test": 1}."""
@@ -79,6 +81,7 @@ async def receiver(aiohttp_server) -> Receiver:
     async def answer(request: web.Request) -> web.Response:
         hook.requests.append((dict(request.headers), await request.read()))
         hook.methods.append(request.method)
+        await asyncio.sleep(hook.delay_s)
         token = request.headers.get("Validation-Token")
         headers = {"Validation-Token": token} if token and hook.echo else {}
         return web.Response(status=hook.status, headers=headers)

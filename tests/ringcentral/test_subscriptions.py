@@ -231,3 +231,16 @@ async def test_a_reset_forgets_subscriptions_and_deliveries(rc, receiver):
     await rc.sms(bob, BOB, ALICE, "after the reset")
     await delivered(rc)
     assert [e["body"]["subject"] for e in receiver.events()] == ["before the reset"]
+
+
+async def test_waiting_for_deliveries_gives_up_without_cancelling_a_slow_one(rc, receiver):
+    alice, bob = await rc.login("102"), await rc.login("103")
+    await subscribe(rc, alice, receiver.url)
+    receiver.delay_s = 0.3
+    await rc.sms(bob, BOB, ALICE, "slow")
+    webhooks = rc.client.app[WEBHOOKS_KEY]
+    await webhooks.settle(timeout_s=0.05)
+    assert webhooks.deliveries("default") == []
+    await webhooks.settle()
+    (delivery,) = webhooks.deliveries("default")
+    assert delivery.status == 200
