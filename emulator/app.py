@@ -302,4 +302,4 @@ async def read_tenant_clocks(tenants: Tenants) -> None:
     while True:
         await asyncio.sleep(STATUS_TICK_S)
         for world in tenants.worlds():
-            world.now_ms()
+            world.tick()

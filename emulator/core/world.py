@@ -69,6 +69,7 @@ class World:
         self.time = TenantTime()  # the latest reading of the clock, never running backwards
         self.listeners: list[Callable[[Message], None]] = []  # told of every message stored
         self.change_listeners: list[Callable[[Message], None]] = []  # told of every change a client makes
+        self.tick_listeners: list[Callable[[], None]] = []  # told each time the server reads the clock while idle
         self.name = "default"
 
     # --- reading -------------------------------------------------------------------------
@@ -95,6 +96,12 @@ class World:
             return time.ms
         time.ms = now
         return now
+
+    def tick(self) -> None:
+        """The clock read on the server's timer, so what falls due with time (statuses) is noticed unasked."""
+        self.now_ms()
+        for listener in self.tick_listeners:
+            listener()
 
     def state(self, provider: str, factory: Callable[[], Any]) -> Any:
         """A provider face's own per-tenant state (tokens, sessions), created on first use."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from emulator.providers.ringcentral.handlers import subscriptions_of
@@ -244,3 +246,20 @@ async def test_waiting_for_deliveries_gives_up_without_cancelling_a_slow_one(rc,
     await webhooks.settle()
     (delivery,) = webhooks.deliveries("default")
     assert delivery.status == 200
+
+
+async def test_status_changes_of_a_sent_sms_are_message_store_updates_on_the_tenants_clock(rc, receiver):
+    alice = await rc.login("102")
+    await subscribe(rc, alice, receiver.url, filters=(MESSAGE_STORE,))
+    _, sent = await rc.sms(alice, ALICE, "+14155550100", "watch me")
+    for seconds in (1.5, 1.0):  # Sent after 1 s, Delivered after 2 s in the default seed
+        rc.world.clock.advance(seconds)
+        await asyncio.sleep(0.2)  # the server reads the tenant's clock every 50 ms
+    await delivered(rc)
+    changes = [e["body"]["changes"][0] for e in receiver.events()]
+    assert changes == [{"type": "SMS", "newCount": 1, "updatedCount": 0, "newMessageIds": [sent["id"]]},
+                       {"type": "SMS", "newCount": 0, "updatedCount": 1},
+                       {"type": "SMS", "newCount": 0, "updatedCount": 1}]
+    (record,) = await rc.store(alice)
+    assert record["messageStatus"] == "Delivered"
+    assert subscriptions_of(rc.world).on_their_way == {}

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from ...core import carrier
 from ...core.ids import is_digits
-from ...core.model import Availability, Direction, Extension, Kind, Mailbox, Message
+from ...core.model import Availability, Direction, Extension, Kind, Mailbox, Message, Status
 from ...core.rules import PagerRequest, Rejection, can_read_thread
 from ...core.store import MailboxIndex
 from ...core.world import World
@@ -592,13 +592,36 @@ class Subscriptions:
 
     webhooks: Webhooks | None = None
     by_id: dict[str, Subscription] = attrs.field(factory=dict)
+    on_their_way: dict[int, tuple[Message, Status]] = attrs.field(factory=dict)  # outbound SMS, last status told
 
     def listen(self, world: World, webhooks: Webhooks) -> None:
         """Hook into the world once, on the first subscription."""
         if self.webhooks is None:
             self.webhooks = webhooks
-            world.listeners.append(lambda message: self.notify(world, message, new=True))
+            world.listeners.append(lambda message: self.stored(world, message))
             world.change_listeners.append(lambda message: self.notify(world, message, new=False))
+            world.tick_listeners.append(lambda: self.tell_status_changes(world))
+
+    def stored(self, world: World, message: Message) -> None:
+        """A new message is told at once; an outbound SMS is watched until its status stops changing."""
+        self.notify(world, message, new=True)
+        if message.direction is Direction.OUTBOUND and message.kind is Kind.SMS and self.watched(message.mailbox):
+            self.on_their_way[message.id] = (message, message.status)
+
+    def watched(self, mailbox: Mailbox) -> bool:
+        """Whether a message-store filter (not an instant one) covers the mailbox."""
+        wanted = (mailbox.account_id, mailbox.extension_id)
+        return any(f.mailbox == wanted and not f.instant for s in self.by_id.values() for f in s.filters)
+
+    def tell_status_changes(self, world: World) -> None:
+        """Sent, Delivered or a failure, each a change of the message-store, told when the tenant's clock reaches it."""
+        for message_id, (message, told) in list(self.on_their_way.items()):
+            status = message.status
+            if status is not told:
+                self.notify(world, message, new=False)
+                self.on_their_way[message_id] = (message, status)
+            if message.progress is None and status is not Status.QUEUED:
+                del self.on_their_way[message_id]
 
     def live(self, now_ms: int) -> list[Subscription]:
         """The subscriptions not yet expired; expired ones are forgotten."""
