@@ -424,6 +424,12 @@ def one_of(records: dict, raw_id: str, account_id: str, extension: Extension | N
     return record
 
 
+def named_record(request: web.Request, table: str) -> tuple[Events, Any]:
+    """The callback or listener the path names, in the path's account or extension; else 404."""
+    _, account_id, extension, events = scoped_events(request)
+    return events, one_of(getattr(events, table), request.match_info["id"], account_id, extension)
+
+
 async def list_callbacks(request: web.Request) -> web.Response:
     _, account_id, extension, events = scoped_events(request)
     mine = [c for c in events.callbacks.values() if in_scope(c, account_id, extension)]
@@ -451,13 +457,11 @@ async def test_callback(webhooks: Webhooks, config: CallbackConfig) -> None:
 
 
 async def get_callback(request: web.Request) -> web.Response:
-    _, account_id, extension, events = scoped_events(request)
-    return respond(render.events_callback(one_of(events.callbacks, request.match_info["id"], account_id, extension)))
+    return respond(render.events_callback(named_record(request, "callbacks")[1]))
 
 
 async def patch_callback(request: web.Request) -> web.Response:
-    _, account_id, extension, events = scoped_events(request)
-    record = one_of(events.callbacks, request.match_info["id"], account_id, extension)
+    _, record = named_record(request, "callbacks")
     fields = callback_fields(await json_body(request), creating=False)
     if fields.config is not None:
         await test_callback(request.app[WEBHOOKS_KEY], fields.config)
@@ -470,8 +474,7 @@ async def patch_callback(request: web.Request) -> web.Response:
 
 
 async def delete_callback(request: web.Request) -> web.Response:
-    _, account_id, extension, events = scoped_events(request)
-    record = one_of(events.callbacks, request.match_info["id"], account_id, extension)
+    events, record = named_record(request, "callbacks")
     if any(listener.callback_id == record.id for listener in events.listeners.values()):
         raise PhoneComError(409, "Error: Callback is in use. Look for listeners using it.")
     del events.callbacks[record.id]
@@ -502,8 +505,7 @@ async def create_listener(request: web.Request) -> web.Response:
 
 
 async def get_listener(request: web.Request) -> web.Response:
-    _, account_id, extension, events = scoped_events(request)
-    return respond(render.events_listener(one_of(events.listeners, request.match_info["id"], account_id, extension)))
+    return respond(render.events_listener(named_record(request, "listeners")[1]))
 
 
 async def patch_listener(request: web.Request) -> web.Response:
@@ -519,8 +521,7 @@ async def patch_listener(request: web.Request) -> web.Response:
 
 
 async def delete_listener(request: web.Request) -> web.Response:
-    _, account_id, extension, events = scoped_events(request)
-    record = one_of(events.listeners, request.match_info["id"], account_id, extension)
+    events, record = named_record(request, "listeners")
     del events.listeners[record.id]
     for gone in [s.id for s in events.subscriptions.values() if s.listener_id == record.id]:
         del events.subscriptions[gone]
