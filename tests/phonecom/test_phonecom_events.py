@@ -165,3 +165,53 @@ async def test_a_subscription_needs_known_tags(pc, receiver):
 async def test_an_extension_token_cannot_use_the_accounts_events(pc):
     status, body = await pc.call("GET", EVENTS + "/callbacks", QUINN)
     assert_pc_error(status, body, 403)
+
+
+@pytest.mark.parametrize("value, not_logic, reaches", [
+    ({"eq": QUINN_NUMBER}, False, ["to quinn"]),
+    ({"in": [PAULA_NUMBER, QUINN_NUMBER]}, False, ["to paula", "to quinn"]),
+    ({"match": "+1212555010%"}, False, ["to paula", "to quinn"]),
+    ({"eq": QUINN_NUMBER}, True, ["to paula"]),
+])
+async def test_a_number_filter_keeps_only_events_for_matching_numbers(pc, receiver, value, not_logic, reaches):
+    setup = await listen(pc, receiver.url, ["message", "inbound"])
+    filters = f"{EVENTS}/listeners/{setup['listener']['id']}/filters"
+    status, created = await pc.call("POST", filters, OWNER, json={
+        "filter_type": "number", "filter_value": value, "not_logic": not_logic})
+    assert status == 201, created
+    assert created["filter_value"] == value and created["listener_id"] == setup["listener"]["id"]
+    await inbound(pc, PAULA_NUMBER, "to paula")
+    await inbound(pc, QUINN_NUMBER, "to quinn")
+    await delivered(pc)
+    assert sorted(e["data"]["message"] for e in receiver.events()) == reaches
+
+
+async def test_filters_can_be_listed_changed_and_deleted(pc, receiver):
+    setup = await listen(pc, receiver.url, ["message"])
+    filters = f"{EVENTS}/listeners/{setup['listener']['id']}/filters"
+    _, created = await pc.call("POST", filters, OWNER, json={"filter_type": "number",
+                                                              "filter_value": {"eq": PAULA_NUMBER}})
+    one = f"{filters}/{created['id']}"
+    assert (await pc.call("GET", filters, OWNER))[1]["items"] == [created]
+    status, changed = await pc.call("PATCH", one, OWNER, json={"filter_type": "number",
+                                                                "filter_value": {"eq": QUINN_NUMBER}})
+    assert status == 200 and changed["filter_value"] == {"eq": QUINN_NUMBER}
+    assert (await pc.call("GET", one, OWNER))[1] == changed
+    assert (await pc.call("DELETE", one, OWNER))[1] == {"success": True}
+    assert (await pc.call("GET", one, OWNER))[0] == 404
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"filter_value": {"eq": "+12125550101"}}, "filter_type"),
+    ({"filter_type": "schedule", "filter_value": {"id": 1}}, "filter_type"),
+    ({"filter_type": "number"}, "filter_value"),
+    ({"filter_type": "number", "filter_value": {"eq": "12125550101"}}, "filter_value"),
+    ({"filter_type": "number", "filter_value": {"eq": "+1", "in": ["+1"]}}, "filter_value"),
+    ({"filter_type": "number", "filter_value": {"in": []}}, "filter_value"),
+    ({"filter_type": "number", "filter_value": {"eq": "+12125550101"}, "not_logic": "yes"}, "not_logic"),
+])
+async def test_a_bad_filter_gets_phonecoms_422(pc, receiver, body, field):
+    setup = await listen(pc, receiver.url, ["message"])
+    status, answer = await pc.call("POST", f"{EVENTS}/listeners/{setup['listener']['id']}/filters", OWNER,
+                                   json=body)
+    assert field in assert_pc_error(status, answer, 422)["fields"]

@@ -22,6 +22,7 @@ from .errors import PhoneComError, bad_request, body_too_large, from_rejection, 
 from .parse import (
     CallbackConfig,
     ListQuery,
+    NumberFilter,
     as_direction,
     as_flag,
     as_integer,
@@ -32,6 +33,7 @@ from .parse import (
     list_query,
     listener_fields,
     mode_value,
+    number_filter,
     sms_request,
     subscription_tags,
 )
@@ -330,6 +332,13 @@ class EventsSubscription:
     tags: tuple[str, ...]
 
 
+@attrs.frozen
+class EventsFilter:
+    id: int
+    listener_id: int
+    rule: NumberFilter
+
+
 @attrs.define
 class Events:
     """A tenant's events integration: callbacks, listeners and subscriptions, and the events they send."""
@@ -337,6 +346,7 @@ class Events:
     callbacks: dict[int, EventsCallback] = attrs.field(factory=dict)
     listeners: dict[int, EventsListener] = attrs.field(factory=dict)
     subscriptions: dict[int, EventsSubscription] = attrs.field(factory=dict)
+    filters: dict[int, EventsFilter] = attrs.field(factory=dict)
     last_id: int = 0
     webhooks: Webhooks | None = None
 
@@ -364,6 +374,8 @@ class Events:
             if callback is None or not callback.enabled or not self.takes(listener, mailbox, set(tags), now):
                 continue
             did = message.sender.number if message.direction is Direction.OUTBOUND else own_did(world, message)
+            if not all(f.rule.matches(did) for f in self.filters.values() if f.listener_id == listener.id):
+                continue
             body = render.message_event(listener, message, did, tags, str(uuid.uuid4()), now)
             headers = {"Content-Type": "application/json", **dict(callback.config.headers or ())}
             self.webhooks.send(world.name, NAME, callback.config.url, body, headers, now, callback.config.method,
@@ -523,8 +535,9 @@ async def patch_listener(request: web.Request) -> web.Response:
 async def delete_listener(request: web.Request) -> web.Response:
     events, record = named_record(request, "listeners")
     del events.listeners[record.id]
-    for gone in [s.id for s in events.subscriptions.values() if s.listener_id == record.id]:
-        del events.subscriptions[gone]
+    for table in (events.subscriptions, events.filters):
+        for gone in [item.id for item in table.values() if item.listener_id == record.id]:
+            del table[gone]
     return respond({"success": True})
 
 
@@ -546,21 +559,54 @@ async def create_listener_subscription(request: web.Request) -> web.Response:
     return respond(render.events_subscription(record), 201)
 
 
-def subscription_of(request: web.Request) -> tuple[Events, EventsSubscription]:
+def listener_item(request: web.Request, table: str) -> tuple[dict, Any]:
+    """A subscription or filter of the listener the path names; else 404."""
     events, listener = listener_of(request)
+    items = getattr(events, table)
     raw = request.match_info["id"]
-    record = events.subscriptions.get(int(raw)) if is_digits(raw) and len(raw) < 19 else None
+    record = items.get(int(raw)) if is_digits(raw) and len(raw) < 19 else None
     if record is None or record.listener_id != listener.id:
         raise not_found()
-    return events, record
+    return items, record
 
 
 async def get_listener_subscription(request: web.Request) -> web.Response:
-    _, record = subscription_of(request)
+    _, record = listener_item(request, "subscriptions")
     return respond(render.events_subscription(record))
 
 
 async def delete_listener_subscription(request: web.Request) -> web.Response:
-    events, record = subscription_of(request)
-    del events.subscriptions[record.id]
+    items, record = listener_item(request, "subscriptions")
+    del items[record.id]
+    return respond({"success": True})
+
+
+async def list_listener_filters(request: web.Request) -> web.Response:
+    events, listener = listener_of(request)
+    mine = [f for f in events.filters.values() if f.listener_id == listener.id]
+    return events_page(request, mine, render.events_filter)
+
+
+async def create_listener_filter(request: web.Request) -> web.Response:
+    """Events reach the listener only if their number matches every one of its filters."""
+    events, listener = listener_of(request)
+    record = EventsFilter(events.next_id(), listener.id, number_filter(await json_body(request)))
+    events.filters[record.id] = record
+    return respond(render.events_filter(record), 201)
+
+
+async def get_listener_filter(request: web.Request) -> web.Response:
+    _, record = listener_item(request, "filters")
+    return respond(render.events_filter(record))
+
+
+async def patch_listener_filter(request: web.Request) -> web.Response:
+    items, record = listener_item(request, "filters")
+    items[record.id] = attrs.evolve(record, rule=number_filter(await json_body(request)))
+    return respond(render.events_filter(items[record.id]))
+
+
+async def delete_listener_filter(request: web.Request) -> web.Response:
+    items, record = listener_item(request, "filters")
+    del items[record.id]
     return respond({"success": True})

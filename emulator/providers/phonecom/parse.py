@@ -383,3 +383,54 @@ def subscription_tags(body: dict) -> tuple[str, ...]:
     if not isinstance(tags, list) or not tags or not all(isinstance(t, str) and t in EVENT_TAGS for t in tags):
         raise invalid(":tags", "The :tags must be a list of known event tags.")
     return tuple(dict.fromkeys(tags))
+
+
+@attrs.frozen
+class NumberFilter:
+    """A listener's number filter: `eq`, `in` or `match` (with % as a wildcard), optionally inverted."""
+
+    value: dict
+    not_logic: bool = False
+
+    def matches(self, number: str) -> bool:
+        if "eq" in self.value:
+            found = number == self.value["eq"]
+        elif "in" in self.value:
+            found = number in self.value["in"]
+        else:
+            pattern = "".join(".*" if ch == "%" else re.escape(ch) for ch in self.value["match"])
+            found = re.fullmatch(pattern, number) is not None
+        return found != self.not_logic
+
+
+E164 = re.compile(r"\+\d{1,15}")
+NUMBER_PATTERN = re.compile(r"[+\d%]{1,32}")
+
+
+def number_filter(body: dict) -> NumberFilter:
+    kind = body.get("filter_type")
+    if kind is None:
+        raise required("filter_type")
+    if kind != "number":
+        raise invalid("filter_type", "The selected filter_type is invalid; the emulator filters by number only.")
+    value = body.get("filter_value")
+    if value is None:
+        raise required("filter_value")
+    if not isinstance(value, dict) or len(value) != 1 or not number_filter_value_ok(value):
+        raise invalid("filter_value", "The filter_value must hold one of eq (a number), in (numbers) or match.")
+    not_logic = body.get("not_logic", False)
+    if not isinstance(not_logic, bool):
+        raise invalid("not_logic", "The not_logic field must be true or false.")
+    return NumberFilter(dict(value), not_logic)
+
+
+def number_filter_value_ok(value: dict) -> bool:
+    if "eq" in value:
+        return isinstance(value["eq"], str) and E164.fullmatch(value["eq"]) is not None
+    if "in" in value:
+        numbers = value["in"]
+        return isinstance(numbers, list) and bool(numbers) and all(
+            isinstance(n, str) and E164.fullmatch(n) for n in numbers)
+    if "match" in value:
+        return isinstance(value["match"], str) and NUMBER_PATTERN.fullmatch(value["match"]) is not None
+    return False

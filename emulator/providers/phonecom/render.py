@@ -133,6 +133,14 @@ def events_subscription(record) -> dict:
     return {"id": record.id, ":tags": list(record.tags)}
 
 
+def events_filter(record) -> dict:
+    body = {"id": record.id, "listener_id": record.listener_id, "filter_type": "number",
+            "filter_value": record.rule.value}
+    if record.rule.not_logic:
+        body["not_logic"] = True
+    return body
+
+
 def message_event(listener, message: Message, did: str, tags: list[str], event_uuid: str, now_ms: int) -> dict:
     """A message event of the events v2 format; the message's uuid is its id, so it is the same in every event."""
     scope_id = listener.extension_id or listener.account_id

@@ -49,4 +49,11 @@ for scope, base in (("account", ACCOUNT), ("extension", EXTENSION)):
          f"get-{scope}-events-listener-subscription"),
         ("DELETE", LISTENER + "/subscriptions/{id}", handlers.delete_listener_subscription,
          f"delete-{scope}-events-listener-subscription"),
+        ("GET", LISTENER + "/filters", handlers.list_listener_filters, f"list-{scope}-events-listener-filters"),
+        ("POST", LISTENER + "/filters", handlers.create_listener_filter, f"create-{scope}-events-listener-filter"),
+        ("GET", LISTENER + "/filters/{id}", handlers.get_listener_filter, f"get-{scope}-events-listener-filter"),
+        ("PATCH", LISTENER + "/filters/{id}", handlers.patch_listener_filter,
+         f"patch-{scope}-events-listener-filter"),
+        ("DELETE", LISTENER + "/filters/{id}", handlers.delete_listener_filter,
+         f"delete-{scope}-events-listener-filter"),
     ]
