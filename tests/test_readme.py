@@ -63,6 +63,13 @@ def test_the_phonecom_events_example_runs(emulator, webhook_endpoint):
     assert arrived.wait(10) and events[0]["data"]["message"] == "to the events callback"
 
 
+def test_the_ringcentral_high_volume_example_runs(emulator):
+    code = python_block("### RingCentral high-volume SMS").replace("http://127.0.0.1:8080",
+                                                                   emulator.tenant("readme-a2p").url)
+    output = run(code)
+    assert "Processing 2 []" in output and "+14155550111" in output
+
+
 def test_the_phonecom_example_runs(emulator):
     code = python_block("### Phone.com").replace("http://127.0.0.1:8080", emulator.tenant("readme-pc").url)
     output = run(code)

@@ -93,6 +93,7 @@ class SmsPolicy:
     requires_sms_sender_feature: bool = True
     requires_sms_enabled: bool = False
     save_unassigned_outbound: bool = False
+    required_feature: str | None = None  # a number feature the sender must have besides (A2PSmsSender, say)
 
 
 class SmsRequest(NamedTuple):
@@ -228,6 +229,8 @@ def check_number_can_send(number: PhoneNumber, policy: SmsPolicy) -> PhoneNumber
     if number.is_fax_only and policy.requires_sms_sender_feature:
         return Rejection(Reason.SENDER_NUMBER_FAX, "from", number.number)
     if policy.requires_sms_sender_feature and FEATURE_SMS_SENDER not in number.features:
+        return Rejection(Reason.SENDER_NUMBER_NOT_SMS_SENDER, "from", number.number)
+    if policy.required_feature is not None and policy.required_feature not in number.features:
         return Rejection(Reason.SENDER_NUMBER_NOT_SMS_SENDER, "from", number.number)
     if not number.sms_supported:
         return Rejection(Reason.SENDER_NUMBER_SMS_UNSUPPORTED, "from", number.number)

@@ -98,6 +98,29 @@ async def test_subscriptions_and_their_events_match_the_vendor_schema(rc, receiv
     assert_valid(store, "MessageEvent")
 
 
+async def test_high_volume_sms_responses_match_the_vendor_schema(rc):
+    operator = await rc.login("101")
+    a2p = "/restapi/v1.0/account/~/a2p-sms"
+    status, created = await rc.call("POST", a2p + "/batches", operator, json={
+        "from": "+18005550100", "text": "schema", "messages": [{"to": ["+14155550100"]}, {"to": ["12"]}]})
+    assert status == 201, created
+    assert_valid(created, "MessageBatchResponse")
+    rc.world.clock.advance(3)
+    for path, schema in ((f"{a2p}/batches/{created['id']}", "MessageBatchResponse"),
+                         (f"{a2p}/batches", "BatchListResponse"),
+                         (f"{a2p}/messages?view=Detailed&perPage=1", "MessageListResponse"),
+                         (f"{a2p}/statuses", "MessageStatusesResponse")):
+        status, body = await rc.call("GET", path, operator)
+        assert status == 200, body
+        assert_valid(body, schema)
+    _, page = await rc.call("GET", a2p + "/messages", operator)
+    _, one = await rc.call("GET", f"{a2p}/messages/{page['records'][0]['id']}", operator)
+    assert one["id"] == str(page["records"][0]["id"])
+    assert_valid(one, "MessageDetailsResponse")
+    _, refused = await rc.call("POST", a2p + "/batches", operator, json={"from": "+18005550100", "messages": []})
+    assert_valid(refused, "ASGErrorResponse")
+
+
 async def test_token_response_matches_the_vendor_schema(rc):
     _, body = await rc.token(grant_type="urn:ietf:params:oauth:grant-type:jwt-bearer", assertion="rc-jwt-102")
     assert_valid(body, "TokenInfo")

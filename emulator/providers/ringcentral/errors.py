@@ -10,6 +10,8 @@ Choices where sources disagree (newest primary source wins; see the README's fid
 
 from __future__ import annotations
 
+import functools
+
 from aiohttp import web
 
 from ...core.rules import Reason, Rejection
@@ -156,6 +158,22 @@ def invalid_event_filters(filters: list[str]) -> RingCentralError:
 
 def too_many_subscriptions() -> RingCentralError:
     return RingCentralError(403, "SUB-406", "Subscriptions limit exceeded")
+
+
+def with_asg_envelope(handler):
+    """High-volume SMS errors are the ASG envelope: the code itself at the top, no legacy category."""
+
+    @functools.wraps(handler)
+    async def answer(request):
+        try:
+            return await handler(request)
+        except OAuthError:
+            raise
+        except RingCentralError as error:
+            error.category = None
+            raise
+
+    return answer
 
 
 def thread_unreadable() -> RingCentralError:

@@ -11,7 +11,7 @@ from aiohttp import web
 from ...core import carrier
 from ...core.ids import is_digits
 from ...core.model import Availability, Direction, Extension, Kind, Mailbox, Message, Status
-from ...core.rules import PagerRequest, Rejection, can_read_thread
+from ...core.rules import PagerRequest, Reason, Rejection, SmsRequest, can_read_thread
 from ...core.store import MailboxIndex
 from ...core.world import World
 from ...webhooks import WEBHOOKS_KEY, Webhooks
@@ -32,9 +32,13 @@ from .errors import (
     webhook_response_invalid,
     webhook_status,
     webhook_unreachable,
+    with_asg_envelope,
 )
 from .parse import (
     EventFilter,
+    a2p_batch_request,
+    a2p_query,
+    page_token,
     MessageFilter,
     SyncFrame,
     decode_sync_token,
@@ -49,7 +53,15 @@ from .parse import (
     sync_type,
     time_param,
 )
-from .rules import MAX_SUBSCRIPTIONS, SMS_POLICY, SUBSCRIPTION_TTL_S, SYNC_OVERLAP_MS, WEBHOOK_USER_AGENT
+from .rules import (
+    A2P_POLICY,
+    A2P_REJECTED_CODE,
+    MAX_SUBSCRIPTIONS,
+    SMS_POLICY,
+    SUBSCRIPTION_TTL_S,
+    SYNC_OVERLAP_MS,
+    WEBHOOK_USER_AGENT,
+)
 
 
 COUNT_SCAN_LIMIT = 10_000  # records a filtered list reads past its page to count the total
@@ -753,3 +765,158 @@ async def delete_subscription(request: web.Request) -> web.Response:
     _, _, registry, record = own_subscription(request)
     del registry.by_id[record.id]
     return web.Response(status=204)
+
+
+# --- high-volume (A2P) SMS ------------------------------------------------------------------------------
+
+A2P_DESTINATION_REASONS = frozenset({Reason.RECIPIENT_INVALID, Reason.RECIPIENT_EXTENSION_NUMBER,
+                                     Reason.RECIPIENT_SHORT_NUMBER, Reason.RECIPIENT_MISSING})
+
+
+@attrs.frozen
+class A2pBatch:
+    id: str
+    account_id: str
+    from_number: str
+    created_ms: int
+    size: int
+    message_ids: tuple[int, ...]
+
+
+@attrs.define
+class A2pState:
+    """A tenant's batches and, in sending order, the id and batch of every A2P message."""
+
+    batches: dict[str, A2pBatch] = attrs.field(factory=dict)
+    messages: list[tuple[int, str]] = attrs.field(factory=list)
+
+
+def a2p_of(world: World) -> A2pState:
+    return world.state(NAME + ".a2p", A2pState)
+
+
+@with_asg_envelope
+async def create_a2p_batch(request: web.Request) -> web.Response:
+    """Each message is sent on its own; a bad destination goes to rejected[], a bad sender refuses the batch."""
+    session, _ = caller(request)
+    world = world_of(request)
+    wanted = a2p_batch_request(await json_body(request))
+    now = world.now_ms()
+    sent: list[Message] = []
+    rejected: list[dict] = []
+    for index, (to, text) in enumerate(wanted.messages, 1):
+        command = SmsRequest(session.account_id, wanted.from_number, (to,), text)
+        result = carrier.send_sms(world, command, A2P_POLICY, NAME, request[EXCHANGE].fail_delivery)
+        if not isinstance(result, Rejection):
+            sent.append(result.outbound)
+        elif result.reason in A2P_DESTINATION_REASONS:
+            rejected.append({"index": index, "to": [to], "errorCode": A2P_REJECTED_CODE,
+                             "description": "The destination number is invalid or not supported"})
+        else:
+            raise invalid("from")  # the sender is the same for every message: nothing was sent
+    batch = A2pBatch(str(uuid.uuid4()), session.account_id, wanted.from_number, now, len(wanted.messages),
+                     tuple(m.id for m in sent))
+    state = a2p_of(world)
+    state.batches[batch.id] = batch
+    state.messages.extend((m.id, batch.id) for m in sent)
+    return json_response(render.a2p_batch(batch, sent, rejected), 201)
+
+
+def batch_messages(world: World, batch: A2pBatch) -> list[Message]:
+    """The batch's messages still kept (retention may have let the oldest go)."""
+    found = (world.store.get(message_id) for message_id in batch.message_ids)
+    return [m for m in found if m is not None]
+
+
+def own_batch(request: web.Request) -> tuple[World, A2pBatch]:
+    session, _ = caller(request)
+    world = world_of(request)
+    batch = a2p_of(world).batches.get(request.match_info["batchId"])
+    if batch is None or batch.account_id != session.account_id:
+        raise not_found("batchId")
+    world.now_ms()
+    return world, batch
+
+
+@with_asg_envelope
+async def get_a2p_batch(request: web.Request) -> web.Response:
+    world, batch = own_batch(request)
+    return json_response(render.a2p_batch(batch, batch_messages(world, batch)))
+
+
+@with_asg_envelope
+async def list_a2p_batches(request: web.Request) -> web.Response:
+    session, _ = caller(request)
+    world = world_of(request)
+    wanted = a2p_query(query(request), world.now_ms())
+    chosen = []
+    for batch in reversed(list(a2p_of(world).batches.values())):
+        if batch.account_id != session.account_id or not wanted.date_from <= batch.created_ms <= wanted.date_to:
+            continue
+        if wanted.sender is not None and batch.from_number.lstrip("+") != wanted.sender:
+            continue
+        messages = batch_messages(world, batch)
+        if wanted.statuses is None or render.a2p_batch_status(messages) in wanted.statuses:
+            chosen.append(render.a2p_batch(batch, messages))
+    return a2p_page(chosen, wanted)
+
+
+def a2p_page(records: list, wanted) -> web.Response:
+    page = records[wanted.offset:wanted.offset + wanted.per_page]
+    more = len(records) > wanted.offset + wanted.per_page
+    return json_response({"records": page, "paging": render.non_enumerated_paging(
+        wanted.per_page, wanted.offset, more, page_token)})
+
+
+def a2p_messages(world: World, account_id: str, wanted) -> list[tuple[Message, str]]:
+    """The account's A2P messages that pass the filters, newest first."""
+    if wanted.directions is not None and "Outbound" not in wanted.directions:
+        return []  # replies to A2P numbers are kept as ordinary inbound messages
+    found = []
+    for message_id, batch_id in reversed(a2p_of(world).messages):
+        record = world.store.get(message_id)
+        if record is None or record.mailbox.account_id != account_id:
+            continue
+        if not wanted.date_from <= record.created_ms <= wanted.date_to:
+            continue
+        if wanted.batch_id is not None and batch_id != wanted.batch_id:
+            continue
+        if wanted.phone_numbers is not None and not (
+                {(record.sender.number or "").lstrip("+")} | {(p.number or "").lstrip("+") for p in record.recipients}
+        ) & wanted.phone_numbers:
+            continue
+        found.append((record, batch_id))
+    return found
+
+
+@with_asg_envelope
+async def list_a2p_messages(request: web.Request) -> web.Response:
+    session, _ = caller(request)
+    world = world_of(request)
+    wanted = a2p_query(query(request), world.now_ms())
+    records = [render.a2p_message(m, batch_id, wanted.detailed)
+               for m, batch_id in a2p_messages(world, session.account_id, wanted)]
+    return a2p_page(records, wanted)
+
+
+@with_asg_envelope
+async def get_a2p_message(request: web.Request) -> web.Response:
+    """MessageDetailsResponse: the list's record with its text, and the id a string, as the spec types it."""
+    session, _ = caller(request)
+    world = world_of(request)
+    raw = request.match_info["messageId"]
+    batch_id = dict(a2p_of(world).messages).get(int(raw)) if is_digits(raw) and len(raw) < 19 else None
+    record = world.store.get(int(raw)) if batch_id is not None else None
+    world.now_ms()
+    if record is None or record.mailbox.account_id != session.account_id:
+        raise not_found("messageId")
+    return json_response(render.a2p_message(record, batch_id, with_text=True) | {"id": str(record.id)})
+
+
+@with_asg_envelope
+async def a2p_statuses(request: web.Request) -> web.Response:
+    session, _ = caller(request)
+    world = world_of(request)
+    wanted = a2p_query(query(request), world.now_ms())
+    messages = [m for m, _ in a2p_messages(world, session.account_id, wanted)]
+    return json_response(render.a2p_statuses(messages))

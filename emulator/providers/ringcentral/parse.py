@@ -14,9 +14,19 @@ from multidict import MultiDict
 from ...core.clock import parse_iso
 from ...core.model import Availability, Direction, Kind
 from ...core.rules import PagerRecipient, SmsRequest
+from ...core.text import utf16_units
 from ...wire import has_lone_surrogate
 from .errors import RingCentralError, invalid, invalid_event_filters, mandatory, sync_token_invalid
-from .rules import DEFAULT_LIST_WINDOW_MS, DEFAULT_PER_PAGE, DEFAULT_SYNC_TYPE, MAX_PER_PAGE, SUBSCRIPTION_TTL_S
+from .rules import (
+    A2P_MAX_PHONE_FILTERS,
+    A2P_MAX_TEXT_UNITS,
+    A2P_PER_PAGE,
+    DEFAULT_LIST_WINDOW_MS,
+    DEFAULT_PER_PAGE,
+    DEFAULT_SYNC_TYPE,
+    MAX_PER_PAGE,
+    SUBSCRIPTION_TTL_S,
+)
 
 
 def text_field(body: dict) -> str | None:
@@ -381,3 +391,99 @@ def expires_in(value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < SUBSCRIPTION_TTL_S[0]:
         raise invalid("expiresIn")
     return min(value, SUBSCRIPTION_TTL_S[1])
+
+
+# --- high-volume (A2P) SMS ------------------------------------------------------------------------------
+
+@attrs.frozen
+class A2pBatchRequest:
+    from_number: str
+    messages: tuple[tuple[str, str], ...]  # (to, text), text already defaulted to the batch's
+
+
+def a2p_batch_request(body: dict) -> A2pBatchRequest:
+    """A batch: `from`, `messages[]` of `{to: [one number], text?}`, and a `text` for those without their own."""
+    sender = body.get("from")
+    if sender is None:
+        raise mandatory("from")
+    if not isinstance(sender, str):
+        raise invalid("from")
+    messages = body.get("messages")
+    if messages is None:
+        raise mandatory("messages")
+    if not isinstance(messages, list) or not messages:
+        raise invalid("messages")
+    default_text = body.get("text")
+    return A2pBatchRequest(sender, tuple(a2p_message(m, default_text) for m in messages))
+
+
+def a2p_message(message: Any, default_text: Any) -> tuple[str, str]:
+    if not isinstance(message, dict):
+        raise invalid("messages")
+    to = message.get("to")
+    if to is None:
+        raise mandatory("messages.to")
+    if not isinstance(to, list) or len(to) != 1 or not isinstance(to[0], str):
+        raise invalid("messages.to")  # "Currently only one number is supported"
+    text = message.get("text", default_text)
+    if text is None:
+        raise mandatory("text")
+    if not isinstance(text, str) or has_lone_surrogate(text) or utf16_units(text) > A2P_MAX_TEXT_UNITS:
+        raise invalid("text")
+    return to[0], text
+
+
+@attrs.frozen
+class A2pQuery:
+    date_from: int
+    date_to: int
+    batch_id: str | None
+    directions: frozenset[str] | None
+    phone_numbers: frozenset[str] | None  # digits only, as RingCentral's examples write them
+    detailed: bool
+    statuses: frozenset[str] | None
+    sender: str | None
+    offset: int
+    per_page: int
+
+
+def a2p_query(params: MultiDict[str], now_ms: int) -> A2pQuery:
+    date_to = time_param(params, "dateTo")
+    date_to = now_ms if date_to is None else date_to
+    date_from = time_param(params, "dateFrom")
+    view = params.get("view", "Simple")
+    if view not in ("Simple", "Detailed"):
+        raise invalid("view")
+    numbers = [n for value in params.getall("phoneNumber", []) for n in value.split(",") if n.strip()]
+    if len(numbers) > A2P_MAX_PHONE_FILTERS:
+        raise invalid("phoneNumber")
+    per_page = integer(params.get("perPage", str(A2P_PER_PAGE[1])), "perPage", minimum=1)
+    sender = params.get("from")
+    return A2pQuery(
+        date_from=date_to - DEFAULT_LIST_WINDOW_MS if date_from is None else date_from,
+        date_to=date_to,
+        batch_id=params.get("batchId"),
+        directions=frozen(enum_values(params, "direction", {d.value for d in Direction})),
+        phone_numbers=frozenset(n.strip().lstrip("+") for n in numbers) or None,
+        detailed=view == "Detailed",
+        statuses=frozen(enum_values(params, "status", {"Queued", "Processing", "Sent", "Completed"})),
+        sender=sender.strip().lstrip("+") if sender else None,
+        offset=page_token_offset(params.get("pageToken")),
+        per_page=min(per_page, A2P_PER_PAGE[0]),
+    )
+
+
+def page_token_offset(token: str | None) -> int:
+    """Page tokens are opaque to clients; here they carry the offset of the page."""
+    if token is None:
+        return 0
+    if not PAGE_TOKEN.fullmatch(token):
+        raise invalid("pageToken")
+    return int(token[3:])
+
+
+def page_token(offset: int) -> str:
+    return f"pgt{offset}"
+
+
+PAGE_TOKEN = re.compile(r"pgt\d{1,9}")

@@ -293,3 +293,73 @@ def message_store_change(record: Message, new: bool, now_ms: int) -> dict:
     mailbox = record.mailbox
     return {"accountId": mailbox.account_id, "extensionId": mailbox.extension_id, "ownerId": mailbox.extension_id,
             "lastUpdated": iso_ms(now_ms), "changes": [change]}
+
+
+# --- high-volume (A2P) SMS ------------------------------------------------------------------------------
+
+def a2p_batch_status(messages: list[Message]) -> str:
+    """Processing while any message is Queued, Sent once all have left, Completed once none will change."""
+    if any(m.status is Status.QUEUED for m in messages):
+        return "Processing"
+    return "Completed" if all(m.progress is None for m in messages) else "Sent"
+
+
+def a2p_batch(batch, messages: list[Message], rejected: list[dict] | None = None) -> dict:
+    """MessageBatchResponse; `rejected` only in the answer to the batch's creation, as RingCentral's."""
+    body = {
+        "id": batch.id,
+        "from": batch.from_number,
+        "batchSize": batch.size,
+        "processedCount": sum(1 for m in messages if m.status is not Status.QUEUED),
+        "status": a2p_batch_status(messages),
+        "creationTime": iso_ms(batch.created_ms),
+        "lastModifiedTime": iso_ms(max([batch.created_ms] + [m.modified_ms for m in messages])),
+    }
+    if rejected is not None:
+        body["rejected"] = rejected
+    return body
+
+
+def a2p_message(record: Message, batch_id: str, with_text: bool) -> dict:
+    status = record.status
+    body = {
+        "id": record.id,
+        "batchId": batch_id,
+        "from": record.sender.number,
+        "to": [p.number for p in record.recipients],
+        "creationTime": iso_ms(record.created_ms),
+        "lastModifiedTime": iso_ms(record.modified_ms),
+        "messageStatus": status,
+        "segmentCount": record.segments,
+        "direction": record.direction,
+    }
+    if status in FAILED and record.error_code:
+        body["errorCode"] = record.error_code
+    if with_text:
+        body["text"] = record.text
+    return body
+
+
+def non_enumerated_paging(per_page: int, offset: int, more: bool, token) -> dict:
+    body: dict = {"perPage": per_page, "firstPageToken": token(0)}
+    if offset:
+        body["pageToken"] = token(offset)
+        body["previousPageToken"] = token(max(0, offset - per_page))
+    if more:
+        body["nextPageToken"] = token(offset + per_page)
+    return body
+
+
+A2P_STATUS_KEYS = {Status.QUEUED: "queued", Status.SENT: "sent", Status.DELIVERED: "delivered",
+                   Status.DELIVERY_FAILED: "deliveryFailed", Status.SENDING_FAILED: "sendingFailed"}
+
+
+def a2p_statuses(messages: list[Message]) -> dict:
+    counts = {key: {"count": 0, "cost": 0.0, "errorCodeCounts": {}} for key in A2P_STATUS_KEYS.values()}
+    for record in messages:
+        status = record.status
+        entry = counts[A2P_STATUS_KEYS[status]]
+        entry["count"] += 1
+        if status in FAILED and record.error_code:
+            entry["errorCodeCounts"][record.error_code] = entry["errorCodeCounts"].get(record.error_code, 0) + 1
+    return counts

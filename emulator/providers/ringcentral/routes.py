@@ -5,6 +5,7 @@ from . import handlers
 ACCOUNT = "/restapi/v1.0/account/{accountId}"
 EXTENSION = ACCOUNT + "/extension/{extensionId}"
 MESSAGE = EXTENSION + "/message-store/{messageId}"
+A2P = ACCOUNT + "/a2p-sms"
 SUBSCRIPTION_LIST = "/restapi/v1.0/subscription"
 SUBSCRIPTION = SUBSCRIPTION_LIST + "/{subscriptionId}"
 
@@ -34,4 +35,10 @@ ROUTES = [
     ("PUT", SUBSCRIPTION, handlers.update_subscription, "updateSubscription"),
     ("DELETE", SUBSCRIPTION, handlers.delete_subscription, "deleteSubscription"),
     ("POST", SUBSCRIPTION + "/renew", handlers.renew_subscription, "renewSubscription"),
+    ("POST", A2P + "/batches", handlers.create_a2p_batch, "createA2PSMS"),
+    ("GET", A2P + "/batches", handlers.list_a2p_batches, "listA2PBatches"),
+    ("GET", A2P + "/batches/{batchId}", handlers.get_a2p_batch, "readA2PBatch"),
+    ("GET", A2P + "/messages", handlers.list_a2p_messages, "listA2PSMS"),
+    ("GET", A2P + "/messages/{messageId}", handlers.get_a2p_message, "readA2PSMS"),
+    ("GET", A2P + "/statuses", handlers.a2p_statuses, "aggregateA2PSMSStatuses"),
 ]

@@ -21,3 +21,20 @@ SYNC_OVERLAP_MS = 5_000      # an ISync also returns what changed in the 5 s bef
 SUBSCRIPTION_TTL_S = (1, 315_360_000, 604_800)  # min, max (WebHook) and default seconds of a subscription's life
 MAX_SUBSCRIPTIONS = 30                           # per user and application
 WEBHOOK_USER_AGENT = "RingCentral-Webhook/8.3"
+
+# High-volume (A2P) SMS: a batch's messages leave from a number with the A2PSmsSender feature; the copy is
+# kept with the account, so it shows in the A2P lists and not in an extension's message store.
+A2P_FEATURE = "A2PSmsSender"
+A2P_MAX_TEXT_UNITS = 1000
+A2P_MAX_PHONE_FILTERS = 15
+A2P_PER_PAGE = (1000, 1000)  # max, default
+A2P_POLICY = SmsPolicy(
+    max_text_units=A2P_MAX_TEXT_UNITS,
+    max_recipients=1,
+    measure=utf16_units,
+    sender_scope="account",
+    requires_sms_sender_feature=False,
+    save_unassigned_outbound=True,
+    required_feature=A2P_FEATURE,
+)
+A2P_REJECTED_CODE = "SMS-RC-410"  # "destination unsupported", in the create response's rejected[]
