@@ -174,11 +174,16 @@ class MessageFilter:
     per_page: int
 
 
-def message_filter(params: MultiDict[str], now_ms: int) -> MessageFilter:
+def date_window(params: MultiDict[str], now_ms: int) -> tuple[int, int]:
+    """dateFrom and dateTo with RingCentral's defaults: up to now, from 24 hours before dateTo."""
     date_to = time_param(params, "dateTo")
     date_to = now_ms if date_to is None else date_to
     date_from = time_param(params, "dateFrom")
-    date_from = date_to - DEFAULT_LIST_WINDOW_MS if date_from is None else date_from
+    return (date_to - DEFAULT_LIST_WINDOW_MS if date_from is None else date_from), date_to
+
+
+def message_filter(params: MultiDict[str], now_ms: int) -> MessageFilter:
+    date_from, date_to = date_window(params, now_ms)
     availability = enum_values(params, "availability", {a.value for a in Availability}) or {"Alive"}
     conversation = params.get("conversationId")
     page, per_page = paging_params(params)
@@ -448,9 +453,7 @@ class A2pQuery:
 
 
 def a2p_query(params: MultiDict[str], now_ms: int) -> A2pQuery:
-    date_to = time_param(params, "dateTo")
-    date_to = now_ms if date_to is None else date_to
-    date_from = time_param(params, "dateFrom")
+    date_from, date_to = date_window(params, now_ms)
     view = params.get("view", "Simple")
     if view not in ("Simple", "Detailed"):
         raise invalid("view")
@@ -460,7 +463,7 @@ def a2p_query(params: MultiDict[str], now_ms: int) -> A2pQuery:
     per_page = integer(params.get("perPage", str(A2P_PER_PAGE[1])), "perPage", minimum=1)
     sender = params.get("from")
     return A2pQuery(
-        date_from=date_to - DEFAULT_LIST_WINDOW_MS if date_from is None else date_from,
+        date_from=date_from,
         date_to=date_to,
         batch_id=params.get("batchId"),
         directions=frozen(enum_values(params, "direction", {d.value for d in Direction})),
