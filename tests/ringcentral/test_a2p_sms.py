@@ -133,3 +133,15 @@ async def test_an_ordinary_sms_is_not_an_a2p_message(rc):
     assert (await rc.call("GET", A2P + "/messages", alice))[1]["records"] == []
     assert len(await rc.store(alice)) == 1
     assert (await rc.call("GET", STORE, alice))[0] == 200
+
+
+async def test_messages_retention_let_go_leave_the_a2p_lists_too(rc):
+    operator = await rc.login("101")
+    rc.world.store.retention = 2
+    _, old = await batch(rc, operator, [{"to": [HANDSET]}, {"to": ["+14155550111"]}])
+    _, new = await batch(rc, operator, [{"to": ["+14155550122"]}, {"to": ["+14155550133"]}])
+    _, page = await rc.call("GET", A2P + "/messages", operator)
+    assert {r["batchId"] for r in page["records"]} == {new["id"]}
+    _, batches = await rc.call("GET", A2P + "/batches", operator)
+    assert [b["id"] for b in batches["records"]] == [new["id"]]
+    assert (await rc.call("GET", f"{A2P}/batches/{old['id']}", operator))[0] == 404

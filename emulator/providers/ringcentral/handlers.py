@@ -822,6 +822,16 @@ async def create_a2p_batch(request: web.Request) -> web.Response:
     return json_response(render.a2p_batch(batch, sent, rejected), 201)
 
 
+def forget_what_retention_dropped(world: World) -> None:
+    """Once the store's retention has let a message go it never comes back: its A2P entries go too."""
+    state = a2p_of(world)
+    kept = [(message_id, batch_id) for message_id, batch_id in state.messages if world.store.get(message_id)]
+    if len(kept) < len(state.messages):
+        state.messages = kept
+        alive = {batch_id for _, batch_id in kept}
+        state.batches = {k: b for k, b in state.batches.items() if k in alive or not b.message_ids}
+
+
 def batch_messages(world: World, batch: A2pBatch) -> list[Message]:
     """The batch's messages still kept (retention may have let the oldest go)."""
     found = (world.store.get(message_id) for message_id in batch.message_ids)
@@ -849,6 +859,7 @@ async def list_a2p_batches(request: web.Request) -> web.Response:
     session, _ = caller(request)
     world = world_of(request)
     wanted = a2p_query(query(request), world.now_ms())
+    forget_what_retention_dropped(world)
     chosen = []
     for batch in reversed(list(a2p_of(world).batches.values())):
         if batch.account_id != session.account_id or not wanted.date_from <= batch.created_ms <= wanted.date_to:
@@ -872,6 +883,7 @@ def a2p_messages(world: World, account_id: str, wanted) -> list[tuple[Message, s
     """The account's A2P messages that pass the filters, newest first."""
     if wanted.directions is not None and "Outbound" not in wanted.directions:
         return []  # replies to A2P numbers are kept as ordinary inbound messages
+    forget_what_retention_dropped(world)
     found = []
     for message_id, batch_id in reversed(a2p_of(world).messages):
         record = world.store.get(message_id)
