@@ -8,6 +8,7 @@ application answered, for tests and the control API to read.
 from __future__ import annotations
 
 import asyncio
+import re
 import ssl
 from collections import deque
 from typing import Any
@@ -16,11 +17,17 @@ import aiohttp
 import attrs
 from aiohttp import web
 
-from .wire import encode_json
+from .wire import encode_json, has_lone_surrogate
 
+WEBHOOK_URL = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
 HANDSHAKE_TIMEOUT_S = 3.0  # RingCentral's limit for answering a subscription's validation request
 DELIVERY_TIMEOUT_S = 10.0
 JOURNAL_SIZE = 1000  # deliveries remembered, newest last
+
+
+def is_webhook_url(value: object) -> bool:
+    """An http or https URL with a host, which the client session can be asked to call."""
+    return isinstance(value, str) and not has_lone_surrogate(value) and WEBHOOK_URL.fullmatch(value) is not None
 
 
 @attrs.frozen

@@ -15,11 +15,11 @@ from multidict import MultiDict
 
 from ...core.ids import is_digits
 from ...core.rules import SmsRequest
+from ...webhooks import is_webhook_url
 from ...wire import has_lone_surrogate
 from .errors import invalid, required, validation
 from .rules import CALLBACK_METHODS, CALLBACK_MODES, DEFAULT_LIMIT, EVENT_TAGS, LISTENER_VERSIONS, MAX_LIMIT
 
-CALLBACK_URL = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
 HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}")
 HEADER_VALUE = re.compile(r"[\t\x20-\x7e]{0,4096}")
 
@@ -335,7 +335,7 @@ def callback_config(config: Any) -> CallbackConfig:
     url = config.get("url")
     if url is None:
         raise required("config.url")
-    if not isinstance(url, str) or has_lone_surrogate(url) or not CALLBACK_URL.fullmatch(url):
+    if not is_webhook_url(url):
         raise invalid("config.url", "The config.url format is invalid.")
     method = config.get("method", "POST")
     if method not in CALLBACK_METHODS:

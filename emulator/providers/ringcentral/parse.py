@@ -15,6 +15,7 @@ from ...core.clock import parse_iso
 from ...core.model import Availability, Direction, Kind
 from ...core.rules import PagerRecipient, SmsRequest
 from ...core.text import utf16_units
+from ...webhooks import is_webhook_url
 from ...wire import has_lone_surrogate
 from .errors import RingCentralError, invalid, invalid_event_filters, mandatory, sync_token_invalid
 from .rules import (
@@ -309,6 +310,7 @@ def well_formed(frame: SyncFrame) -> bool:
 
 # --- subscriptions ----------------------------------------------------------------------------------
 
+VERIFICATION_TOKEN = re.compile(r"[\x21-\x7e]{1,64}")
 MESSAGE_STORE_FILTER = re.compile(r"/restapi/v1\.0/account/(\d+)/extension/(\d+)/message-store(/instant)?(?:\?(.*))?")
 
 
@@ -380,12 +382,11 @@ def delivery_mode(mode: Any) -> tuple[str, str | None]:
     address = mode.get("address")
     if address is None:
         raise mandatory("deliveryMode.address")
-    if (not isinstance(address, str) or has_lone_surrogate(address)
-            or not re.fullmatch(r"https?://[^\s/?#]+[^\s]*", address, re.IGNORECASE)):
+    if not is_webhook_url(address):
         raise invalid("deliveryMode.address")
     token = mode.get("verificationToken")
-    if token is not None and (not isinstance(token, str) or has_lone_surrogate(token) or len(token) > 64):
-        raise invalid("deliveryMode.verificationToken")
+    if token is not None and not (isinstance(token, str) and VERIFICATION_TOKEN.fullmatch(token)):
+        raise invalid("deliveryMode.verificationToken")  # it travels back as a header value
     return address, token
 
 

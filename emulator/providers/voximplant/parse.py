@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime, timezone
 from typing import Mapping, NamedTuple
 from urllib.parse import parse_qsl, unquote
@@ -11,6 +10,7 @@ from urllib.parse import parse_qsl, unquote
 import attrs
 from aiohttp import web
 
+from ...webhooks import is_webhook_url
 from .errors import (
     CALLBACK_SALT_INVALID,
     INVALID_CALLBACK_URL,
@@ -305,7 +305,6 @@ def delivery_status(params: Params) -> str | None:
 # --- callbacks --------------------------------------------------------------------------------------
 
 CALLBACK_SALT_MAX = 40
-CALLBACK_URL = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
 
 
 class PhoneNumberInfo(NamedTuple):
@@ -324,14 +323,14 @@ def phone_number_info(params: Params) -> PhoneNumberInfo:
     if ids is None and numbers is None:
         raise required("phone_id")
     url = params.get("incoming_sms_callback_url")
-    if url is not None and url.strip() and not CALLBACK_URL.fullmatch(url.strip()):
+    if url is not None and url.strip() and not is_webhook_url(url.strip()):
         raise invalid("incoming_sms_callback_url")
     return PhoneNumberInfo(ids, numbers, None if url is None else url.strip())
 
 
 def account_callbacks(params: Params) -> AccountCallbacks:
     url, salt = params.get("callback_url"), params.get("callback_salt")
-    if url is not None and url.strip() and not CALLBACK_URL.fullmatch(url.strip()):
+    if url is not None and url.strip() and not is_webhook_url(url.strip()):
         raise VoximplantError(INVALID_CALLBACK_URL)
     if salt is not None and len(salt) > CALLBACK_SALT_MAX:
         raise VoximplantError(CALLBACK_SALT_INVALID)
