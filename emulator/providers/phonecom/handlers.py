@@ -374,7 +374,7 @@ class Events:
             if callback is None or not callback.enabled or not self.takes(listener, mailbox, set(tags), now):
                 continue
             did = message.sender.number if message.direction is Direction.OUTBOUND else own_did(world, message)
-            if not all(f.rule.matches(did) for f in self.filters.values() if f.listener_id == listener.id):
+            if not all(f.rule.matches(did) for f in of_listener(self.filters, listener.id)):
                 continue
             body = render.message_event(listener, message, did, tags, str(uuid.uuid4()), now)
             headers = {"Content-Type": "application/json", **dict(callback.config.headers or ())}
@@ -388,7 +388,7 @@ class Events:
             return False
         if listener.expires_at is not None and listener.expires_at <= now_ms // 1000:
             return False
-        return any(set(s.tags) <= tags for s in self.subscriptions.values() if s.listener_id == listener.id)
+        return any(set(s.tags) <= tags for s in of_listener(self.subscriptions, listener.id))
 
 
 def message_tags(message: Message) -> list[str]:
@@ -429,8 +429,18 @@ def scoped_events(request: web.Request) -> tuple[World, str, Extension | None, E
     return world, account_id, extension, events_of(world)
 
 
+def path_id(raw: str) -> int | None:
+    """An integer id from the path, or None for anything no record can have."""
+    return int(raw) if is_digits(raw) and len(raw) < 19 else None
+
+
+def of_listener(items: dict, listener_id: int) -> list:
+    """A listener's subscriptions or filters."""
+    return [item for item in items.values() if item.listener_id == listener_id]
+
+
 def one_of(records: dict, raw_id: str, account_id: str, extension: Extension | None):
-    record = records.get(int(raw_id)) if is_digits(raw_id) and len(raw_id) < 19 else None
+    record = records.get(path_id(raw_id))
     if record is None or not in_scope(record, account_id, extension):
         raise not_found()
     return record
@@ -536,8 +546,8 @@ async def delete_listener(request: web.Request) -> web.Response:
     events, record = named_record(request, "listeners")
     del events.listeners[record.id]
     for table in (events.subscriptions, events.filters):
-        for gone in [item.id for item in table.values() if item.listener_id == record.id]:
-            del table[gone]
+        for gone in of_listener(table, record.id):
+            del table[gone.id]
     return respond({"success": True})
 
 
@@ -548,8 +558,7 @@ def listener_of(request: web.Request) -> tuple[Events, EventsListener]:
 
 async def list_listener_subscriptions(request: web.Request) -> web.Response:
     events, listener = listener_of(request)
-    mine = [s for s in events.subscriptions.values() if s.listener_id == listener.id]
-    return events_page(request, mine, render.events_subscription)
+    return events_page(request, of_listener(events.subscriptions, listener.id), render.events_subscription)
 
 
 async def create_listener_subscription(request: web.Request) -> web.Response:
@@ -563,8 +572,7 @@ def listener_item(request: web.Request, table: str) -> tuple[dict, Any]:
     """A subscription or filter of the listener the path names; else 404."""
     events, listener = listener_of(request)
     items = getattr(events, table)
-    raw = request.match_info["id"]
-    record = items.get(int(raw)) if is_digits(raw) and len(raw) < 19 else None
+    record = items.get(path_id(request.match_info["id"]))
     if record is None or record.listener_id != listener.id:
         raise not_found()
     return items, record
@@ -583,8 +591,7 @@ async def delete_listener_subscription(request: web.Request) -> web.Response:
 
 async def list_listener_filters(request: web.Request) -> web.Response:
     events, listener = listener_of(request)
-    mine = [f for f in events.filters.values() if f.listener_id == listener.id]
-    return events_page(request, mine, render.events_filter)
+    return events_page(request, of_listener(events.filters, listener.id), render.events_filter)
 
 
 async def create_listener_filter(request: web.Request) -> web.Response:

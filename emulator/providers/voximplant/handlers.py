@@ -12,7 +12,7 @@ from ...core import carrier
 from ...core.model import Account, Direction, Kind, Mailbox, Message
 from ...core.rules import Reason, Rejection, SmsRequest, decide_sms_toggle, normalize_number
 from ...core.world import World
-from ...webhooks import WEBHOOKS_KEY, Webhooks
+from ...webhooks import Webhooks
 from ...wire import EXCHANGE, json_response
 from . import NAME, auth, parse, render
 from .errors import (
@@ -41,7 +41,8 @@ class VoximplantState:
     token_clock: Callable[[], float] = time.time  # clients sign tokens with wall-clock time
     account_callbacks: dict[str, parse.AccountCallbacks] = attrs.field(factory=dict)  # set by SetAccountInfo
     last_callback_id: int = 0
-    webhooks: Webhooks | None = None  # set once something asks for callbacks
+    webhooks: Webhooks | None = None  # the application's, given to every new world by watch()
+    posting_callbacks: bool = False
 
 
 class Call(NamedTuple):
@@ -51,7 +52,6 @@ class Call(NamedTuple):
     account: Account
     params: parse.Params
     fail_delivery: str | None
-    webhooks: Webhooks
 
 
 Method = Callable[[Call], Awaitable[dict]]
@@ -72,7 +72,7 @@ async def platform_api(request: web.Request) -> web.Response:
         raise VoximplantError(UNKNOWN_COMMAND)
     world: World = exchange.world
     account = auth.authenticate(world, request.headers.get("Authorization"), params, state(world).token_clock)
-    body = await method(Call(world, account, params, exchange.fail_delivery, request.app[WEBHOOKS_KEY]))
+    body = await method(Call(world, account, params, exchange.fail_delivery))
     return json_response(body)
 
 
@@ -163,7 +163,7 @@ async def set_phone_number_info(call: Call) -> dict:
         for number in numbers:
             extra = {**number.extra, "incoming_sms_callback_url": command.incoming_sms_callback_url}
             call.world.update_number(number.number, extra=extra)
-        watch_with(call.world, call.webhooks)
+        post_callbacks(call.world)
     return {"result": 1}
 
 
@@ -191,25 +191,27 @@ async def set_account_info(call: Call) -> dict:
     voximplant.account_callbacks[call.account.id] = parse.AccountCallbacks(
         known.callback_url if command.callback_url is None else command.callback_url,
         known.callback_salt if command.callback_salt is None else command.callback_salt)
-    watch_with(call.world, call.webhooks)
+    post_callbacks(call.world)
     return {"result": 1}
 
 
 # --- inbound SMS callbacks ----------------------------------------------------------------------------
 
 def watch(world: World, webhooks: Webhooks) -> None:
-    """On a new world: post inbound SMS callbacks if its seed already names a callback URL."""
+    """On a new world: keep the application's webhooks, and post callbacks at once if the seed names a URL."""
+    state(world).webhooks = webhooks
     accounts = [a for a in world.directory.accounts.values() if a.provider == NAME]
     numbers = [n for a in accounts for n in world.directory.numbers_of_account(a.id)]
     if any(a.auth.get("callback_url") for a in accounts) or any(
             n.extra.get("incoming_sms_callback_url") for n in numbers):
-        watch_with(world, webhooks)
+        post_callbacks(world)
 
 
-def watch_with(world: World, webhooks: Webhooks) -> None:
+def post_callbacks(world: World) -> None:
+    """From now on every inbound SMS stored is looked at (before, none is: sends pay nothing for this)."""
     voximplant = state(world)
-    if voximplant.webhooks is None:
-        voximplant.webhooks = webhooks
+    if not voximplant.posting_callbacks:
+        voximplant.posting_callbacks = True
         world.listeners.append(lambda message: post_inbound_sms(world, message))
 
 
@@ -235,7 +237,9 @@ def post_inbound_sms(world: World, message: Message) -> None:
     voximplant.last_callback_id += 1
     body = render.inbound_sms_callback(account, message, own, voximplant.last_callback_id,
                                        callbacks.callback_salt or "")
-    voximplant.webhooks.send(world.name, NAME, url, body, {"Content-Type": "application/json"}, world.now_ms())
+    if voximplant.webhooks is not None:
+        voximplant.webhooks.send(world.name, NAME, url, body, {"Content-Type": "application/json"},
+                                 world.now_ms())
 
 
 # --- history ----------------------------------------------------------------------------------------
