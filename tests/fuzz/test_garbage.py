@@ -68,7 +68,7 @@ def test_garbage_bodies_get_the_providers_own_4xx(surfaces, http, body, content_
             assert_envelope(response.json())
 
 
-@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "br", "zstd"])
 @pytest.mark.parametrize("content_type", ["application/json", "application/x-www-form-urlencoded"])
 def test_a_body_that_does_not_decompress_gets_the_providers_own_4xx(surfaces, http, encoding, content_type):
     for provider, url, headers, method, assert_envelope in surfaces:

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import zlib
 
+import brotli
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from .conftest import PAGER, SMS, STORE, assert_rc_error
+
+try:
+    from compression import zstd  # Python 3.14+
+except ImportError:
+    from backports import zstd
 
 
 def assert_envelope(status: int, body) -> None:
@@ -40,6 +48,20 @@ async def test_malformed_sms_bodies_get_a_400_envelope(rc, data):
     status, body = await raw(rc, "POST", SMS, alice, data)
     assert_envelope(status, body)
     assert len(rc.world.store) == 0
+
+
+COMPRESSORS = {"gzip": gzip.compress, "deflate": zlib.compress, "br": brotli.compress, "zstd": zstd.compress}
+
+
+@pytest.mark.parametrize("encoding", COMPRESSORS)
+async def test_a_compressed_sms_body_is_sent_like_a_plain_one(rc, encoding):
+    alice = await rc.login("102")
+    body = json.dumps({"from": {"phoneNumber": "+16505550102"}, "to": [{"phoneNumber": "+14155550100"}],
+                       "text": "squeezed"}).encode()
+    response = await rc.client.post(SMS, data=COMPRESSORS[encoding](body), headers={
+        **alice, "Content-Type": "application/json", "Content-Encoding": encoding})
+    assert response.status == 200, await response.text()
+    assert (await response.json())["subject"] == "squeezed"
 
 
 async def test_missing_fields_are_named(rc):
