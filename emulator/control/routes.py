@@ -369,6 +369,7 @@ async def openapi(request: web.Request) -> web.Response:
 
 ROUTES = [
     ("GET", PREFIX + "/health", health, "health"),
+    ("HEAD", PREFIX + "/health", health, "health"),  # the liveness probe of CI services and container checks
     ("POST", PREFIX + "/reset", reset, "reset"),
     ("GET", PREFIX + "/seed", get_seed, "getSeed"),
     ("PUT", PREFIX + "/seed", put_seed, "putSeed"),

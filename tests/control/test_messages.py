@@ -21,6 +21,13 @@ async def test_health_names_the_tenant_chosen_by_prefix_or_header(api):
     assert (await response.json())["tenant"] == "green"
 
 
+async def test_health_answers_a_head_liveness_probe(api):
+    response = await api.client.head("/_emulator/health")
+    assert response.status == 200 and response.content_type == "application/json"
+    assert await response.read() == b""
+    assert (await api.client.head("/t/blue/_emulator/health")).status == 200
+
+
 async def test_a_bad_tenant_name_is_refused_with_a_json_message(api):
     response = await api.client.get("/_emulator/health", headers={"X-Emulator-Tenant": "no spaces!"})
     assert response.status == 400
