@@ -11,7 +11,7 @@ import asyncio
 import re
 import ssl
 from collections import deque
-from typing import Any
+from typing import Any, Callable
 
 import aiohttp
 import attrs
@@ -23,6 +23,8 @@ WEBHOOK_URL = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
 HANDSHAKE_TIMEOUT_S = 3.0  # RingCentral's limit for answering a subscription's validation request
 DELIVERY_TIMEOUT_S = 10.0
 JOURNAL_SIZE = 1000  # deliveries remembered, newest last
+
+Answered = Callable[[int | None, str | None], None]  # told a delivery's status, or None and the error
 
 
 def is_webhook_url(value: object) -> bool:
@@ -78,25 +80,26 @@ class Webhooks:
             return Reply(None, {})
 
     def send(self, tenant: str, provider: str, address: str, body: Any, headers: dict[str, str], time_ms: int,
-             method: str = "POST", timeout_s: float = DELIVERY_TIMEOUT_S) -> None:
-        """Deliver a JSON notification in the background."""
+             method: str = "POST", timeout_s: float = DELIVERY_TIMEOUT_S, on_answer: Answered | None = None) -> None:
+        """Deliver a JSON notification in the background; on_answer, if given, hears how it went."""
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             loop = None
         if loop is None and self._loop is not None:
             self._loop.call_soon_threadsafe(
-                lambda: self.send(tenant, provider, address, body, headers, time_ms, method, timeout_s))
+                lambda: self.send(tenant, provider, address, body, headers, time_ms, method, timeout_s, on_answer))
             return
         if loop is None:
             return  # no server is running to deliver it
         self._loop = loop
         delivery = Delivery(tenant, provider, address, body, time_ms, None, None)
-        task = loop.create_task(self._deliver(delivery, headers, method, timeout_s))
+        task = loop.create_task(self._deliver(delivery, headers, method, timeout_s, on_answer))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
 
-    async def _deliver(self, delivery: Delivery, headers: dict[str, str], method: str, timeout_s: float) -> None:
+    async def _deliver(self, delivery: Delivery, headers: dict[str, str], method: str, timeout_s: float,
+                       on_answer: Answered | None) -> None:
         status, error = None, None
         try:
             async with self.session().request(method, delivery.address, data=encode_json(delivery.body),
@@ -107,6 +110,8 @@ class Webhooks:
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, OSError) as problem:
             error = f"{type(problem).__name__}: {problem}".rstrip(": ")
         self.journal.append(attrs.evolve(delivery, status=status, error=error))
+        if on_answer is not None:
+            on_answer(status, error)
 
     def deliveries(self, tenant: str) -> list[Delivery]:
         """What one tenant's subscriptions sent, newest first."""

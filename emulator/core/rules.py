@@ -412,3 +412,13 @@ def pager_decision(directory: Directory, sender: Extension, addressed: list[Exte
 def can_read_thread(directory: Directory, extension_id: str, thread: Thread | None) -> bool:
     """A pager thread is readable only by its current participants."""
     return thread is None or extension_id in current_participants(directory, thread)
+
+
+def webhook_standing(failing_since_ms: int | None, answered_ok: bool, now_ms: int,
+                     limit_ms: int) -> tuple[int | None, bool]:
+    """After one delivery to a webhook: when its current run of failures began (None once one succeeds), and
+    whether that run has lasted limit_ms, when a provider gives up on the subscription."""
+    if answered_ok:
+        return None, False
+    since = now_ms if failing_since_ms is None else failing_since_ms
+    return since, now_ms - since >= limit_ms

@@ -21,6 +21,7 @@ from emulator.core.rules import (
     current_participants,
     decide_sms,
     normalize_number,
+    webhook_standing,
 )
 from emulator.core.text import segment_count, utf16_units
 
@@ -264,3 +265,22 @@ def test_a_number_reads_the_same_however_much_punctuation_surrounds_it(digits, p
     expected = f"+{digits}" if digits[0] != "0" else None
     assert normalize_number(raw) == expected
     assert normalize_number(raw) == expected  # the second read comes from memory for short strings
+
+
+@given(answers=st.lists(st.tuples(st.booleans(), st.integers(0, 400_000)), max_size=40))
+@example(answers=[(False, 0), (False, 300_000), (False, 300_000)])  # given up at exactly the limit
+def test_a_webhook_is_given_up_exactly_when_its_failures_have_run_unbroken_for_the_limit(answers):
+    """Folding the answers one by one agrees with reading the whole history back to the last success."""
+    limit = 600_000
+    since, now, history = None, 0, []
+    for answered_ok, wait_ms in answers:
+        now += wait_ms
+        history.append((now, answered_ok))
+        since, give_up = webhook_standing(since, answered_ok, now, limit)
+        failures = []
+        for at, ok in reversed(history):
+            if ok:
+                break
+            failures.append(at)
+        assert since == (failures[-1] if failures else None)
+        assert give_up == (bool(failures) and now - failures[-1] >= limit)

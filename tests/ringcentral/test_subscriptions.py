@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from emulator.core.clock import iso_ms
 from emulator.providers.ringcentral.handlers import subscriptions_of
 from emulator.webhooks import WEBHOOKS_KEY
 
@@ -266,3 +267,56 @@ async def test_status_changes_of_a_sent_sms_are_message_store_updates_on_the_ten
     (record,) = await rc.store(alice)
     assert record["messageStatus"] == "Delivered"
     assert subscriptions_of(rc.world).on_their_way == {}
+
+
+async def test_a_webhook_failing_for_ten_minutes_is_blacklisted_and_told_nothing_more(rc, receiver):
+    alice, bob = await rc.login("102"), await rc.login("103")
+    _, created = await subscribe(rc, alice, receiver.url)
+    one = f"{SUBSCRIPTIONS}/{created['id']}"
+    receiver.status = 404
+    for minutes in (0, 9.9):  # failing, but not yet for ten minutes
+        rc.world.clock.advance(minutes * 60)
+        await rc.sms(bob, BOB, ALICE, f"after {minutes} min")
+        await delivered(rc)
+        assert (await rc.call("GET", one, alice))[1]["status"] == "Active"
+    rc.world.clock.advance(6)
+    await rc.sms(bob, BOB, ALICE, "ten minutes of failures")
+    await delivered(rc)
+    _, blacklisted = await rc.call("GET", one, alice)
+    assert blacklisted["status"] == "Blacklisted"
+    assert blacklisted["blacklistedData"] == {"reason": "Webhook responses with code: [404], reason: [Not Found]",
+                                              "blacklistedAt": iso_ms(rc.world.now_ms())}
+    receiver.status = 200
+    await rc.sms(bob, BOB, ALICE, "never told")
+    await delivered(rc)
+    assert len(receiver.events()) == 3
+    _, renewed = await rc.call("POST", one + "/renew", alice)
+    assert renewed["status"] == "Blacklisted"  # until it is deleted and created again
+    assert (await rc.call("DELETE", one, alice))[0] == 204
+    _, fresh = await subscribe(rc, alice, receiver.url)
+    assert fresh["status"] == "Active" and "blacklistedData" not in fresh
+
+
+async def test_one_answered_delivery_starts_the_ten_minutes_again(rc, receiver):
+    alice, bob = await rc.login("102"), await rc.login("103")
+    _, created = await subscribe(rc, alice, receiver.url)
+    for status in (500, 200, 500):
+        receiver.status = status
+        await rc.sms(bob, BOB, ALICE, f"answered {status}")
+        await delivered(rc)
+        rc.world.clock.advance(6 * 60)
+    await rc.sms(bob, BOB, ALICE, "failing for six minutes only")
+    await delivered(rc)
+    assert (await rc.call("GET", f"{SUBSCRIPTIONS}/{created['id']}", alice))[1]["status"] == "Active"
+
+
+async def test_an_unreachable_webhook_is_blacklisted_with_an_io_reason(rc, receiver):
+    alice, bob = await rc.login("102"), await rc.login("103")
+    _, created = await subscribe(rc, alice, receiver.url)
+    subscriptions_of(rc.world).by_id[created["id"]].address = "http://127.0.0.1:9/gone"  # the app went away
+    for _ in range(2):
+        await rc.sms(bob, BOB, ALICE, "lost")
+        await delivered(rc)
+        rc.world.clock.advance(600)
+    _, body = await rc.call("GET", f"{SUBSCRIPTIONS}/{created['id']}", alice)
+    assert body["blacklistedData"]["reason"] == "I/O operation is failed. Details: [Connection refused]"

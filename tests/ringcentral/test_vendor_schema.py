@@ -98,6 +98,21 @@ async def test_subscriptions_and_their_events_match_the_vendor_schema(rc, receiv
     assert_valid(store, "MessageEvent")
 
 
+async def test_a_blacklisted_subscription_matches_the_vendor_schema(rc, receiver):
+    alice, bob = await rc.login("102"), await rc.login("103")
+    _, created = await rc.call("POST", "/restapi/v1.0/subscription", alice, json={
+        "eventFilters": ["/restapi/v1.0/account/~/extension/~/message-store"],
+        "deliveryMode": {"transportType": "WebHook", "address": receiver.url}})
+    receiver.status = 503
+    for _ in range(2):
+        await rc.sms(bob, "+16505550103", "+16505550102", "refused")
+        await rc.client.app[WEBHOOKS_KEY].settle()
+        rc.world.clock.advance(600)
+    _, blacklisted = await rc.call("GET", f"/restapi/v1.0/subscription/{created['id']}", alice)
+    assert blacklisted["status"] == "Blacklisted"
+    assert_valid(blacklisted, "SubscriptionInfo")
+
+
 async def test_high_volume_sms_responses_match_the_vendor_schema(rc):
     operator = await rc.login("101")
     a2p = "/restapi/v1.0/account/~/a2p-sms"

@@ -11,7 +11,7 @@ from aiohttp import web
 from ...core import carrier
 from ...core.ids import is_digits
 from ...core.model import Availability, Direction, Extension, Kind, Mailbox, Message, Status
-from ...core.rules import PagerRequest, Reason, Rejection, SmsRequest, can_read_thread
+from ...core.rules import PagerRequest, Reason, Rejection, SmsRequest, can_read_thread, webhook_standing
 from ...core.store import MailboxIndex
 from ...core.world import World
 from ...webhooks import WEBHOOKS_KEY, Webhooks
@@ -56,6 +56,7 @@ from .parse import (
 from .rules import (
     A2P_POLICY,
     A2P_REJECTED_CODE,
+    BLACKLIST_AFTER_MS,
     MAX_SUBSCRIPTIONS,
     SMS_POLICY,
     SUBSCRIPTION_TTL_S,
@@ -593,9 +594,22 @@ class Subscription:
     created_ms: int
     lifetime_s: int
     expires_ms: int = 0
+    failing_since_ms: int | None = None  # when the current run of failed deliveries began
+    blacklisted_ms: int | None = None
+    blacklist_reason: str = ""
 
     def renew(self, now_ms: int) -> None:
         self.expires_ms = now_ms + 1000 * self.lifetime_s
+
+    def answered(self, status: int | None, error: str | None, now_ms: int) -> None:
+        """A delivery's answer; a webhook that has failed for long enough is blacklisted, and told nothing more."""
+        if self.blacklisted_ms is not None:
+            return
+        self.failing_since_ms, blacklist = webhook_standing(self.failing_since_ms, status == 200, now_ms,
+                                                            BLACKLIST_AFTER_MS)
+        if blacklist:
+            self.blacklisted_ms = now_ms
+            self.blacklist_reason = render.blacklist_reason(status, error)
 
 
 @attrs.define
@@ -647,6 +661,8 @@ class Subscriptions:
             return
         now = world.now_ms()
         for record in self.live(now):
+            if record.blacklisted_ms is not None:
+                continue
             for event_filter in record.filters:
                 body = event_body(world, event_filter, message, new, now)
                 if body is not None:
@@ -658,7 +674,8 @@ class Subscriptions:
             headers["Validation-Token"] = record.verification_token
         envelope = render.notification(event, record.id, record.extension_id, body, str(uuid.uuid4().int >> 64),
                                        now_ms)
-        self.webhooks.send(world.name, NAME, record.address, envelope, headers, now_ms)
+        self.webhooks.send(world.name, NAME, record.address, envelope, headers, now_ms,
+                           on_answer=lambda status, error: record.answered(status, error, world.now_ms()))
 
 
 def event_body(world: World, event_filter: EventFilter, message: Message, new: bool, now_ms: int) -> dict | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from http import HTTPStatus
 from urllib.parse import quote
 
 from ...core.clock import iso_ms
@@ -12,6 +13,7 @@ from ...core.model import Availability, Direction, Extension, ExtensionType, Kin
 
 API = "/restapi/v1.0"
 FAILED = (Status.DELIVERY_FAILED, Status.SENDING_FAILED)
+HTTP_STATUSES = frozenset(HTTPStatus)
 
 
 def account_uri(base: str, account_id: str) -> str:
@@ -245,16 +247,28 @@ def sync_body(path_uri: str, params: list[tuple[str, str]], records: list, sync_
 
 def subscription(base: str, record, now_ms: int) -> dict:
     """SubscriptionInfo; `expiresIn` counts down to the expiration time, as RingCentral's does."""
-    return {
+    body = {
         "uri": f"{base}{API}/subscription/{record.id}",
         "id": record.id,
         "creationTime": iso_ms(record.created_ms),
-        "status": "Active",
+        "status": "Active" if record.blacklisted_ms is None else "Blacklisted",
         "eventFilters": [f.text for f in record.filters],
         "expirationTime": iso_ms(record.expires_ms),
         "expiresIn": max(0, (record.expires_ms - now_ms) // 1000),
         "deliveryMode": {"transportType": "WebHook", "address": record.address, "encryption": False},
     }
+    if record.blacklisted_ms is not None:
+        body["blacklistedData"] = {"reason": record.blacklist_reason, "blacklistedAt": iso_ms(record.blacklisted_ms)}
+    return body
+
+
+def blacklist_reason(status: int | None, error: str | None) -> str:
+    """The short reason RingCentral gives for a blacklisted subscription, in the words of its examples."""
+    if status is not None:
+        phrase = HTTPStatus(status).phrase if status in HTTP_STATUSES else "Unknown"
+        return f"Webhook responses with code: [{status}], reason: [{phrase}]"
+    detail = "Read timed out" if error and "Timeout" in error else "Connection refused"
+    return f"I/O operation is failed. Details: [{detail}]"
 
 
 def notification(event: str, subscription_id: str, owner_id: str, body: dict, uuid: str, now_ms: int) -> dict:

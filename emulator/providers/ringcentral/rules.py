@@ -21,6 +21,10 @@ SYNC_OVERLAP_MS = 5_000      # an ISync also returns what changed in the 5 s bef
 SUBSCRIPTION_TTL_S = (1, 315_360_000, 604_800)  # min, max (WebHook) and default seconds of a subscription's life
 MAX_SUBSCRIPTIONS = 30                           # per user and application
 WEBHOOK_USER_AGENT = "RingCentral-Webhook/8.3"
+# Deliveries that keep failing (no 200) for this long blacklist the subscription for good: RingCentral's staff
+# gave 10 minutes (developer forum, 2018); its troubleshooting guide (2022) says a blacklisted subscription stays
+# suspended until it is deleted, so the forum's reactivation every 15 minutes is not emulated.
+BLACKLIST_AFTER_MS = 10 * 60 * 1000
 
 # High-volume (A2P) SMS: a batch's messages leave from a number with the A2PSmsSender feature; the copy is
 # kept with the account, so it shows in the A2P lists and not in an extension's message store.
