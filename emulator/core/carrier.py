@@ -19,6 +19,7 @@ from .rules import (
     SmsPolicy,
     SmsRequest,
     check_text,
+    consent_change,
     decide_pager,
     decide_sms_route,
     route_sms,
@@ -32,7 +33,7 @@ ROUTE_CACHE_SIZE = 10_000  # distinct (policy, sender, recipients) routes rememb
 # Read on every send; Python 3.11 looks an enum member up on its class through a Python-level hook.
 SMS, OUTBOUND, INBOUND, DROP = Kind.SMS, Direction.OUTBOUND, Direction.INBOUND, Outcome.DROP
 QUEUED, RECEIVED, SENT = Status.QUEUED, Status.RECEIVED, Status.SENT
-DELIVERED, DELIVERY_FAILED = Status.DELIVERED, Status.DELIVERY_FAILED
+DELIVERED, DELIVERY_FAILED, SENDING_FAILED = Status.DELIVERED, Status.DELIVERY_FAILED, Status.SENDING_FAILED
 
 
 class SmsSent(NamedTuple):
@@ -83,13 +84,27 @@ def send_sms(
     saved = route.decision.sender_mailbox is not None
     if saved:
         world.add_message(outbound)
+    receivers, refused = route.receivers, False
+    if world.opted_out and policy.opt_out_code is not None:
+        receivers, refused = opted_in_receivers(world, route)
     inbound = tuple([
         world.add_message(inbound_copy(world, outbound, delivery.mailbox, delivery.provider or "outside", now))
-        for delivery in route.receivers
+        for delivery in receivers
     ])
-    if saved:
+    if refused:
+        world.dispatch(outbound, SENDING_FAILED, policy.opt_out_code)
+    elif saved:
         world.dispatch(outbound, DELIVERY_FAILED if fail_delivery else route.final, fail_delivery)
     return SmsSent(outbound, saved, route.decision, inbound)
+
+
+def opted_in_receivers(world: World, route: SmsRoute) -> tuple[tuple[Delivery, ...], bool]:
+    """The receivers that have not replied STOP to the sender's number, and whether every recipient has."""
+    sender = route.sender.number
+    stopped = {party.number for party in route.recipients if (sender, party.number) in world.opted_out}
+    if not stopped:
+        return route.receivers, False
+    return tuple(d for d in route.receivers if d.number not in stopped), len(stopped) == len(route.recipients)
 
 
 class SmsRoute(NamedTuple):
@@ -161,7 +176,15 @@ def inbound_copy(world: World, outbound: Message, mailbox: Mailbox, provider: st
 
 
 def receive_from_outside(world: World, handset: str, to_number: str, text: str) -> Message | None:
-    """An SMS from a handset nobody in the world owns; it lands wherever the number routes it."""
+    """An SMS from a handset nobody in the world owns; it lands wherever the number routes it.
+
+    A reply of STOP (or START) opts the handset out of (or back in to) texts from that number.
+    """
+    opting_out = consent_change(text)
+    if opting_out is True:
+        world.opted_out.add((to_number, handset))
+    elif opting_out is False:
+        world.opted_out.discard((to_number, handset))
     delivery = route_sms(world.directory, to_number)
     if delivery.outcome is not Outcome.DELIVER or delivery.mailbox is None:
         return None

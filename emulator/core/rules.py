@@ -94,6 +94,7 @@ class SmsPolicy:
     requires_sms_enabled: bool = False
     save_unassigned_outbound: bool = False
     required_feature: str | None = None  # a number feature the sender must have besides (A2PSmsSender, say)
+    opt_out_code: str | None = None  # honour handsets' STOP replies: a send to one fails with this code
 
 
 class SmsRequest(NamedTuple):
@@ -422,3 +423,19 @@ def webhook_standing(failing_since_ms: int | None, answered_ok: bool, now_ms: in
         return None, False
     since = now_ms if failing_since_ms is None else failing_since_ms
     return since, now_ms - since >= limit_ms
+
+
+# The industry's keywords (CTIA), as RingCentral lists them: a reply that is just one of these opts the handset
+# out of (or back in to) texts from the number it replied to.
+OPT_OUT_KEYWORDS = frozenset({"STOP", "UNSUBSCRIBE", "QUIT", "CANCEL", "END"})
+OPT_IN_KEYWORDS = frozenset({"START", "SUBSCRIBE", "RESUME", "CONTINUE", "UNSTOP"})
+
+
+def consent_change(text: str) -> bool | None:
+    """True when an inbound text opts its sender out, False when it opts back in, None when it is neither."""
+    word = text.strip().rstrip(".!").upper()
+    if word in OPT_OUT_KEYWORDS:
+        return True
+    if word in OPT_IN_KEYWORDS:
+        return False
+    return None

@@ -70,6 +70,7 @@ class World:
         self.listeners: list[Callable[[Message], None]] = []  # told of every message stored
         self.change_listeners: list[Callable[[Message], None]] = []  # told of every change a client makes
         self.tick_listeners: list[Callable[[], None]] = []  # told each time the server reads the clock while idle
+        self.opted_out: set[tuple[str, str]] = set()  # (number, handset): the handset replied STOP to the number
         self.name = "default"
 
     # --- reading -------------------------------------------------------------------------
@@ -201,7 +202,9 @@ class World:
         message.progress = progress
 
     def _new_progress(self, final: Status | None, error_code: str | None) -> MessageProgress:
-        """Sent, then the final status, in due order; on a tie Sent comes first."""
+        """Sent, then the final status, in due order; on a tie Sent comes first. SendingFailed is never Sent."""
+        if final is Status.SENDING_FAILED:
+            return MessageProgress(self.time, ((self.timing.sent_after_ms, final, error_code),))
         steps = [(self.timing.sent_after_ms, Status.SENT, None)]
         if final is not None:
             steps.append((self.timing.delivered_after_ms, final, error_code))

@@ -3,12 +3,15 @@
 from ...core.rules import SmsPolicy
 from ...core.text import utf16_units
 
+OPT_OUT_CODE = "SMS-RC-413"  # "Destination subscriber opted out": a send to a handset that replied STOP to the sender
+
 SMS_POLICY = SmsPolicy(
     max_text_units=1000,          # UTF-16 code units; an astral character counts twice
     max_recipients=10,            # a group message reaches at most 10 numbers (MSG-381)
     measure=utf16_units,
     sender_scope="extension",     # only the caller's own SmsSender numbers (the operator's for the main number)
     requires_sms_sender_feature=True,
+    opt_out_code=OPT_OUT_CODE,
 )
 
 ACCESS_TOKEN_TTL = (600, 3600, 3600)         # min, max, default seconds
@@ -40,5 +43,6 @@ A2P_POLICY = SmsPolicy(
     requires_sms_sender_feature=False,
     save_unassigned_outbound=True,
     required_feature=A2P_FEATURE,
+    opt_out_code=OPT_OUT_CODE,
 )
 A2P_REJECTED_CODE = "SMS-RC-410"  # "destination unsupported", in the create response's rejected[]
