@@ -85,7 +85,7 @@ def send_sms(
     if saved:
         world.add_message(outbound)
     receivers, refused = route.receivers, False
-    if world.opted_out and policy.opt_out_code is not None:
+    if world.consents and policy.opt_out_code is not None:
         receivers, refused = opted_in_receivers(world, route)
     inbound = tuple([
         world.add_message(inbound_copy(world, outbound, delivery.mailbox, delivery.provider or "outside", now))
@@ -101,7 +101,7 @@ def send_sms(
 def opted_in_receivers(world: World, route: SmsRoute) -> tuple[tuple[Delivery, ...], bool]:
     """The receivers that have not replied STOP to the sender's number, and whether every recipient has."""
     sender = route.sender.number
-    stopped = {party.number for party in route.recipients if (sender, party.number) in world.opted_out}
+    stopped = {party.number for party in route.recipients if world.opted_out(sender, party.number)}
     if not stopped:
         return route.receivers, False
     return tuple(d for d in route.receivers if d.number not in stopped), len(stopped) == len(route.recipients)
@@ -181,10 +181,8 @@ def receive_from_outside(world: World, handset: str, to_number: str, text: str) 
     A reply of STOP (or START) opts the handset out of (or back in to) texts from that number.
     """
     opting_out = consent_change(text)
-    if opting_out is True:
-        world.opted_out.add((to_number, handset))
-    elif opting_out is False:
-        world.opted_out.discard((to_number, handset))
+    if opting_out is not None:
+        world.set_consent(to_number, handset, opting_out, by_recipient=True)
     delivery = route_sms(world.directory, to_number)
     if delivery.outcome is not Outcome.DELIVER or delivery.mailbox is None:
         return None

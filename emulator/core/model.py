@@ -129,6 +129,14 @@ class PhoneNumber:
         return self.type == NUMBER_TYPE_FAX_ONLY
 
 
+class Consent(NamedTuple):
+    """Whether a handset takes SMS from a number, who said so last, and when."""
+
+    opted_out: bool
+    by_recipient: bool  # the handset's own STOP or START reply, not an application's record
+    modified_ms: int
+
+
 class Mailbox(NamedTuple):
     """Where a copy of a message lives: an extension, an account, or an outside handset.
 

@@ -11,6 +11,7 @@ from .directory import Directory
 from .ids import IdSequence
 from .model import (
     Account,
+    Consent,
     Extension,
     ExtensionStatus,
     Mailbox,
@@ -70,7 +71,7 @@ class World:
         self.listeners: list[Callable[[Message], None]] = []  # told of every message stored
         self.change_listeners: list[Callable[[Message], None]] = []  # told of every change a client makes
         self.tick_listeners: list[Callable[[], None]] = []  # told each time the server reads the clock while idle
-        self.opted_out: set[tuple[str, str]] = set()  # (number, handset): the handset replied STOP to the number
+        self.consents: dict[tuple[str, str], Consent] = {}  # (number, handset): does the handset take its SMS
         self.name = "default"
 
     # --- reading -------------------------------------------------------------------------
@@ -187,6 +188,14 @@ class World:
         return record
 
     # --- messages -------------------------------------------------------------------------
+
+    def opted_out(self, number: str, handset: str) -> bool:
+        consent = self.consents.get((number, handset))
+        return consent is not None and consent.opted_out
+
+    def set_consent(self, number: str, handset: str, opted_out: bool, by_recipient: bool) -> Consent:
+        consent = self.consents[(number, handset)] = Consent(opted_out, by_recipient, self.now_ms())
+        return consent
 
     def add_message(self, message: Message) -> Message:
         self.store.add(message)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import jsonschema
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -124,3 +130,108 @@ def test_a_send_fails_exactly_when_the_handsets_last_keyword_to_that_number_was_
         assert sent.outbound.status is (Status.SENDING_FAILED if refused else Status.DELIVERED)
         assert (sent.outbound.error_code == "SMS-RC-413") is refused
         assert len(sent.inbound) == (0 if refused else 1)
+
+
+CONSENTS = "/restapi/v2/accounts/~/sms/consents"
+FULL_SPEC = Path(__file__).resolve().parents[3] / "shared" / "reference" / "ringcentral" / "rc-public-openapi.yml"
+
+
+@lru_cache(maxsize=1)
+def full_spec_components() -> dict:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(FULL_SPEC.read_text(), Loader=loader)["components"]
+
+
+def assert_vendor_schema(body: dict, schema_name: str) -> None:
+    if not FULL_SPEC.exists():
+        pytest.skip(f"RingCentral's full OpenAPI description not found at {FULL_SPEC}")
+    schema = {"$ref": f"#/components/schemas/{schema_name}", "components": full_spec_components()}
+    jsonschema.Draft7Validator(schema).validate(body)
+
+
+async def test_a_stop_reply_shows_in_the_consent_search_as_the_recipients_opt_out(rc):
+    alice = await rc.login("102")
+    await reply(rc, HANDSET, ALICE, "STOP")
+    await reply(rc, OTHER_HANDSET, ALICE, "STOP")
+    await reply(rc, OTHER_HANDSET, ALICE, "START")
+    status, found = await rc.call("POST", CONSENTS + "/search", alice, json={})
+    assert status == 200, found
+    (record,) = found["records"]
+    assert {k: record[k] for k in ("from", "to", "optStatus", "source")} == {
+        "from": ALICE, "to": HANDSET, "optStatus": "OptOut", "source": "Recipient"}
+    assert_vendor_schema(found, "OptRecordList")
+    _, opted_in = await rc.call("POST", CONSENTS + "/search", alice, json={"optStatus": "OptIn"})
+    assert [r["to"] for r in opted_in["records"]] == [OTHER_HANDSET]
+
+
+async def test_an_opt_out_recorded_through_the_api_stops_sends_and_an_opt_in_lets_them_through(rc):
+    alice = await rc.login("102")
+    status, summary = await rc.call("PATCH", CONSENTS, alice, json={"records": [
+        {"from": ALICE, "to": HANDSET, "optStatus": "OptOut", "source": "Api"}]})
+    assert (status, summary) == (200, {"failedRecords": []})
+    _, refused = await rc.sms(alice, ALICE, HANDSET)
+    assert (await status_after_delivery_time(rc, alice, refused["id"]))["messageStatus"] == "SendingFailed"
+    _, found = await rc.call("POST", CONSENTS + "/search", alice, json={"from": [ALICE], "to": [HANDSET]})
+    assert [(r["optStatus"], r["source"]) for r in found["records"]] == [("OptOut", "Api")]
+    await rc.call("PATCH", CONSENTS, alice, json={"records": [{"from": ALICE, "to": HANDSET, "optStatus": "OptIn"}]})
+    _, sent = await rc.sms(alice, ALICE, HANDSET)
+    assert (await status_after_delivery_time(rc, alice, sent["id"]))["messageStatus"] == "Delivered"
+
+
+async def test_a_consent_for_a_number_the_account_does_not_own_fails_alone(rc):
+    alice = await rc.login("102")
+    status, summary = await rc.call("PATCH", CONSENTS, alice, json={"records": [
+        {"from": "+12125550102", "to": HANDSET, "optStatus": "OptOut"},  # a Phone.com number
+        {"from": "+19995550100", "to": HANDSET, "optStatus": "OptOut"},  # nobody's
+        {"from": ALICE, "to": HANDSET, "optStatus": "OptOut"}]})
+    assert status == 200
+    assert [(f["from"], f["error"]["errorCode"], f["error"]["parameterName"]) for f in summary["failedRecords"]] == [
+        ("+12125550102", "CMN-101", "from"), ("+19995550100", "CMN-101", "from")]
+    assert_vendor_schema(summary, "OptRecordsModificationSummary")
+    _, found = await rc.call("POST", CONSENTS + "/search", alice, json={})
+    assert [r["to"] for r in found["records"]] == [HANDSET]
+
+
+@pytest.mark.parametrize("body, parameter", [
+    ({}, "records"), ({"records": "x"}, "records"), ({"records": [{"from": ALICE, "to": HANDSET}]}, "records.optStatus"),
+    ({"records": [{"from": ALICE, "to": HANDSET, "optStatus": "Maybe"}]}, "records.optStatus"),
+    ({"records": [{"from": ALICE, "to": 5, "optStatus": "OptOut"}]}, "records.to"),
+    ({"records": [{"from": ALICE, "to": "4155550100", "optStatus": "OptOut"}]}, "records.to"),
+    ({"records": [{"from": "Alice", "to": HANDSET, "optStatus": "OptOut"}]}, "records.from"),
+    ({"records": [{"from": ALICE, "to": HANDSET, "optStatus": "OptOut", "source": "Me"}]}, "records.source"),
+])
+async def test_a_malformed_consent_update_is_refused_whole_with_the_parameter_named(rc, body, parameter):
+    alice = await rc.login("102")
+    status, error = await rc.call("PATCH", CONSENTS, alice, json=body)
+    assert status == 400 and error["errors"][0]["parameterName"] == parameter, error
+    _, found = await rc.call("POST", CONSENTS + "/search", alice, json={"optStatus": "OptOut"})
+    assert found["records"] == []
+
+
+async def test_consent_search_pages_with_tokens(rc):
+    alice = await rc.login("102")
+    handsets = [f"+1415555{n:04d}" for n in range(5)]
+    await rc.call("PATCH", CONSENTS, alice, json={"records": [
+        {"from": ALICE, "to": h, "optStatus": "OptOut"} for h in handsets]})
+    seen, token = [], None
+    while True:
+        _, page = await rc.call("POST", CONSENTS + "/search", alice,
+                                json={"perPage": 2, **({"pageToken": token} if token else {})})
+        seen += [r["to"] for r in page["records"]]
+        token = page["paging"].get("nextPageToken")
+        if token is None:
+            break
+    assert sorted(seen) == handsets
+
+
+@pytest.mark.parametrize("body, parameter", [
+    ({"optStatus": "Sometimes"}, "optStatus"), ({"perPage": 0}, "perPage"), ({"perPage": 1e400}, "perPage"),
+    ({"perPage": True}, "perPage"), ({"pageToken": 7}, "pageToken"), ({"pageToken": "nope"}, "pageToken"),
+    ({"from": ALICE}, "from"), ({"to": [1]}, "to"),
+])
+async def test_a_malformed_consent_search_gets_a_400_naming_the_parameter(rc, body, parameter):
+    alice = await rc.login("102")
+    response = await rc.client.post(CONSENTS + "/search", data=json.dumps(body).replace("Infinity", "1e400"),
+                                    headers={**alice, "Content-Type": "application/json"})
+    error = await response.json()
+    assert response.status == 400 and error["errors"][0]["parameterName"] == parameter, error

@@ -38,6 +38,8 @@ from .parse import (
     EventFilter,
     a2p_batch_request,
     a2p_query,
+    consent_search,
+    consent_updates,
     page_token,
     MessageFilter,
     SyncFrame,
@@ -782,6 +784,41 @@ async def delete_subscription(request: web.Request) -> web.Response:
     _, _, registry, record = own_subscription(request)
     del registry.by_id[record.id]
     return web.Response(status=204)
+
+
+# --- SMS consents (opt-outs) ----------------------------------------------------------------------------
+
+async def update_consents(request: web.Request) -> web.Response:
+    """Record opt-outs and opt-ins; a record whose `from` is not a number of the account fails alone."""
+    session, _ = caller(request)
+    world = world_of(request)
+    failed = []
+    for update in consent_updates(await json_body(request)):
+        problem = consent_problem(world, session.account_id, update)
+        if problem is not None:
+            failed.append({**update.fields, "error": problem.body()["errors"][0]})
+        else:
+            world.set_consent(update.number, update.handset, update.opted_out, update.by_recipient)
+    return json_response({"failedRecords": failed})
+
+
+def consent_problem(world: World, account_id: str, update) -> RingCentralError | None:
+    owner = world.directory.numbers.get(update.number)
+    return invalid("from") if owner is None or owner.account_id != account_id else None
+
+
+async def search_consents(request: web.Request) -> web.Response:
+    """The account's consent records that pass the filters, the latest change first, in token pages."""
+    session, _ = caller(request)
+    world = world_of(request)
+    wanted = consent_search(await json_body(request))
+    own = {n for n, owner in world.directory.numbers.items() if owner.account_id == session.account_id}
+    found = sorted(((number, handset, record) for (number, handset), record in world.consents.items()
+                    if record.opted_out is wanted.opted_out and number in own
+                    and (wanted.numbers is None or number in wanted.numbers)
+                    and (wanted.handsets is None or handset in wanted.handsets)),
+                   key=lambda item: item[2].modified_ms, reverse=True)
+    return a2p_page([render.consent(*item) for item in found], wanted)
 
 
 # --- high-volume (A2P) SMS ------------------------------------------------------------------------------

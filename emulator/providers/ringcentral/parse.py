@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import re
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
 import attrs
@@ -22,6 +22,8 @@ from .rules import (
     A2P_MAX_PHONE_FILTERS,
     A2P_MAX_TEXT_UNITS,
     A2P_PER_PAGE,
+    CONSENT_PER_PAGE,
+    CONSENT_SOURCES,
     DEFAULT_LIST_WINDOW_MS,
     DEFAULT_PER_PAGE,
     DEFAULT_SYNC_TYPE,
@@ -112,7 +114,7 @@ def integer(value: Any, parameter: str, minimum: int | None = None) -> int:
         raise invalid(parameter)
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an infinite JSON number
         raise invalid(parameter) from None
     if minimum is not None and number < minimum:
         raise invalid(parameter)
@@ -491,3 +493,86 @@ def page_token(offset: int) -> str:
 
 
 PAGE_TOKEN = re.compile(r"pgt\d{1,9}")
+
+
+# --- SMS consents (opt-outs) ------------------------------------------------------------------------------
+
+OPT_STATUSES = ("OptOut", "OptIn")
+
+
+class ConsentUpdate(NamedTuple):
+    """One record of a consent update, its numbers in E.164."""
+
+    fields: dict  # from, to, optStatus and source, echoed when the record fails
+    number: str
+    handset: str
+    opted_out: bool
+    by_recipient: bool
+
+
+def consent_updates(body: dict) -> list[ConsentUpdate]:
+    """`records[]` of `{from, to, optStatus, source?}`; a record that is not one refuses the whole request."""
+    records = body.get("records")
+    if records is None:
+        raise mandatory("records")
+    if not isinstance(records, list) or not records:
+        raise invalid("records")
+    return [consent_update(record) for record in records]
+
+
+def consent_update(record: Any) -> ConsentUpdate:
+    if not isinstance(record, dict):
+        raise invalid("records")
+    for name in ("from", "to", "optStatus"):
+        if record.get(name) is None:
+            raise mandatory(f"records.{name}")
+        if not isinstance(record[name], str):
+            raise invalid(f"records.{name}")
+    if record["optStatus"] not in OPT_STATUSES:
+        raise invalid("records.optStatus")
+    number, handset = e164(record["from"]), e164(record["to"])
+    if number is None or handset is None:
+        raise invalid("records.from" if number is None else "records.to")  # the schema's E.164 pattern
+    source = record.get("source", "Api")
+    if source not in CONSENT_SOURCES:
+        raise invalid("records.source")
+    fields = {"from": number, "to": handset, "optStatus": record["optStatus"], "source": source}
+    return ConsentUpdate(fields, number, handset, record["optStatus"] == "OptOut", source == "Recipient")
+
+
+def e164(value: str) -> str | None:
+    """The number when it is written as E.164 (a plus, then 2-15 digits), else None."""
+    return value if E164_STRICT.fullmatch(value) else None
+
+
+E164_STRICT = re.compile(r"\+[1-9][0-9]{1,14}")
+
+
+class ConsentSearch(NamedTuple):
+    numbers: frozenset[str] | None
+    handsets: frozenset[str] | None
+    opted_out: bool
+    offset: int
+    per_page: int
+
+
+def consent_search(body: dict) -> ConsentSearch:
+    """Filters `from[]`, `to[]` and `optStatus` (OptOut unless given, as the list API documents), token pages."""
+    status = body.get("optStatus", "OptOut")
+    if status not in OPT_STATUSES:
+        raise invalid("optStatus")
+    per_page = integer(body.get("perPage", CONSENT_PER_PAGE[1]), "perPage", minimum=1)
+    token = body.get("pageToken")
+    if token is not None and not isinstance(token, str):
+        raise invalid("pageToken")
+    return ConsentSearch(number_list(body, "from"), number_list(body, "to"), status == "OptOut",
+                         page_token_offset(token), min(per_page, CONSENT_PER_PAGE[0]))
+
+
+def number_list(body: dict, name: str) -> frozenset[str] | None:
+    values = body.get(name)
+    if values is None:
+        return None
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise invalid(name)
+    return frozenset(e164(v) or v for v in values) or None

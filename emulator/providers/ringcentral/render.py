@@ -377,3 +377,9 @@ def a2p_statuses(messages: list[Message]) -> dict:
         if status in FAILED and record.error_code:
             entry["errorCodeCounts"][record.error_code] = entry["errorCodeCounts"].get(record.error_code, 0) + 1
     return counts
+
+
+def consent(number: str, handset: str, record) -> dict:
+    """SmsOptRecord: one pair of numbers, whether the handset takes the number's SMS, and who said so last."""
+    return {"from": number, "to": handset, "optStatus": "OptOut" if record.opted_out else "OptIn",
+            "source": "Recipient" if record.by_recipient else "Api", "lastModifiedTime": iso_ms(record.modified_ms)}

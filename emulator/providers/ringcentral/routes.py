@@ -6,6 +6,7 @@ ACCOUNT = "/restapi/v1.0/account/{accountId}"
 EXTENSION = ACCOUNT + "/extension/{extensionId}"
 MESSAGE = EXTENSION + "/message-store/{messageId}"
 A2P = ACCOUNT + "/a2p-sms"
+CONSENTS = "/restapi/v2/accounts/{accountId}/sms/consents"
 SUBSCRIPTION_LIST = "/restapi/v1.0/subscription"
 SUBSCRIPTION = SUBSCRIPTION_LIST + "/{subscriptionId}"
 
@@ -41,4 +42,6 @@ ROUTES = [
     ("GET", A2P + "/messages", handlers.list_a2p_messages, "listA2PSMS"),
     ("GET", A2P + "/messages/{messageId}", handlers.get_a2p_message, "readA2PSMS"),
     ("GET", A2P + "/statuses", handlers.a2p_statuses, "aggregateA2PSMSStatuses"),
+    ("PATCH", CONSENTS, handlers.update_consents, "editSmsConsentRecords"),
+    ("POST", CONSENTS + "/search", handlers.search_consents, "searchSmsConsentRecords"),
 ]
