@@ -53,6 +53,13 @@ def test_the_ringcentral_webhook_example_runs(emulator, webhook_endpoint):
     assert arrived.wait(10) and events[0]["body"]["subject"] == "to the webhook"
 
 
+def test_the_ringcentral_opt_out_example_runs(emulator):
+    tenant = emulator.tenant("readme-opt-out")
+    code = python_block("### RingCentral opt-outs").replace("http://127.0.0.1:8080", tenant.url)
+    output = run(code)
+    assert "'optStatus': 'OptOut'" in output and "'source': 'Api'" in output
+
+
 def test_the_phonecom_events_example_runs(emulator, webhook_endpoint):
     url, events, arrived = webhook_endpoint
     tenant = emulator.tenant("readme-pc-events")
