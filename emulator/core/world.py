@@ -190,12 +190,13 @@ class World:
     # --- messages -------------------------------------------------------------------------
 
     def opted_out(self, number: str, handset: str) -> bool:
+        """Whether the handset's latest word on texts from the number was an opt-out."""
         consent = self.consents.get((number, handset))
         return consent is not None and consent.opted_out
 
-    def set_consent(self, number: str, handset: str, opted_out: bool, by_recipient: bool) -> Consent:
-        consent = self.consents[(number, handset)] = Consent(opted_out, by_recipient, self.now_ms())
-        return consent
+    def set_consent(self, number: str, handset: str, opted_out: bool, by_recipient: bool) -> None:
+        """The handset's new word on texts from the number; the latest one counts."""
+        self.consents[(number, handset)] = Consent(opted_out, by_recipient, self.now_ms())
 
     def add_message(self, message: Message) -> Message:
         self.store.add(message)

@@ -45,6 +45,6 @@ A2P_POLICY = SmsPolicy(
     required_feature=A2P_FEATURE,
     opt_out_code=OPT_OUT_CODE,
 )
-A2P_REJECTED_CODE = "SMS-RC-410"
+A2P_REJECTED_CODE = "SMS-RC-410"  # "destination unsupported", in the create response's rejected[]
 CONSENT_PER_PAGE = (1000, 100)  # max, default records a page of a consent search
 CONSENT_SOURCES = ("Recipient", "Api", "Upstream", "Carrier")  # a record written by the API is from "Api"  # "destination unsupported", in the create response's rejected[]
