@@ -5,6 +5,8 @@ Never a 5xx, never a traceback or HTML page: always the provider's own JSON enve
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -40,6 +42,8 @@ def targets(base: str, token: str) -> list[tuple[str, str, dict, str, callable]]
         ("ringcentral", f"{base}/restapi/v1.0/account/~/extension/~/sms", rc, "POST", assert_ringcentral_error),
         ("ringcentral", f"{base}/restapi/v1.0/account/~/extension/~/company-pager", rc, "POST", assert_ringcentral_error),
         ("ringcentral", f"{base}/restapi/oauth/token", {}, "POST", assert_ringcentral_error),
+        ("ringcentral", f"{base}/restapi/v2/accounts/~/sms/consents", rc, "PATCH", assert_ringcentral_error),
+        ("ringcentral", f"{base}/restapi/v2/accounts/~/sms/consents/search", rc, "POST", assert_ringcentral_error),
         ("phonecom", f"{base}/v4/accounts/2000001/sms", pc, "POST", assert_phonecom_error),
         ("phonecom", f"{base}/v4/accounts/2000001/sms/{'0' * 40}", pc, "PATCH", assert_phonecom_error),
         ("voximplant", f"{base}/platform_api/SendSmsMessage", {}, "POST", assert_voximplant_answer),
@@ -83,7 +87,7 @@ def test_a_body_that_does_not_decompress_gets_the_providers_own_4xx(surfaces, ht
         assert response.headers.get("Connection") == "close"  # aiohttp reads nothing more from this connection
 
 
-@given(body=st.binary(max_size=2000), content_type=st.sampled_from(CONTENT_TYPES), index=st.integers(0, 9))
+@given(body=st.binary(max_size=2000), content_type=st.sampled_from(CONTENT_TYPES), index=st.integers(0, 11))
 def test_random_bytes_never_get_a_5xx(surfaces, http, body, content_type, index):
     provider, url, headers, method, assert_envelope = surfaces[index]
     response = http.request(method, url, data=body, headers={**headers, "Content-Type": content_type})
@@ -101,3 +105,22 @@ def test_unknown_routes_get_json_not_html(fuzz_emulator, http, path):
     response = http.get(fuzz_emulator.url + path)
     assert response.status_code < 500
     assert response.headers["Content-Type"].startswith("application/json"), response.text[:200]
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
+    | st.sampled_from(["+16505550102", "+14155550100", "OptOut", "OptIn", "Api", "pgt0"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["records", "from", "to", "optStatus", "source", "perPage", "pageToken"]), inner, max_size=5),
+    max_leaves=12)
+
+
+@given(body=st.dictionaries(st.sampled_from(["records", "from", "to", "optStatus", "perPage", "pageToken"]),
+                            JSON_VALUES, max_size=4), index=st.sampled_from([3, 4]))
+def test_consent_bodies_of_any_shape_get_a_2xx_or_ringcentrals_4xx(surfaces, http, body, index):
+    provider, url, headers, method, assert_envelope = surfaces[index]
+    response = http.request(method, url, data=json.dumps(body), headers={**headers, "Content-Type": "application/json"})
+    tally(provider, response.status_code)
+    assert response.status_code < 500, (url, body, response.text[:300])
+    if response.status_code >= 400:
+        assert_envelope(response.json())
