@@ -818,7 +818,7 @@ async def search_consents(request: web.Request) -> web.Response:
                     and (wanted.numbers is None or number in wanted.numbers)
                     and (wanted.handsets is None or handset in wanted.handsets)),
                    key=lambda item: item[2].modified_ms, reverse=True)
-    return a2p_page([render.consent(*item) for item in found], wanted)
+    return token_page([render.consent(*item) for item in found], wanted)
 
 
 # --- high-volume (A2P) SMS ------------------------------------------------------------------------------
@@ -923,10 +923,11 @@ async def list_a2p_batches(request: web.Request) -> web.Response:
         messages = batch_messages(world, batch)
         if wanted.statuses is None or render.a2p_batch_status(messages) in wanted.statuses:
             chosen.append(render.a2p_batch(batch, messages))
-    return a2p_page(chosen, wanted)
+    return token_page(chosen, wanted)
 
 
-def a2p_page(records: list, wanted) -> web.Response:
+def token_page(records: list, wanted) -> web.Response:
+    """One page of records and its page tokens (NonEnumeratedPagingModel), for the A2P and consent lists."""
     page = records[wanted.offset:wanted.offset + wanted.per_page]
     more = len(records) > wanted.offset + wanted.per_page
     return json_response({"records": page, "paging": render.non_enumerated_paging(
@@ -962,7 +963,7 @@ async def list_a2p_messages(request: web.Request) -> web.Response:
     wanted = a2p_query(query(request), world.now_ms())
     records = [render.a2p_message(m, batch_id, wanted.detailed)
                for m, batch_id in a2p_messages(world, session.account_id, wanted)]
-    return a2p_page(records, wanted)
+    return token_page(records, wanted)
 
 
 @with_asg_envelope

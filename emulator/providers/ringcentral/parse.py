@@ -575,4 +575,4 @@ def number_list(body: dict, name: str) -> frozenset[str] | None:
         return None
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         raise invalid(name)
-    return frozenset(e164(v) or v for v in values) or None
+    return frozenset(values) or None
