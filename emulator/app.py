@@ -14,6 +14,7 @@ import attrs
 from aiohttp import web
 
 from .control import routes as control
+from .encodings import AUTO_DECOMPRESS_OFF, decode_body
 from .control.state import control_of
 from .core.faults import FaultRequest, FaultRule, first_match, strings_in
 from .providers.phonecom import face as phonecom
@@ -98,8 +99,6 @@ def serving(handler: Callable[[web.Request], Awaitable[web.StreamResponse]], inf
             site.write_log(log_line(request, route, exchange, response, started))
         if response is None:  # the connection is gone; aiohttp quietly fails to write this
             return web.Response(status=500, text="connection dropped by a fault rule")
-        if not request.content.is_eof() and "Content-Encoding" in request.headers:
-            response.force_close()  # aiohttp drops the connection if the rest of a compressed body fails to decode
         return response
 
     serve.__name__ = serve.__qualname__ = getattr(handler, "__name__", "serve")
@@ -121,6 +120,8 @@ async def answer(request: web.Request, handler, info: RouteInfo, exchange: Excha
     """The handler's response, a fault's, or None when a fault dropped the connection."""
     face = info.face
     try:
+        if "Content-Encoding" in request.headers:
+            await decode_body(request, MAX_BODY_BYTES)
         if face is not None and exchange.control.faults.rules:
             faulted = await apply_fault(request, exchange, face, info.operation)
             if faulted is not None or exchange.dropped:
@@ -261,7 +262,7 @@ def add_routes(app: web.Application, scoped: TenantScoped, routes, provider: str
 def build_app(tenants: Tenants, request_log: Callable[[dict[str, Any]], None] | None = None,
               webhooks: Webhooks | None = None) -> web.Application:
     """The application; request_log, when given, receives one dict per request."""
-    app = web.Application(client_max_size=MAX_BODY_BYTES)
+    app = web.Application(client_max_size=MAX_BODY_BYTES, handler_args=AUTO_DECOMPRESS_OFF)
     app[TENANTS_KEY] = tenants
     app[WEBHOOKS_KEY] = webhooks = webhooks or Webhooks()
     watch_worlds(tenants, webhooks)

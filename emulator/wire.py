@@ -11,8 +11,10 @@ from aiohttp import web
 from aiohttp.http_exceptions import BadHttpMessage
 from multidict import MultiDict
 
-# What reading a body raises when aiohttp cannot decode it, such as a gzip stream that is not one.
-UNDECODABLE_BODY = (web.RequestPayloadError, BadHttpMessage)
+from .encodings import UndecodableBody
+
+# What reading a body raises when it cannot be decoded, such as a gzip stream that is not one.
+UNDECODABLE_BODY = (UndecodableBody, web.RequestPayloadError, BadHttpMessage)
 
 
 class Exchange:

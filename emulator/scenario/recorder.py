@@ -11,8 +11,9 @@ import attrs
 import yaml
 from aiohttp import web
 
-from ..app import TENANTS_KEY, TENANT_HEADER
+from ..app import MAX_BODY_BYTES, TENANTS_KEY, TENANT_HEADER
 from ..core.clock import iso_ms
+from ..encodings import decode_body
 from ..seed import DEFAULT_SEED_PATH, Seed
 from ..wire import UNDECODABLE_BODY
 from .format import SCENARIO_VERSION
@@ -78,6 +79,7 @@ class Recorder:
         if not self.records(request):
             return await handler(request)
         try:
+            await decode_body(request, MAX_BODY_BYTES)
             raw = await request.read()
         except web.HTTPException:
             raw = b""

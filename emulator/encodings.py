@@ -1,0 +1,120 @@
+"""Compressed request bodies, decoded by the application rather than by aiohttp's HTTP parser.
+
+aiohttp's parser decodes `Content-Encoding` as the bytes arrive, and a deflate stream cut short fails
+inside the parser itself: the request gets a plain-text 400, or, when the body came in a later packet than
+the headers, its handler waits for the rest forever. The application turns that decoding off
+(`AUTO_DECOMPRESS_OFF`) and decodes the whole body here, so every failure reaches the provider's own error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import zlib
+
+import brotli
+from aiohttp import StreamReader, web
+
+try:
+    from compression import zstd  # Python 3.14 and later
+except ImportError:  # pragma: no cover - depends on the Python version
+    from backports import zstd
+
+# Passed to aiohttp's request handler through the application, so a test server gets it too.
+AUTO_DECOMPRESS_OFF = {"auto_decompress": False}
+BODY_DECODED = web.RequestKey("body_decoded", bool)
+GZIP_WBITS = 16 + zlib.MAX_WBITS
+ZLIB_METHOD_DEFLATE = 8
+
+
+class UndecodableBody(ValueError):
+    """A request body that its Content-Encoding does not decode: not that format, or cut short."""
+
+
+class DecodedTooLarge(ValueError):
+    """A compressed request body that decodes to more than the server takes."""
+
+
+def decompressed(data: bytes, coding: str, limit: int) -> bytes:
+    """The body as sent before compression; a coding this server does not know leaves it as it is."""
+    if not data:
+        return data
+    if coding in ("gzip", "x-gzip"):
+        return inflated(data, GZIP_WBITS, limit)
+    if coding == "deflate":  # zlib-wrapped as HTTP says, or the raw deflate some clients send
+        wrapped = data[0] & 0x0F == ZLIB_METHOD_DEFLATE
+        return inflated(data, zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS, limit)
+    if coding == "br":
+        return unbrotlied(data, limit)
+    if coding == "zstd":
+        return unzstded(data, limit)
+    return data
+
+
+def inflated(data: bytes, wbits: int, limit: int) -> bytes:
+    """gzip or deflate, member after member (gzip allows several), each read to its end."""
+    out = bytearray()
+    while data:
+        decoder = zlib.decompressobj(wbits)
+        try:
+            out += decoder.decompress(data, limit + 1 - len(out))
+        except zlib.error as error:
+            raise UndecodableBody(str(error)) from None
+        if len(out) > limit:
+            raise DecodedTooLarge(limit)
+        if not decoder.eof:
+            raise UndecodableBody("compressed stream cut short")
+        data = decoder.unused_data
+    return bytes(out)
+
+
+def unbrotlied(data: bytes, limit: int) -> bytes:
+    decoder = brotli.Decompressor()
+    try:
+        out = decoder.process(data, output_buffer_limit=limit + 1)
+    except brotli.error as error:
+        raise UndecodableBody(str(error)) from None
+    if len(out) > limit or not decoder.can_accept_more_data():
+        raise DecodedTooLarge(limit)
+    if not decoder.is_finished():
+        raise UndecodableBody("compressed stream cut short")
+    return out
+
+
+def unzstded(data: bytes, limit: int) -> bytes:
+    """Frame after frame, as a zstd stream may hold several."""
+    out = bytearray()
+    while data:
+        decoder = zstd.ZstdDecompressor()
+        try:
+            out += decoder.decompress(data, limit + 1 - len(out))
+        except zstd.ZstdError as error:
+            raise UndecodableBody(str(error)) from None
+        if len(out) > limit:
+            raise DecodedTooLarge(limit)
+        if not decoder.eof:
+            raise UndecodableBody("compressed stream cut short")
+        data = decoder.unused_data
+    return bytes(out)
+
+
+async def decode_body(request: web.Request, limit: int) -> None:
+    """Read a compressed body whole and put its decoded bytes where every reader of the request looks.
+
+    Raises UndecodableBody, or aiohttp's 413 when the body, sent or decoded, exceeds the limit.
+    """
+    if BODY_DECODED in request:
+        return
+    raw = await request.read()
+    coding = request.headers.get("Content-Encoding", "").strip().lower()
+    try:
+        body = decompressed(raw, coding, limit)
+    except DecodedTooLarge:
+        raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=limit + 1) from None
+    request[BODY_DECODED] = True
+    if body is not raw:
+        stream = StreamReader(request.protocol, 2**16, loop=asyncio.get_running_loop())
+        stream.feed_data(body)
+        stream.feed_eof()
+        # aiohttp gives no public way to replace a body; read(), post() and multipart() all use these two
+        request._payload = stream
+        request._read_bytes = body
