@@ -248,3 +248,14 @@ async def test_tenants_keep_their_own_phonecom_messages(pc, tenants):
     assert status == 200 and body["total"] == 0
     assert len(tenants.get("other").store) == 0
     assert pc.world.messages_in(Mailbox(ACCOUNT, EXT_101))[0].provider == "phonecom"
+
+
+async def test_delete_list_takes_the_deleted_filter_as_list_does_and_leaves_live_sms_alone(pc):
+    live = await pc.sent(**{"from": PAULA_NUMBER, "to": HANDSET, "text": "live"})
+    gone = await pc.sent(**{"from": PAULA_NUMBER, "to": HANDSET, "text": "gone"})
+    await pc.call("DELETE", f"{ACCOUNT_SMS}/{gone['id']}", OWNER)
+    status, body = await pc.call("DELETE", ACCOUNT_SMS, OWNER, params={"filters[deleted]": "only"})
+    assert status == 200, body
+    assert [i["id"] for i in body["items"]] == [gone["id"]] and body["filters"] == {"deleted": "only"}
+    assert await pc.ids() == [live["id"]]
+    assert await pc.ids(params={"filters[deleted]": "only"}) == [gone["id"]]

@@ -196,24 +196,29 @@ async def list_sms(request: web.Request) -> web.Response:
     params = query(request)
     wanted = sms_query(params)
     mode = mode_value(params)
-    deleted = wanted.options.get("deleted", "ignore")
-    records = [r for r in visible_messages(world, account_id, extension) if wanted_availability(r, deleted)]
-    chosen = select(records, wanted, {k: v[1] for k, v in SMS_FILTERS.items()}, SMS_SORTS)
+    chosen = listed_sms(world, account_id, extension, wanted)
     items = [render.sms(world.directory, r, mode) for r in page(wanted, chosen)]
     return respond(render.list_body(wanted.filters_echo, wanted.sort_echo, len(chosen), wanted.offset,
                                     wanted.limit, items))
+
+
+def listed_sms(world: World, account_id: str, extension: Extension | None, wanted: ListQuery) -> list[Message]:
+    """What List SMS matches, which Delete List SMS deletes too: `filters[deleted]` included."""
+    deleted = wanted.options.get("deleted", "ignore")
+    records = [r for r in visible_messages(world, account_id, extension) if wanted_availability(r, deleted)]
+    return select(records, wanted, {k: v[1] for k, v in SMS_FILTERS.items()}, SMS_SORTS)
 
 
 async def delete_sms_list(request: web.Request) -> web.Response:
     """Delete List SMS: the page the same query would list is deleted and returned."""
     world, account_id, extension = scope_of(request)
     wanted = sms_query(query(request))
-    records = [r for r in visible_messages(world, account_id, extension) if wanted_availability(r, "ignore")]
-    chosen = select(records, wanted, {k: v[1] for k, v in SMS_FILTERS.items()}, SMS_SORTS)
+    chosen = listed_sms(world, account_id, extension, wanted)
     deleted = page(wanted, chosen)
     for record in deleted:
-        record.availability = Availability.DELETED
-        world.touch(record)
+        if record.availability is Availability.ALIVE:
+            record.availability = Availability.DELETED
+            world.touch(record)
     items = [render.sms(world.directory, r) for r in deleted]
     return respond(render.list_body(wanted.filters_echo, wanted.sort_echo, len(chosen), wanted.offset,
                                     wanted.limit, items))
