@@ -44,10 +44,12 @@ class Reason(Enum):
     RECIPIENT_EXTENSION_NUMBER = "recipient-extension-number"
     RECIPIENT_SHORT_NUMBER = "recipient-short-number"
     RECIPIENT_DUPLICATE = "recipient-duplicate"
+    RECIPIENT_FAX_ONLY = "recipient-fax-only"
     TOO_MANY_RECIPIENTS = "too-many-recipients"
     PAGER_FROM_DEPARTMENT = "pager-from-department"
     PAGER_SENDER_MISMATCH = "pager-sender-mismatch"
     PAGER_RECIPIENT_UNKNOWN = "pager-recipient-unknown"
+    PAGER_RECIPIENT_MISMATCH = "pager-recipient-mismatch"  # its extension id and number name two extensions
     PAGER_RECIPIENT_INACTIVE = "pager-recipient-inactive"
     PAGER_RECIPIENT_WRONG_TYPE = "pager-recipient-wrong-type"
     REPLY_TARGET_UNKNOWN = "reply-target-unknown"
@@ -95,6 +97,8 @@ class SmsPolicy:
     save_unassigned_outbound: bool = False
     required_feature: str | None = None  # a number feature the sender must have besides (A2PSmsSender, say)
     opt_out_code: str | None = None  # honour handsets' STOP replies: a send to one fails with this code
+    national_calling_code: str | None = None  # the country a number written without one is read in ("1": NANP)
+    refuses_fax_recipients: bool = False  # an SMS to a fax-only number of the provider's is refused, not dropped
 
 
 class SmsRequest(NamedTuple):
@@ -106,6 +110,7 @@ class SmsRequest(NamedTuple):
     text: str | None
     caller_extension_id: str | None = None
     save_to_extension_id: str | None = None
+    calling_code: str | None = None  # the request's country for numbers without one; None: the policy's
 
 
 class SmsDecision(NamedTuple):
@@ -151,18 +156,28 @@ PAGER_MAX_TEXT_UNITS = 1024
 E164 = re.compile(r"^\+?[1-9]\d{6,14}$")
 SHORT_NUMBER = re.compile(r"^\d{3,6}$")
 NUMBER_PUNCTUATION = re.compile(r"[\s\-().]")
+NANP_CALLING_CODE = "1"
+NANP_NATIONAL = re.compile(r"[2-9]\d{2}[2-9]\d{6}")  # area code and exchange never start with 0 or 1
 REMEMBERED_NUMBER_LENGTH = 40  # longer strings are worked out each time, so odd input cannot fill the memory
 
 
-def normalize_number(raw: str) -> str | None:
-    """E.164 with a leading plus, or None when the value is not a phone number."""
+def normalize_number(raw: str, calling_code: str | None = None) -> str | None:
+    """E.164 with a leading plus, or None when the value is not a phone number.
+
+    Digits without a plus are the full international number, except that where the country is in the North
+    American plan (calling code 1) a ten-digit national number is read in it: 415 555 0123 is +14155550123.
+    """
     if len(raw) > REMEMBERED_NUMBER_LENGTH:
-        return normalized_number(raw)
-    return remembered_number(raw)
+        return normalized_number(raw, calling_code)
+    return remembered_number(raw, calling_code)
 
 
-def normalized_number(raw: str) -> str | None:
+def normalized_number(raw: str, calling_code: str | None = None) -> str | None:
     """The E.164 form, worked out."""
+    if calling_code == NANP_CALLING_CODE and not raw.startswith("+"):
+        national = NUMBER_PUNCTUATION.sub("", raw)
+        if NANP_NATIONAL.fullmatch(national):
+            return "+1" + national
     if E164.fullmatch(raw):
         return raw if raw[0] == "+" else "+" + raw
     digits = NUMBER_PUNCTUATION.sub("", raw)
@@ -204,7 +219,7 @@ def check_sender_number(directory: Directory, request: SmsRequest, policy: SmsPo
     """The sender may only use a number it owns that is able to send SMS."""
     if not request.from_number:
         return Rejection(Reason.SENDER_NUMBER_MISSING, "from")
-    normalized = normalize_number(request.from_number)
+    normalized = normalize_number(request.from_number, calling_code_of(request, policy))
     if normalized is None:
         return Rejection(Reason.SENDER_NUMBER_INVALID, "from", request.from_number)
     number = directory.numbers.get(normalized)
@@ -247,24 +262,38 @@ def check_recipients(directory: Directory, request: SmsRequest, policy: SmsPolic
     if len(request.to_numbers) > policy.max_recipients:
         return Rejection(Reason.TOO_MANY_RECIPIENTS, "to")
     seen: list[str] = []
+    calling_code = calling_code_of(request, policy)
     for raw in request.to_numbers:
-        number = recipient_number(directory, request.account_id, raw)
+        number = recipient_number(directory, request.account_id, raw, calling_code)
         if isinstance(number, Rejection):
             return number
+        if policy.refuses_fax_recipients and is_fax_only(directory, number):
+            return Rejection(Reason.RECIPIENT_FAX_ONLY, "to", raw)
         if number in seen:
             return Rejection(Reason.RECIPIENT_DUPLICATE, "to", raw)
         seen.append(number)
     return tuple(seen)
 
 
-def recipient_number(directory: Directory, account_id: str, raw: str) -> str | Rejection:
+def calling_code_of(request: SmsRequest, policy: SmsPolicy) -> str | None:
+    """The request's country when it names one ("" for outside the North American plan), else the provider's."""
+    return policy.national_calling_code if request.calling_code is None else request.calling_code
+
+
+def recipient_number(directory: Directory, account_id: str, raw: str, calling_code: str | None = None
+                     ) -> str | Rejection:
     """The recipient as E.164, unless it is an extension number, a short number or no number at all."""
     compact = raw.strip()
     if directory.extension_by_number(account_id, compact) is not None:
         return Rejection(Reason.RECIPIENT_EXTENSION_NUMBER, "to", raw)
     if SHORT_NUMBER.match(compact):
         return Rejection(Reason.RECIPIENT_SHORT_NUMBER, "to", raw)
-    return normalize_number(compact) or Rejection(Reason.RECIPIENT_INVALID, "to", raw)
+    return normalize_number(compact, calling_code) or Rejection(Reason.RECIPIENT_INVALID, "to", raw)
+
+
+def is_fax_only(directory: Directory, number: str) -> bool:
+    owned = directory.numbers.get(number)
+    return owned is not None and owned.is_fax_only
 
 
 def sender_mailbox(directory: Directory, request: SmsRequest, number: PhoneNumber, policy: SmsPolicy) -> Mailbox | None:
@@ -344,6 +373,8 @@ def resolve_pager_recipients(directory: Directory, request: PagerRequest) -> lis
     addressed: list[Extension] = []
     for recipient in request.to:
         extension = find_pager_recipient(directory, request.account_id, recipient)
+        if extension is not None and recipient.extension_number not in (None, extension.number):
+            return Rejection(Reason.PAGER_RECIPIENT_MISMATCH, "to", recipient.extension_number)
         if extension is None:
             return Rejection(Reason.PAGER_RECIPIENT_UNKNOWN, "to", recipient.extension_number or recipient.extension_id)
         if not extension.active:
@@ -359,8 +390,6 @@ def find_pager_recipient(directory: Directory, account_id: str, recipient: Pager
     if recipient.extension_id is not None:
         extension = directory.extensions.get(recipient.extension_id)
         if extension is None or extension.account_id != account_id:
-            return None
-        if recipient.extension_number is not None and recipient.extension_number != extension.number:
             return None
         return extension
     if recipient.extension_number is not None:

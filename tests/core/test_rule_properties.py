@@ -284,3 +284,20 @@ def test_a_webhook_is_given_up_exactly_when_its_failures_have_run_unbroken_for_t
             failures.append(at)
         assert since == (failures[-1] if failures else None)
         assert give_up == (bool(failures) and now - failures[-1] >= limit)
+
+
+NANP_NATIONAL_NUMBERS = st.from_regex(r"\A[2-9]\d{2}[2-9]\d{6}\Z")
+NUMBER_LAYOUTS = st.sampled_from(["{a}{b}{c}", "({a}) {b}-{c}", "{a}-{b}-{c}", "{a}.{b}.{c}", " {a} {b} {c} "])
+
+
+@given(national=NANP_NATIONAL_NUMBERS, layout=NUMBER_LAYOUTS)
+def test_a_ten_digit_number_is_read_in_the_north_american_plan_only_where_that_is_the_country(national, layout):
+    written = layout.format(a=national[:3], b=national[3:6], c=national[6:]).strip()
+    assert normalize_number(written, "1") == "+1" + national
+    assert normalize_number(written, None) == "+" + national  # elsewhere, digits are the international number
+    assert normalize_number(written, "") == "+" + national
+
+
+@given(international=st.from_regex(r"\A\+[1-9]\d{6,14}\Z"), calling_code=st.sampled_from([None, "", "1"]))
+def test_a_number_with_its_plus_is_read_the_same_in_every_country(international, calling_code):
+    assert normalize_number(international, calling_code) == international

@@ -259,3 +259,8 @@ async def test_delete_list_takes_the_deleted_filter_as_list_does_and_leaves_live
     assert [i["id"] for i in body["items"]] == [gone["id"]] and body["filters"] == {"deleted": "only"}
     assert await pc.ids() == [live["id"]]
     assert await pc.ids(params={"filters[deleted]": "only"}) == [gone["id"]]
+
+
+async def test_a_ten_digit_number_without_a_country_code_is_a_us_number(pc):
+    sent = await pc.sent(**{"from": "2125550101", "to": "(312) 555-0199", "text": "local"})
+    assert sent["from"] == "+12125550101" and [r["number"] for r in sent["to"]] == ["+13125550199"]

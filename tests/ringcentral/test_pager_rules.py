@@ -6,7 +6,7 @@ import pytest
 
 from emulator.core.model import Direction
 
-from .conftest import STORE, assert_rc_error
+from .conftest import ACCOUNT, PAGER as PAGER_PATH, STORE, assert_rc_error
 
 
 @pytest.mark.parametrize("recipients", [["104"], ["105"], ["103", "104"], ["105", "103", "106"]])
@@ -106,3 +106,14 @@ async def test_reply_to_an_unknown_message_is_refused(rc):
     alice = await rc.login("102")
     status, body = await rc.pager(alice, text="hello?", replyOn=123)
     assert_rc_error(status, body, 400, "CMN-102")
+
+
+async def test_a_pager_recipient_whose_id_and_number_name_two_extensions_is_refused_with_msg_335(rc):
+    alice = await rc.login("102")
+    bob_id = rc.world.extension(ACCOUNT, "103").id
+    status, body = await rc.call("POST", PAGER_PATH, alice, json={
+        "to": [{"extensionId": bob_id, "extensionNumber": "102"}], "text": "x"})
+    assert_rc_error(status, body, 400, "MSG-335")
+    status, body = await rc.call("POST", PAGER_PATH, alice, json={
+        "to": [{"extensionId": bob_id, "extensionNumber": "103"}], "text": "x"})
+    assert status == 200, body

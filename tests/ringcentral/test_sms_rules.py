@@ -6,7 +6,7 @@ import pytest
 
 from emulator.core.model import Direction, Mailbox
 
-from .conftest import ACCOUNT, assert_rc_error
+from .conftest import ACCOUNT, SMS as SMS_PATH, assert_rc_error
 
 OUTSIDE = "+14155550100"
 
@@ -202,3 +202,47 @@ async def test_sms_answer_echoes_the_request_and_starts_queued(rc):
     assert body["uri"].startswith("http://") and f"/account/{ACCOUNT}/extension/" in body["uri"]
     assert "~" not in body["uri"]
     assert body["attachments"][0]["uri"].endswith(f"/content/{body['id']}")
+
+
+@pytest.mark.parametrize("written", ["4155550123", "(415) 555-0123", "415-555-0123", "14155550123"])
+async def test_a_us_number_written_without_its_country_code_reaches_the_us_handset(rc, written):
+    alice = await rc.login("102")
+    status, body = await rc.sms(alice, "+16505550102", written)
+    assert status == 200, body
+    assert body["to"][0]["phoneNumber"] == "+14155550123"
+    assert [m.sender.number for m in rc.world.messages_in(Mailbox(None, None, "+14155550123"))] == ["+16505550102"]
+
+
+async def test_the_country_of_the_request_decides_how_a_number_without_a_country_code_is_read(rc):
+    alice = await rc.login("102")
+    sms = {"from": {"phoneNumber": "+16505550102"}, "text": "abroad"}
+    status, body = await rc.call("POST", SMS_PATH, alice, json={
+        **sms, "to": [{"phoneNumber": "4155550124"}], "country": {"isoCode": "CA"}})
+    assert status == 200 and body["to"][0]["phoneNumber"] == "+14155550124", body
+    status, body = await rc.call("POST", SMS_PATH, alice, json={
+        **sms, "to": [{"phoneNumber": "447700900123"}], "country": {"isoCode": "GB"}})
+    assert status == 200 and body["to"][0]["phoneNumber"] == "+447700900123", body
+    status, body = await rc.call("POST", SMS_PATH, alice, json={
+        **sms, "to": [{"phoneNumber": "4155550125"}], "country": {"id": "1"}})
+    assert status == 200 and body["to"][0]["phoneNumber"] == "+14155550125", body
+    status, body = await rc.call("POST", SMS_PATH, alice, json={**sms, "to": [{"phoneNumber": OUTSIDE}],
+                                                                 "country": "US"})
+    assert_rc_error(status, body, 400, "CMN-101")
+
+
+async def test_an_sms_to_a_fax_only_number_is_refused_with_msg_309(rc):
+    bob = await rc.login("103")
+    status, body = await rc.sms(bob, "+16505550103", ["+14155550100", "+16505550192"])
+    assert_rc_error(status, body, 403, "MSG-309")
+    assert body["errors"][0]["parameterName"] == "to"
+    assert rc.mailbox_of("103") == [] and rc.mailbox_of("102") == []
+
+
+async def test_a_phone_number_list_with_an_unknown_usage_type_is_refused(rc):
+    alice = await rc.login("102")
+    path = "/restapi/v1.0/account/~/phone-number"
+    status, body = await rc.call("GET", path, alice, params={"usageType": "Bogus"})
+    assert_rc_error(status, body, 400, "CMN-101")
+    assert body["errors"][0]["parameterName"] == "usageType"
+    status, body = await rc.call("GET", path, alice, params={"usageType": "DirectNumber"})
+    assert status == 200 and {r["usageType"] for r in body["records"]} == {"DirectNumber"}

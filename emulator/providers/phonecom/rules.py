@@ -19,6 +19,7 @@ SMS_POLICY = SmsPolicy(
     sender_scope="account",            # any number of the account, whichever token sends
     requires_sms_sender_feature=False,
     save_unassigned_outbound=False,    # no extension_id and no sms_forwarding: sent, not saved (Create SMS doc)
+    national_calling_code="1",         # a US carrier: 312 555 0199 is +13125550199, not a number in +31
 )
 
 DEFAULT_LIMIT = 25

@@ -212,6 +212,8 @@ def from_rejection(rejection: Rejection) -> RingCentralError:
         case Reason.RECIPIENT_DUPLICATE:
             return RingCentralError(400, "CMN-406", f"Duplicate value for parameter to: {value} found in request",
                                     "to", category="InvalidParameter")
+        case Reason.RECIPIENT_FAX_ONLY:
+            return RingCentralError(403, "MSG-309", "Cannot receive SMS on Fax number", "to")
         case Reason.TOO_MANY_RECIPIENTS:
             return RingCentralError(400, "MSG-381", "Exceeded maximum number of recipients for a Group MMS: [10]",
                                     "to", category="InvalidParameter")
@@ -225,6 +227,9 @@ def from_rejection(rejection: Rejection) -> RingCentralError:
         case Reason.PAGER_RECIPIENT_UNKNOWN:
             return RingCentralError(400, "MSG-316", f"Parameter [to] value [{value}] is invalid "
                                     "[Target extension not found]", "to", category="InvalidParameter")
+        case Reason.PAGER_RECIPIENT_MISMATCH:
+            return RingCentralError(400, "MSG-335", "Recipient extension number does not correspond to ID", "to",
+                                    category="InvalidParameter")
         case Reason.PAGER_RECIPIENT_INACTIVE:
             return RingCentralError(400, "MSG-324", "Recipient extension is in inappropriate state", "to",
                                     category="InvalidParameter")

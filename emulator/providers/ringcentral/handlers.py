@@ -60,6 +60,8 @@ from .rules import (
     A2P_REJECTED_CODE,
     BLACKLIST_AFTER_MS,
     MAX_SUBSCRIPTIONS,
+    NUMBER_STATUSES,
+    NUMBER_USAGE_TYPES,
     SMS_POLICY,
     SUBSCRIPTION_TTL_S,
     SYNC_OVERLAP_MS,
@@ -535,10 +537,12 @@ def number_page(request: web.Request, numbers, path_uri: str, with_extension: bo
     world = world_of(request)
     params = query(request)
     usage = params.getall("usageType", [])
+    if any(value not in NUMBER_USAGE_TYPES for value in usage):
+        raise invalid("usageType")
     if usage:
         numbers = [n for n in numbers if n.usage_type in usage]
     status = params.get("status")
-    if status is not None and status not in ("Normal", "Pending", "PortedIn", "Temporary", "Unknown"):
+    if status is not None and status not in NUMBER_STATUSES:
         raise invalid("status")
     if status not in (None, "Normal"):
         numbers = []

@@ -13,7 +13,7 @@ from multidict import MultiDict
 
 from ...core.clock import parse_iso
 from ...core.model import Availability, Direction, Kind
-from ...core.rules import PagerRecipient, SmsRequest
+from ...core.rules import NANP_CALLING_CODE, PagerRecipient, SmsRequest
 from ...core.text import utf16_units
 from ...webhooks import is_webhook_url
 from ...wire import has_lone_surrogate
@@ -28,6 +28,8 @@ from .rules import (
     DEFAULT_PER_PAGE,
     DEFAULT_SYNC_TYPE,
     MAX_PER_PAGE,
+    NANP_ISO_CODES,
+    US_COUNTRY_ID,
     SUBSCRIPTION_TTL_S,
 )
 
@@ -57,11 +59,30 @@ def sms_request(body: dict, account_id: str, caller_id: str) -> SmsRequest:
         if not isinstance(recipient, dict) or not isinstance(recipient.get("phoneNumber"), str):
             raise invalid("to.phoneNumber")
         numbers.append(recipient["phoneNumber"])
-    country = body.get("country")
-    if isinstance(country, dict) and "id" in country and "isoCode" in country:
+    return SmsRequest(account_id, sender["phoneNumber"], tuple(numbers), text_field(body), caller_id,
+                      calling_code=country_calling_code(body.get("country")))
+
+
+def country_calling_code(country: Any) -> str | None:
+    """How `country` says to read numbers written without a country code: "1" in the North American plan,
+    "" (as international numbers) for any other country, None (the account's country) when not given."""
+    if country is None:
+        return None
+    if not isinstance(country, dict):
+        raise invalid("country")
+    if "id" in country and "isoCode" in country:
         raise RingCentralError(400, "MSG-365", "Parameters [country.id] and [country.isoCode] can not be "
                                "specified simultaneously", "country")
-    return SmsRequest(account_id, sender["phoneNumber"], tuple(numbers), text_field(body), caller_id)
+    iso_code, country_id = country.get("isoCode"), country.get("id")
+    if iso_code is not None:
+        if not isinstance(iso_code, str):
+            raise invalid("country.isoCode")
+        return NANP_CALLING_CODE if iso_code.upper() in NANP_ISO_CODES else ""
+    if country_id is None:
+        return None
+    if isinstance(country_id, bool) or not isinstance(country_id, (str, int)):
+        raise invalid("country.id")
+    return NANP_CALLING_CODE if str(country_id) == US_COUNTRY_ID else None
 
 
 @attrs.frozen

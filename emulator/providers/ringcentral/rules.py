@@ -12,7 +12,24 @@ SMS_POLICY = SmsPolicy(
     sender_scope="extension",     # only the caller's own SmsSender numbers (the operator's for the main number)
     requires_sms_sender_feature=True,
     opt_out_code=OPT_OUT_CODE,
+    national_calling_code="1",    # the seeded accounts are in the US; a request's `country` overrides it
+    refuses_fax_recipients=True,  # 403 MSG-309 "Cannot receive SMS on Fax number"
 )
+
+# A request's `country` reads numbers without a country code in it: in the North American plan a ten-digit number
+# is national; any other country's numbers are read as international. Country id 1 is the United States.
+NANP_ISO_CODES = frozenset({"US", "CA", "PR", "VI", "GU", "AS", "MP", "AG", "AI", "BB", "BM", "BS", "DM", "DO",
+                            "GD", "JM", "KN", "KY", "LC", "MS", "SX", "TC", "TT", "VC", "VG"})
+US_COUNTRY_ID = "1"
+
+# The phone-number list's filters take the spec's enums; any other value is 400 CMN-101.
+NUMBER_USAGE_TYPES = frozenset({
+    "MainCompanyNumber", "AdditionalCompanyNumber", "CompanyNumber", "DirectNumber", "CompanyFaxNumber",
+    "FmcBusinessMobileNumber", "InventoryFmcBusinessMobileNumber", "ForwardedNumber", "ForwardedCompanyNumber",
+    "ContactCenterNumber", "ConferencingNumber", "MeetingsNumber", "NumberPool", "BusinessMobileNumber", "ELIN",
+    "PartnerBusinessMobileNumber", "NumberPoolPartnerBusinessMobileNumber", "NumberStorage", "IntegrationNumber",
+    "InventoryMobileNumber"})
+NUMBER_STATUSES = ("Normal", "Pending", "PortedIn", "Temporary", "Unknown")
 
 ACCESS_TOKEN_TTL = (600, 3600, 3600)         # min, max, default seconds
 REFRESH_TOKEN_TTL = (1, 2_592_000, 604_800)
@@ -44,7 +61,8 @@ A2P_POLICY = SmsPolicy(
     save_unassigned_outbound=True,
     required_feature=A2P_FEATURE,
     opt_out_code=OPT_OUT_CODE,
+    national_calling_code="1",
 )
 A2P_REJECTED_CODE = "SMS-RC-410"  # "destination unsupported", in the create response's rejected[]
 CONSENT_PER_PAGE = (1000, 100)  # max, default records a page of a consent search
-CONSENT_SOURCES = ("Recipient", "Api", "Upstream", "Carrier")  # a record written by the API is from "Api"  # "destination unsupported", in the create response's rejected[]
+CONSENT_SOURCES = ("Recipient", "Api", "Upstream", "Carrier")  # a record written by the API is from "Api"
