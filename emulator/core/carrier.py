@@ -123,7 +123,7 @@ def sms_route(world: World, request: SmsRequest, policy: SmsPolicy) -> SmsRoute 
     """decide_sms_route and its parties, remembered until the tenant's directory changes: tests send the same
     route over and over."""
     key = (policy, request.account_id, request.from_number, request.to_numbers, request.caller_extension_id,
-           request.save_to_extension_id)
+           request.save_to_extension_id, request.calling_code)
     route = world.sms_routes.get(key)
     if route is None:
         if len(world.sms_routes) >= ROUTE_CACHE_SIZE:

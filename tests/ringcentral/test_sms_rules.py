@@ -220,6 +220,9 @@ async def test_the_country_of_the_request_decides_how_a_number_without_a_country
         **sms, "to": [{"phoneNumber": "4155550124"}], "country": {"isoCode": "CA"}})
     assert status == 200 and body["to"][0]["phoneNumber"] == "+14155550124", body
     status, body = await rc.call("POST", SMS_PATH, alice, json={
+        **sms, "to": [{"phoneNumber": "4155550124"}], "country": {"isoCode": "CH"}})
+    assert status == 200 and body["to"][0]["phoneNumber"] == "+4155550124", body  # the same digits, another route
+    status, body = await rc.call("POST", SMS_PATH, alice, json={
         **sms, "to": [{"phoneNumber": "447700900123"}], "country": {"isoCode": "GB"}})
     assert status == 200 and body["to"][0]["phoneNumber"] == "+447700900123", body
     status, body = await rc.call("POST", SMS_PATH, alice, json={
