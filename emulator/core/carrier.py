@@ -84,9 +84,13 @@ def send_sms(
     saved = route.decision.sender_mailbox is not None
     if saved:
         world.add_message(outbound)
-    receivers, refused = route.receivers, False
+    receivers, stopped = route.receivers, NO_ONE
     if world.consents and policy.opt_out_code is not None:
-        receivers, refused = opted_in_receivers(world, route)
+        stopped = opted_out_recipients(world, route)
+        receivers = tuple(d for d in route.receivers if d.number not in stopped)
+    refused = bool(stopped) and len(stopped) == len(route.recipients)
+    if len(route.recipients) > 1:
+        outbound.recipient_ends = recipient_ends(route.decision, stopped)
     inbound = tuple([
         world.add_message(inbound_copy(world, outbound, delivery.mailbox, delivery.provider or "outside", now))
         for delivery in receivers
@@ -98,13 +102,21 @@ def send_sms(
     return SmsSent(outbound, saved, route.decision, inbound)
 
 
-def opted_in_receivers(world: World, route: SmsRoute) -> tuple[tuple[Delivery, ...], bool]:
-    """The receivers that have not replied STOP to the sender's number, and whether every recipient has."""
+NO_ONE: frozenset[str] = frozenset()
+
+
+def opted_out_recipients(world: World, route: SmsRoute) -> frozenset[str]:
+    """The recipients whose handsets have replied STOP to the sender's number."""
     sender = route.sender.number
-    stopped = {party.number for party in route.recipients if world.opted_out(sender, party.number)}
-    if not stopped:
-        return route.receivers, False
-    return tuple(d for d in route.receivers if d.number not in stopped), len(stopped) == len(route.recipients)
+    return frozenset(party.number for party in route.recipients if world.opted_out(sender, party.number))
+
+
+def recipient_ends(decision: SmsDecision, stopped: frozenset[str]) -> tuple[Status | None, ...] | None:
+    """Where each recipient of a group SMS stops short of the message: Sent for one nobody receives,
+    SendingFailed for one that opted out; None when every recipient follows the message."""
+    ends = tuple(SENDING_FAILED if d.number in stopped else SENT if d.outcome is DROP else None
+                 for d in decision.deliveries)
+    return ends if any(end is not None for end in ends) else None
 
 
 class SmsRoute(NamedTuple):

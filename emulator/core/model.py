@@ -189,10 +189,20 @@ class Message:
     segments: int = 1
     provider: str = ""
     progress: MessageProgress | None = None
+    # Per recipient of a group SMS, the status it stops at short of the message's (Sent: nobody receives it;
+    # SendingFailed: the handset opted out); None while every recipient follows the message.
+    recipient_ends: tuple[Status | None, ...] | None = None
 
     @property
     def status(self) -> Status:
         return self._status if self.progress is None else self.progress.settle(self)._status
+
+    def recipient_statuses(self) -> tuple[Status, ...]:
+        """Each recipient's status, in the order of `recipients`: a group SMS may reach some and not others."""
+        status = self.status
+        if self.recipient_ends is None:
+            return (status,) * len(self.recipients)
+        return tuple(recipient_status(status, end) for end in self.recipient_ends)
 
     @status.setter
     def status(self, value: Status) -> None:
@@ -248,6 +258,13 @@ class MessageProgress:
             advance_status(message, status, due, error_code)
         message.progress = None
         return message
+
+
+def recipient_status(status: Status, end: Status | None) -> Status:
+    """The message's status, held at the one its recipient stops at: Queued still shows as Queued."""
+    if end is None or (status is Status.QUEUED and end is Status.SENT):
+        return status
+    return end
 
 
 def advance_status(message: Message, status: Status, due_ms: int, error_code: str | None = None) -> None:

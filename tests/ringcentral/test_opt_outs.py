@@ -77,7 +77,10 @@ async def test_a_group_message_still_reaches_the_recipients_that_did_not_opt_out
     alice = await rc.login("102")
     await reply(rc, HANDSET, ALICE, "STOP")
     _, sent = await rc.sms(alice, ALICE, [HANDSET, OTHER_HANDSET], "to both")
-    assert (await status_after_delivery_time(rc, alice, sent["id"]))["messageStatus"] == "Delivered"
+    record = await status_after_delivery_time(rc, alice, sent["id"])
+    assert [(r["phoneNumber"], r["messageStatus"]) for r in record["to"]] == [
+        (HANDSET, "SendingFailed"), (OTHER_HANDSET, "Delivered")]
+    assert record["messageStatus"] == "SendingFailed"  # a group shows SendingFailed while a recipient does
     _, received = await rc.call("GET", "/_emulator/messages", {}, params={"direction": "Inbound", "text": "to both"})
     assert [m["handset"] for m in received["messages"]] == [OTHER_HANDSET]
 

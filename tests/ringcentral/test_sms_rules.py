@@ -6,7 +6,7 @@ import pytest
 
 from emulator.core.model import Direction, Mailbox
 
-from .conftest import ACCOUNT, SMS as SMS_PATH, assert_rc_error
+from .conftest import ACCOUNT, SMS as SMS_PATH, STORE, assert_rc_error
 
 OUTSIDE = "+14155550100"
 
@@ -249,3 +249,24 @@ async def test_a_phone_number_list_with_an_unknown_usage_type_is_refused(rc):
     assert body["errors"][0]["parameterName"] == "usageType"
     status, body = await rc.call("GET", path, alice, params={"usageType": "DirectNumber"})
     assert status == 200 and {r["usageType"] for r in body["records"]} == {"DirectNumber"}
+
+
+async def test_a_group_sms_shows_each_recipients_status_and_sent_overall(rc):
+    alice = await rc.login("102")
+    recipients = [OUTSIDE, "+16505550103", "+16505550104"]  # a handset, Bob, and Dana, who is Disabled
+    status, sent = await rc.sms(alice, "+16505550102", recipients, "to the group")
+    assert status == 200 and sent["messageStatus"] == "Queued"
+    assert [(r["phoneNumber"], r["messageStatus"], r["target"]) for r in sent["to"]] == [
+        (n, "Queued", True) for n in recipients]
+    await rc.call("POST", "/_emulator/clock", {}, json={"action": "advance", "seconds": 3})
+    _, record = await rc.call("GET", f"{STORE}/{sent['id']}", alice)
+    assert [r["messageStatus"] for r in record["to"]] == ["Delivered", "Delivered", "Sent"]
+    assert record["messageStatus"] == "Sent" and "smsDeliveryTime" not in record
+
+
+async def test_a_one_to_one_sms_keeps_its_own_delivered_status(rc):
+    alice = await rc.login("102")
+    _, sent = await rc.sms(alice, "+16505550102", OUTSIDE)
+    await rc.call("POST", "/_emulator/clock", {}, json={"action": "advance", "seconds": 3})
+    _, record = await rc.call("GET", f"{STORE}/{sent['id']}", alice)
+    assert record["messageStatus"] == "Delivered" and "messageStatus" not in record["to"][0]

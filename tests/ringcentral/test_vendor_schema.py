@@ -34,6 +34,16 @@ async def test_sms_response_matches_the_vendor_schema(rc):
     assert_valid(body, "GetSMSMessageInfoResponse")
 
 
+async def test_a_group_sms_with_each_recipients_status_matches_the_vendor_schema(rc):
+    alice = await rc.login("102")
+    _, body = await rc.sms(alice, "+16505550102", ["+16505550103", "+14155550100"], "group schema")
+    assert_valid(body, "GetSMSMessageInfoResponse")
+    rc.world.clock.advance(3)
+    _, record = await rc.call("GET", f"{STORE}/{body['id']}", alice)
+    assert_valid(record, "GetMessageInfoResponse")
+    assert {r["messageStatus"] for r in record["to"]} == {"Delivered"}
+
+
 async def test_pager_response_matches_the_vendor_schema(rc):
     alice = await rc.login("102")
     _, body = await rc.pager(alice, ["103"], "schema")

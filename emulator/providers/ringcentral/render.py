@@ -57,7 +57,13 @@ def message(base: str, record: Message, in_list: bool = False) -> dict:
     body: dict = {"uri": uri, "id": record.id}
     if in_list:
         body["extensionId"] = record.mailbox.extension_id
-    body["to"] = [party(p) for p in record.recipients]
+    if is_sms and len(record.recipients) > 1 and record.direction is Direction.OUTBOUND:
+        statuses = record.recipient_statuses()
+        body["to"] = [{**sms_party(p), "target": True, "messageStatus": s} for p, s in zip(record.recipients, statuses)]
+        status = group_status(statuses)
+    else:
+        status = record.status
+        body["to"] = [party(p) for p in record.recipients]
     body["from"] = party(record.sender)
     body["type"] = record.kind
     body["creationTime"] = iso_ms(record.created_ms)
@@ -68,7 +74,6 @@ def message(base: str, record: Message, in_list: bool = False) -> dict:
     body["direction"] = record.direction
     body["availability"] = record.availability
     body["subject"] = record.text
-    status = record.status
     body["messageStatus"] = status
     body["conversationId"] = conversation_id
     body["conversation"] = {"id": str(conversation_id), "uri": f"{base}{API}/conversation/{conversation_id}"}
@@ -78,6 +83,15 @@ def message(base: str, record: Message, in_list: bool = False) -> dict:
     else:
         body["pgToDepartment"] = record.to_department
     return body
+
+
+def group_status(statuses: tuple[Status, ...]) -> Status:
+    """A group SMS is Queued while a recipient is, SendingFailed when one failed to send, else Sent (the spec's
+    MessageStatusEnum); each recipient in `to` carries its own."""
+    for aggregate in (Status.QUEUED, Status.SENDING_FAILED):
+        if aggregate in statuses:
+            return aggregate
+    return Status.SENT
 
 
 def add_sms_fields(body: dict, record: Message, status: Status) -> None:
