@@ -270,3 +270,18 @@ async def test_a_one_to_one_sms_keeps_its_own_delivered_status(rc):
     await rc.call("POST", "/_emulator/clock", {}, json={"action": "advance", "seconds": 3})
     _, record = await rc.call("GET", f"{STORE}/{sent['id']}", alice)
     assert record["messageStatus"] == "Delivered" and "messageStatus" not in record["to"][0]
+
+
+async def test_a_call_queues_messages_name_the_queue_as_their_owner(rc):
+    queue = await rc.login("200")
+    queue_id = rc.world.extension(ACCOUNT, "200").id
+    owner = {"extensionId": queue_id, "extensionType": "Department", "name": "Support Queue"}
+    status, sent = await rc.sms(queue, "+16505550200", OUTSIDE, "from the queue")
+    assert status == 200 and sent["owner"] == owner
+    assert [r["owner"] for r in await rc.store(queue)] == [owner]
+    _, synced = await rc.call("GET", "/restapi/v1.0/account/~/extension/~/message-sync", queue,
+                              params={"syncType": "FSync"})
+    assert [r["owner"] for r in synced["records"]] == [owner]
+    alice = await rc.login("102")
+    _, own = await rc.sms(alice, "+16505550102", OUTSIDE)
+    assert "owner" not in own  # a user's own messages have no owner block

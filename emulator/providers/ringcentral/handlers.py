@@ -159,8 +159,7 @@ async def send_sms(request: web.Request) -> web.Response:
     result = carrier.send_sms(world, command, SMS_POLICY, NAME, request[EXCHANGE].fail_delivery)
     if isinstance(result, Rejection):
         raise from_rejection(result)
-    record = render.message(origin(request), result.outbound)
-    return json_response(record)
+    return json_response(render.message(origin(request), result.outbound, mailbox_owner=me))
 
 
 async def send_pager(request: web.Request) -> web.Response:
@@ -227,7 +226,7 @@ async def list_messages(request: web.Request) -> web.Response:
     index = world.store.mailbox(Mailbox(session.account_id, me.id))
     page, total, more = select_page(world, me, index, wanted)
     base = origin(request)
-    records = [render.message(base, r, in_list=True) for r in page]
+    records = [render.message(base, r, in_list=True, mailbox_owner=me) for r in page]
     path_uri = f"{render.extension_uri(base, session.account_id, me.id)}/message-store"
     body = render.list_body(path_uri, list(params.items()), records, total, wanted.page, wanted.per_page, more)
     return json_response(body)
@@ -310,7 +309,7 @@ async def sync_messages(request: web.Request) -> web.Response:
         records, older, frame = incremental_sync(world, me, index, previous, params, count, now)
     base = origin(request)
     path_uri = f"{render.extension_uri(base, session.account_id, me.id)}/message-sync"
-    body = render.sync_body(path_uri, list(params.items()), [render.sync_record(base, r) for r in records],
+    body = render.sync_body(path_uri, list(params.items()), [render.sync_record(base, r, me) for r in records],
                             kind, encode_sync_token(frame), now, older)
     return json_response(body)
 
@@ -412,22 +411,22 @@ def own_message(request: web.Request) -> tuple[World, Extension, Message]:
 
 
 async def get_message(request: web.Request) -> web.Response:
-    _, _, record = own_message(request)
-    return json_response(render.message(origin(request), record, in_list=True))
+    _, me, record = own_message(request)
+    return json_response(render.message(origin(request), record, in_list=True, mailbox_owner=me))
 
 
 async def put_message(request: web.Request) -> web.Response:
-    world, _, record = own_message(request)
+    world, me, record = own_message(request)
     body = await json_body(request)
     if "readStatus" not in body:
         raise mandatory("readStatus")
     set_read_status(record, body["readStatus"])
     world.touch(record)
-    return json_response(render.message(origin(request), record, in_list=True))
+    return json_response(render.message(origin(request), record, in_list=True, mailbox_owner=me))
 
 
 async def patch_message(request: web.Request) -> web.Response:
-    world, _, record = own_message(request)
+    world, me, record = own_message(request)
     body = await json_body(request)
     if "readStatus" not in body and "availability" not in body:
         raise mandatory("readStatus")
@@ -440,7 +439,7 @@ async def patch_message(request: web.Request) -> web.Response:
             raise not_found("messageId")
         record.availability = Availability(body["availability"])
     world.touch(record)
-    return json_response(render.message(origin(request), record, in_list=True))
+    return json_response(render.message(origin(request), record, in_list=True, mailbox_owner=me))
 
 
 def set_read_status(record: Message, value) -> None:

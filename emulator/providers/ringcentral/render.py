@@ -45,10 +45,11 @@ def pager_party(party: Party) -> dict:
     return body
 
 
-def message(base: str, record: Message, in_list: bool = False) -> dict:
+def message(base: str, record: Message, in_list: bool = False, mailbox_owner: Extension | None = None) -> dict:
     """A message-store record; creation responses are the same record without `extensionId`.
 
-    Enum members go in as they are: they are strings, and the encoder writes their values.
+    Enum members go in as they are: they are strings, and the encoder writes their values. A call queue's
+    (Department's) shared messages name it as their `owner`, as RingCentral's send sample does.
     """
     uri = message_uri(base, record)
     is_sms = record.kind is Kind.SMS
@@ -82,6 +83,9 @@ def message(base: str, record: Message, in_list: bool = False) -> dict:
         add_sms_fields(body, record, status)
     else:
         body["pgToDepartment"] = record.to_department
+    if mailbox_owner is not None and mailbox_owner.type is ExtensionType.DEPARTMENT:
+        body["owner"] = {"extensionId": mailbox_owner.id, "extensionType": mailbox_owner.type,
+                         "name": mailbox_owner.name}
     return body
 
 
@@ -239,10 +243,10 @@ def service_features(record: Extension) -> list[dict]:
     ]
 
 
-def sync_record(base: str, record: Message) -> dict:
+def sync_record(base: str, record: Message, mailbox_owner: Extension) -> dict:
     """A message-sync record; a deleted or purged one is only its id and availability, as RingCentral's guide says."""
     if record.availability is Availability.ALIVE:
-        return message(base, record, in_list=True)
+        return message(base, record, in_list=True, mailbox_owner=mailbox_owner)
     return {"id": record.id, "availability": record.availability}
 
 
