@@ -259,8 +259,19 @@ def test_history_with_from_date_after_to_date_is_123(call):
     assert error_code(call("GetSmsHistory", from_date="2024-02-01 00:00:00", to_date="2024-01-01 00:00:00")) == 123
 
 
-def test_history_in_csv_is_105(call):
-    assert error_code(call("GetSmsHistory", output="csv")) == 105
+@pytest.mark.parametrize("cmd", ["GetSmsHistory", "A2PGetSmsHistory"])
+def test_history_in_xls_is_105_saying_the_emulator_writes_json_and_csv(call, cmd):
+    body = call(cmd, output="xls")
+    assert error_code(body) == 105
+    assert body["error"]["msg"].startswith(MESSAGES[105])
+    assert "xls" in body["error"]["msg"] and "csv" in body["error"]["msg"]
+
+
+@pytest.mark.parametrize("output", ["pdf", "xml", "csv;json"])
+def test_history_in_an_undocumented_format_is_105(call, output):
+    body = call("GetSmsHistory", output=output)
+    assert error_code(body) == 105
+    assert body["error"]["msg"] == MESSAGES[105]
 
 
 def test_history_count_over_1000_is_496(call):

@@ -20,9 +20,12 @@ UNKNOWN_COMMAND = 103
 FORBIDDEN_COMMAND = 104
 OUTPUT_FORMAT_NOT_SUPPORTED = 105
 INVALID_DATE_FORMAT = 111
+INVALID_APPLICATION_ID = 116
 INVALID_PHONE_NUMBER = 121
 INVALID_DATE_RANGE = 123
 REQUIRED_IS_EMPTY = 134
+INVALID_COUNTRY_CODE = 239
+INVALID_PHONE_CATEGORY_NAME = 240
 RATE_LIMIT_EXCEED = 340
 SENDING_SMS_ERROR = 385
 SMS_DISABLED_FOR_NUMBER = 386
@@ -52,9 +55,12 @@ MESSAGES = {
     FORBIDDEN_COMMAND: "Forbidden command",
     OUTPUT_FORMAT_NOT_SUPPORTED: "The required output format type is not supported",
     INVALID_DATE_FORMAT: "Invalid date format",
+    INVALID_APPLICATION_ID: "The 'application_id' parameter is invalid",
     INVALID_PHONE_NUMBER: "Invalid phone number",
     INVALID_DATE_RANGE: "Invalid date range",
     REQUIRED_IS_EMPTY: "Required parameter is empty",
+    INVALID_COUNTRY_CODE: "The 'country_code' parameter is invalid",
+    INVALID_PHONE_CATEGORY_NAME: "The 'phone_category_name' parameter is invalid",
     RATE_LIMIT_EXCEED: "Rate limit exceed",
     SENDING_SMS_ERROR: "Sending sms error",
     SMS_DISABLED_FOR_NUMBER: "SMS disabled for number",
@@ -104,6 +110,12 @@ def invalid(parameter: str) -> VoximplantError:
 
 def too_long(parameter: str, limit: int) -> VoximplantError:
     return VoximplantError(LENGTH_EXCEEDED, f"The '{parameter}' parameter length should not exceed {limit} symbols.")
+
+
+def output_not_written(output: str) -> VoximplantError:
+    """A documented format the emulator cannot write (xls needs a spreadsheet library): 105, saying which."""
+    return VoximplantError(OUTPUT_FORMAT_NOT_SUPPORTED,
+                           f"{MESSAGES[OUTPUT_FORMAT_NOT_SUPPORTED]}: the emulator writes json and csv, not {output}")
 
 
 def authorization_failed() -> VoximplantError:

@@ -54,7 +54,7 @@ class Call(NamedTuple):
     fail_delivery: str | None
 
 
-Method = Callable[[Call], Awaitable[dict]]
+Method = Callable[[Call], Awaitable[dict | web.Response]]  # a JSON body, or a file (output=csv)
 
 
 def state(world: World) -> VoximplantState:
@@ -73,7 +73,7 @@ async def platform_api(request: web.Request) -> web.Response:
     world: World = exchange.world
     account = auth.authenticate(world, request.headers.get("Authorization"), params, state(world).token_clock)
     body = await method(Call(world, account, params, exchange.fail_delivery))
-    return json_response(body)
+    return body if isinstance(body, web.Response) else json_response(body)
 
 
 async def operation(request: web.Request) -> str | None:
@@ -145,14 +145,39 @@ async def control_sms(call: Call) -> dict:
 
 
 async def get_phone_numbers(call: Call) -> dict:
+    """The account's numbers, filtered on the fields each record shows, ordered as asked, and paged."""
     query = parse.number_query(call.params)
-    numbers = [
-        n for n in call.world.directory.numbers_of_account(call.account.id)
+    records = [
+        render.phone_number(n) for n in call.world.directory.numbers_of_account(call.account.id)
         if (query.phone_ids is None or n.id in query.phone_ids)
         and (query.phone_numbers is None or parse.digits(n.number) in query.phone_numbers)
     ]
-    page = numbers[query.offset:query.offset + query.count]
-    return {"result": [render.phone_number(n) for n in page], "total_count": len(numbers), "count": len(page)}
+    found = ordered([r for r in records if number_matches(r, query)], query.order)
+    page = found[query.offset:query.offset + query.count]
+    return {"result": page, "total_count": len(found), "count": len(page)}
+
+
+def number_matches(record: dict, query: parse.NumberQuery) -> bool:
+    if any(record.get(field) not in values for field, values in query.one_of):
+        return False
+    if any(not within(record.get(field), low, high) for field, low, high in query.between):
+        return False
+    if query.bound_to_application is not None and ("application_id" in record) != query.bound_to_application:
+        return False
+    return query.phone_template is None or record["phone_number"].startswith(query.phone_template)
+
+
+def within(value: str | None, low: str | None, high: str | None) -> bool:
+    """Dates written alike compare as text; a number without the date is outside any range."""
+    return value is not None and (low is None or value >= low) and (high is None or value <= high)
+
+
+def ordered(records: list[dict], order: tuple[str, bool] | None) -> list[dict]:
+    """Sorted by one field, ties kept in the account's order; a field no record has leaves them as they are."""
+    if order is None:
+        return records
+    field, descending = order
+    return sorted(records, key=lambda record: record.get(field, ""), reverse=descending)
 
 
 async def set_phone_number_info(call: Call) -> dict:
@@ -244,21 +269,34 @@ def post_inbound_sms(world: World, message: Message) -> None:
 
 # --- history ----------------------------------------------------------------------------------------
 
-async def get_sms_history(call: Call) -> dict:
+async def get_sms_history(call: Call) -> dict | web.Response:
     query = parse.history_query(call.params)
     a2p_ids = state(call.world).a2p_ids
-    return history(call, query, lambda m: m.id not in a2p_ids, render.sms_history)
+    page, total = history(call, query, lambda m: m.id not in a2p_ids, render.sms_history)
+    if query.output == "csv":
+        return csv_file(render.history_csv(page, render.SMS_HISTORY_COLUMNS), "sms_history.csv")
+    return {"result": page, "total_count": total}
 
 
-async def a2p_get_sms_history(call: Call) -> dict:
+async def a2p_get_sms_history(call: Call) -> dict | web.Response:
     query = parse.history_query(call.params, a2p=True)
     a2p_ids = state(call.world).a2p_ids
-    return history(call, query, lambda m: m.id in a2p_ids, render.a2p_history)
+    page, total = history(call, query, lambda m: m.id in a2p_ids, render.a2p_history)
+    if query.output == "csv":
+        return csv_file(render.history_csv(page, render.A2P_HISTORY_COLUMNS), "a2p_sms_history.csv")
+    return {"result": page, "total_count": total}
+
+
+def csv_file(text: str, filename: str) -> web.Response:
+    """A file as the official Python client reads one: application/octet-stream, returned as file_content."""
+    return web.Response(body=text.encode("utf-8"), headers={
+        "Content-Type": "application/octet-stream",
+        "Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def history(call: Call, query: parse.HistoryQuery, channel: Callable[[Message], bool],
-            record: Callable[..., dict]) -> dict:
-    """The account mailbox's SMS, oldest first, filtered and paged."""
+            record: Callable[..., dict]) -> tuple[list[dict], int]:
+    """The account mailbox's SMS, oldest first, filtered and paged; with how many matched."""
     numbers = frozenset(n.number for n in call.world.directory.numbers_of_account(call.account.id))
     stored = state(call.world).stored_body_ids
     rendered = []
@@ -268,8 +306,7 @@ def history(call: Call, query: parse.HistoryQuery, channel: Callable[[Message], 
         item = record(call.account, message, numbers, with_text(message, stored))
         if matches(message, item, query):
             rendered.append(item)
-    page = rendered[query.offset:query.offset + query.count]
-    return {"result": page, "total_count": len(rendered)}
+    return rendered[query.offset:query.offset + query.count], len(rendered)
 
 
 def with_text(message: Message, stored: set[int]) -> bool:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
-from typing import Mapping, NamedTuple
+from typing import Callable, Mapping, NamedTuple
 from urllib.parse import parse_qsl, unquote
 
 import attrs
@@ -13,15 +14,19 @@ from aiohttp import web
 from ...webhooks import is_webhook_url
 from .errors import (
     CALLBACK_SALT_INVALID,
+    INVALID_APPLICATION_ID,
     INVALID_CALLBACK_URL,
+    INVALID_COUNTRY_CODE,
     INVALID_DATE_FORMAT,
     INVALID_DATE_RANGE,
+    INVALID_PHONE_CATEGORY_NAME,
     INVALID_SMS_DIRECTION,
     MISSING_CMD,
     OUTPUT_FORMAT_NOT_SUPPORTED,
     VoximplantError,
     body_too_large,
     invalid,
+    output_not_written,
     required,
     unreadable_body,
 )
@@ -33,6 +38,13 @@ FORM_TYPES = (URLENCODED, "multipart/form-data")
 TRUE_WORDS = frozenset({"true", "1"})
 FALSE_WORDS = frozenset({"false", "0"})
 API_DATETIME = "%Y-%m-%d %H:%M:%S"
+API_DATE = "%Y-%m-%d"
+ASCII_SPACE = " \t\r\n"
+SIGNED_DECIMAL = re.compile(r"-?[0-9]+")
+UNSIGNED_DECIMAL = re.compile(r"[0-9]+")
+CATEGORY_NAME = re.compile(r"[A-Za-z0-9_]+")
+OUTPUT_FORMATS = frozenset({"json", "csv"})
+DOCUMENTED_OUTPUT_FORMATS = frozenset({"json", "csv", "xls"})
 DIRECTIONS = {"in": "IN", "out": "OUT"}
 A2P_DELIVERY_STATUSES = {1: "QUEUED", 2: "DISPATCHED", 3: "ABORTED", 4: "REJECTED", 5: "DELIVERED",
                          6: "FAILED", 7: "EXPIRED", 8: "UNKNOWN"}
@@ -136,28 +148,53 @@ def flag(params: Params, name: str, default: bool = False) -> bool:
     raise invalid(name)
 
 
+def optional_flag(params: Params, name: str) -> bool | None:
+    """A boolean filter: absent or empty filters nothing."""
+    value = params.get(name)
+    return None if value is None or value == "" else flag(params, name)
+
+
 def integer(params: Params, name: str, default: int, low: int = 0, high: int | None = None) -> int:
+    """A decimal number within bounds; a negative one only where `low` allows it."""
     value = params.get(name)
     if value is None or value == "":
         return default
-    try:
-        number = int(value.strip())
-    except ValueError:
-        raise invalid(name) from None
-    if number < low or (high is not None and number > high):
+    number = decimal(value.strip(ASCII_SPACE))
+    if number is None or number < low or (high is not None and number > high):
         raise invalid(name)
     return number
 
 
+def decimal(text: str, signed: bool = True) -> int | None:
+    """ASCII digits after an optional minus, else None: int() alone also reads '1_0', '٣' and '+3'."""
+    if not (SIGNED_DECIMAL if signed else UNSIGNED_DECIMAL).fullmatch(text):
+        return None
+    try:
+        return int(text)
+    except ValueError:  # more digits than int() converts; no count or id is that long
+        return None
+
+
+def unsigned(text: str) -> int | None:
+    """An id in an intlist: ids are never negative."""
+    return decimal(text, signed=False)
+
+
 def int_list(params: Params, name: str) -> frozenset[int] | None:
-    """A `;`-separated list of integers, as the clients send intlist parameters."""
+    """A `;`-separated list of ids, as the clients send intlist parameters."""
+    return listed(params, name, unsigned, lambda: invalid(name))
+
+
+def listed(params: Params, name: str, read: Callable[[str], object | None],
+           error: Callable[[], VoximplantError]) -> frozenset | None:
+    """A `;`-separated list whose items `read` turns into values, or None when one is bad: that is `error`."""
     value = params.get(name)
     if value is None or value.strip() == "":
         return None
-    try:
-        return frozenset(int(item) for item in value.split(";") if item.strip())
-    except ValueError:
-        raise invalid(name) from None
+    values = [read(item) for item in (raw.strip(ASCII_SPACE) for raw in value.split(";")) if item]
+    if any(v is None for v in values):
+        raise error()
+    return frozenset(values)
 
 
 def str_list(params: Params, name: str) -> tuple[str, ...] | None:
@@ -167,16 +204,39 @@ def str_list(params: Params, name: str) -> tuple[str, ...] | None:
     return tuple(item.strip() for item in value.split(";") if item.strip())
 
 
+def text_set(params: Params, name: str) -> frozenset[str] | None:
+    values = str_list(params, name)
+    return frozenset(values) if values else None
+
+
 def api_datetime(params: Params, name: str) -> int | None:
     """`YYYY-MM-DD HH:MM:SS` in UTC, as milliseconds; anything else is Voximplant's 111."""
     value = params.get(name)
     if value is None or value.strip() == "":
         return None
+    return int(moment(value.strip(), API_DATETIME).replace(tzinfo=timezone.utc).timestamp() * 1000)
+
+
+def moment(text: str, layout: str) -> datetime:
+    """ASCII only, else 111: strptime alone also reads Arabic-Indic and other Unicode digits."""
+    if not text.isascii():
+        raise VoximplantError(INVALID_DATE_FORMAT)
     try:
-        moment = datetime.strptime(value.strip(), API_DATETIME).replace(tzinfo=timezone.utc)
+        return datetime.strptime(text, layout)
     except ValueError:
         raise VoximplantError(INVALID_DATE_FORMAT) from None
-    return int(moment.timestamp() * 1000)
+
+
+def date_range(params: Params, prefix: str, layout: str) -> tuple[str | None, str | None]:
+    """from_<prefix> and to_<prefix>, written as the record writes the field so they compare as text."""
+    bounds = []
+    for name in (f"from_{prefix}", f"to_{prefix}"):
+        value = (params.get(name) or "").strip()
+        bounds.append(moment(value, layout).strftime(layout) if value else None)
+    low, high = bounds
+    if low is not None and high is not None and low > high:
+        raise VoximplantError(INVALID_DATE_RANGE)
+    return low, high
 
 
 def digits(number: str | None) -> str:
@@ -215,6 +275,11 @@ class NumberQuery:
     phone_numbers: frozenset[str] | None
     count: int
     offset: int
+    one_of: tuple[tuple[str, frozenset], ...] = ()  # a rendered field and the values it may have
+    between: tuple[tuple[str, str | None, str | None], ...] = ()  # a rendered date field, from and to
+    bound_to_application: bool | None = None
+    phone_template: str | None = None
+    order: tuple[str, bool] | None = None  # the rendered field to sort by, and whether descending
 
 
 @attrs.frozen
@@ -228,6 +293,7 @@ class HistoryQuery:
     from_ms: int | None
     to_ms: int | None
     delivery_status: str | None = None
+    output: str = "json"
 
 
 def send_sms(params: Params) -> SendSms:
@@ -261,13 +327,87 @@ def number_query(params: Params) -> NumberQuery:
         frozenset(digits(n) for n in numbers) if numbers else None,
         integer(params, "count", 20, low=1),
         integer(params, "offset", 0),
+        number_values(params),
+        number_dates(params),
+        optional_flag(params, "is_bound_to_application"),
+        digits(params.get("phone_template")) or None,
+        number_order(params),
     )
 
 
-def history_query(params: Params, a2p: bool = False) -> HistoryQuery:
+# GetPhoneNumbers' boolean filters, each named as the field it narrows.
+NUMBER_FLAGS = ("deactivated", "canceled", "auto_charge", "can_be_used")
+
+# order_by's documented values: the field each sorts by and whether descending. The verification fields are
+# never rendered here, so ordering by them keeps the numbers as they are.
+NUMBER_ORDERS = {
+    "phone_number": ("phone_number", False),
+    "phone_price": ("phone_price", False),
+    "phone_country_code": ("phone_country_code", False),
+    "deactivated": ("deactivated", True),  # deactivated first
+    "purchase_date": ("phone_purchase_date", True),
+    "phone_next_renewal": ("phone_next_renewal", False),
+    "verification_status": ("verification_status", False),
+    "unverified_hold_until": ("unverified_hold_until", False),
+    "verification_name": ("verification_name", False),
+}
+
+
+def number_values(params: Params) -> tuple[tuple[str, frozenset], ...]:
+    """GetPhoneNumbers' list and boolean filters, each as the rendered field it narrows and the values allowed."""
+    wanted = {
+        "phone_country_code": listed(params, "country_code", country_code,
+                                     lambda: VoximplantError(INVALID_COUNTRY_CODE)),
+        "category_name": listed(params, "phone_category_name", category_name,
+                                lambda: VoximplantError(INVALID_PHONE_CATEGORY_NAME)),
+        "phone_region_name": text_set(params, "phone_region_name"),
+        "application_id": listed(params, "application_id", unsigned,
+                                 lambda: VoximplantError(INVALID_APPLICATION_ID)),
+        "application_name": text_set(params, "application_name"),
+    }
+    for name in NUMBER_FLAGS:
+        value = optional_flag(params, name)
+        wanted[name] = None if value is None else frozenset({value})
+    return tuple((field, values) for field, values in wanted.items() if values is not None)
+
+
+def country_code(item: str) -> str | None:
+    """Two letters, as ISO 3166 writes a country, in either case."""
+    return item.upper() if len(item) == 2 and item.isascii() and item.isalpha() else None
+
+
+def category_name(item: str) -> str | None:
+    """A category is one word (MOBILE, GEOGRAPHIC, TOLLFREE, MOSCOW495), in either case."""
+    return item.upper() if CATEGORY_NAME.fullmatch(item) else None
+
+
+def number_dates(params: Params) -> tuple[tuple[str, str | None, str | None], ...]:
+    ranges = (("phone_next_renewal", *date_range(params, "phone_next_renewal", API_DATE)),
+              ("phone_purchase_date", *date_range(params, "phone_purchase_date", API_DATETIME)))
+    return tuple(r for r in ranges if r[1] is not None or r[2] is not None)
+
+
+def number_order(params: Params) -> tuple[str, bool] | None:
+    value = (params.get("order_by") or "").strip()
+    if value == "":
+        return None
+    if value not in NUMBER_ORDERS:
+        raise invalid("order_by")
+    return NUMBER_ORDERS[value]
+
+
+def output_format(params: Params) -> str:
+    """json or csv; xls is documented too but not written here, so it is a 105 that says so."""
     output = (params.get("output") or "json").strip().lower()
-    if output != "json":
-        raise VoximplantError(OUTPUT_FORMAT_NOT_SUPPORTED)
+    if output in OUTPUT_FORMATS:
+        return output
+    if output in DOCUMENTED_OUTPUT_FORMATS:
+        raise output_not_written(output)
+    raise VoximplantError(OUTPUT_FORMAT_NOT_SUPPORTED)
+
+
+def history_query(params: Params, a2p: bool = False) -> HistoryQuery:
+    output = output_format(params)
     from_ms, to_ms = api_datetime(params, "from_date"), api_datetime(params, "to_date")
     if from_ms is not None and to_ms is not None and from_ms > to_ms:
         raise VoximplantError(INVALID_DATE_RANGE)
@@ -281,6 +421,7 @@ def history_query(params: Params, a2p: bool = False) -> HistoryQuery:
         from_ms,
         to_ms,
         delivery_status(params) if a2p else None,
+        output,
     )
 
 

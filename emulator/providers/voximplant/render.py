@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 from datetime import datetime, timezone
 
 from ...core.ids import is_digits
 from ...core.model import Account, Direction, Message, PhoneNumber, Status
-from .parse import API_DATETIME, digits
+from .parse import API_DATE, API_DATETIME, digits
 from .rules import PRICE_PER_FRAGMENT
 
-API_DATE = "%Y-%m-%d"
 DEFAULT_PURCHASE_DATE = "2024-01-01 00:00:00"
 DEFAULT_NEXT_RENEWAL = "2030-01-01"
 COUNTRY_BY_PREFIX = (("44", "GB"), ("1", "US"), ("49", "DE"), ("7", "RU"))
@@ -23,6 +24,14 @@ STATUS_IDS = {
     Status.DELIVERY_FAILED: "2",
     Status.SENDING_FAILED: "2",
 }
+# The columns of output=csv: every field a history record can have, in the order the JSON writes them.
+HISTORY_COLUMNS = ("message_id", "transaction_id", "source_number", "destination_number", "fragments", "cost",
+                   "status_id")
+SMS_HISTORY_COLUMNS = HISTORY_COLUMNS + ("direction", "processed_date", "error_message", "text")
+A2P_HISTORY_COLUMNS = HISTORY_COLUMNS + ("delivery_status", "processing_date", "error_message", "text")
+# Optional AttachedPhoneInfo fields a seed may give a number.
+SEEDED_NUMBER_FIELDS = ("application_name", "phone_region_name", "incoming_sms_callback_url")
+
 A2P_STATUS_NAMES = {
     Status.QUEUED: "QUEUED",
     Status.SENT: "DISPATCHED",
@@ -63,11 +72,11 @@ def phone_number(number: PhoneNumber) -> dict:
         "phone_country_code": str(extra.get("phone_country_code", country_code(number.number))),
         "phone_next_renewal": str(extra.get("phone_next_renewal", DEFAULT_NEXT_RENEWAL)),
         "phone_purchase_date": str(extra.get("phone_purchase_date", DEFAULT_PURCHASE_DATE)),
-        "deactivated": False,
-        "canceled": False,
-        "auto_charge": True,
+        "deactivated": bool(extra.get("deactivated", False)),
+        "canceled": bool(extra.get("canceled", False)),
+        "auto_charge": bool(extra.get("auto_charge", True)),
         "category_name": str(extra.get("category_name", "MOBILE")),
-        "can_be_used": True,
+        "can_be_used": bool(extra.get("can_be_used", True)),
         "is_sms_supported": number.sms_supported,
         "is_sms_enabled": number.sms_supported and number.sms_enabled,
         "emergency_calls_to_be_enabled": False,
@@ -75,8 +84,11 @@ def phone_number(number: PhoneNumber) -> dict:
         "subscription_id": numeric_id(str(extra.get("subscription_id", number.id))),
         "modified": str(extra.get("modified", extra.get("phone_purchase_date", DEFAULT_PURCHASE_DATE))),
     }
-    if extra.get("incoming_sms_callback_url"):
-        record["incoming_sms_callback_url"] = str(extra["incoming_sms_callback_url"])
+    if extra.get("application_id") is not None:
+        record["application_id"] = numeric_id(str(extra["application_id"]))
+    for field in SEEDED_NUMBER_FIELDS:
+        if extra.get(field):
+            record[field] = str(extra[field])
     return record
 
 
@@ -131,6 +143,15 @@ def add_optional(record: dict, message: Message, with_text: bool) -> None:
         record["error_message"] = message.error_code
     if with_text:
         record["text"] = message.text
+
+
+def history_csv(records: list[dict], columns: tuple[str, ...]) -> str:
+    """The file output=csv downloads: a header naming the columns, then each record; a field it lacks is empty."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns)
+    writer.writeheader()
+    writer.writerows(records)
+    return out.getvalue()
 
 
 def inbound_sms_callback(account: Account, message: Message, own: str, callback_id: int, salt: str) -> dict:
