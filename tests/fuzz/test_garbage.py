@@ -38,7 +38,8 @@ GARBAGE = [
 ]
 COMPRESSORS = {"gzip": gzip.compress, "deflate": zlib.compress, "br": brotli.compress, "zstd": zstd.compress}
 CONTENT_TYPES = ["application/json", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data",
-                 "application/xml", "application/json; charset=latin-1"]
+                 "application/xml", "application/json; charset=latin-1",
+                 "application/x-www-form-urlencoded; charset=bogus", "multipart/mixed; boundary=b"]
 
 
 def targets(base: str, token: str) -> list[tuple[str, str, dict, str, callable]]:
@@ -49,6 +50,8 @@ def targets(base: str, token: str) -> list[tuple[str, str, dict, str, callable]]
         ("ringcentral", f"{base}/restapi/v1.0/account/~/extension/~/company-pager", rc, "POST", assert_ringcentral_error),
         ("ringcentral", f"{base}/restapi/oauth/token", {}, "POST", assert_ringcentral_error),
         ("ringcentral", f"{base}/restapi/v2/accounts/~/sms/consents", rc, "PATCH", assert_ringcentral_error),
+        ("ringcentral", f"{base}/restapi/v1.0/account/~/extension/~/message-store/*", rc, "PUT",
+         assert_ringcentral_error),
         ("ringcentral", f"{base}/restapi/v2/accounts/~/sms/consents/search", rc, "POST", assert_ringcentral_error),
         ("phonecom", f"{base}/v4/accounts/2000001/sms", pc, "POST", assert_phonecom_error),
         ("phonecom", f"{base}/v4/accounts/2000001/sms/{'0' * 40}", pc, "PATCH", assert_phonecom_error),
@@ -105,7 +108,7 @@ def test_a_compressed_body_cut_short_gets_the_providers_own_4xx(surfaces, http, 
         assert_envelope(response.json())
 
 
-@given(body=st.binary(max_size=2000), content_type=st.sampled_from(CONTENT_TYPES), index=st.integers(0, 11))
+@given(body=st.binary(max_size=2000), content_type=st.sampled_from(CONTENT_TYPES), index=st.integers(0, 12))
 def test_random_bytes_never_get_a_5xx(surfaces, http, body, content_type, index):
     provider, url, headers, method, assert_envelope = surfaces[index]
     response = http.request(method, url, data=body, headers={**headers, "Content-Type": content_type})

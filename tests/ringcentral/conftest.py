@@ -65,7 +65,7 @@ class RingCentral:
 
     async def call(self, method: str, path: str, headers: dict, json=None, params=None) -> tuple[int, dict | str]:
         response = await self.client.request(method, path, headers=headers, json=json, params=params)
-        if response.content_type == "application/json":
+        if response.content_type.endswith("json"):  # application/json, or the bulk syntax's multipart+json
             return response.status, await response.json()
         return response.status, await response.text()
 

@@ -207,3 +207,69 @@ async def test_real_ids_work_in_place_of_tilde(rc):
     alice_id = rc.world.extension("1346632010", "102").id
     status, body = await rc.call("GET", f"/restapi/v1.0/account/1346632010/extension/{alice_id}", alice)
     assert status == 200 and body["extensionNumber"] == "102" and body["status"] == "Enabled"
+
+
+MULTIPART_JSON = "application/vnd.ringcentral.multipart+json"
+
+
+async def two_sms(rc):
+    alice = await rc.login("102")
+    ids = []
+    for text in ("first", "second"):
+        _, sent = await rc.sms(alice, "+16505550102", OUTSIDE, text)
+        ids.append(str(sent["id"]))
+    return alice, ids
+
+
+async def test_bulk_get_in_ringcentrals_json_form_lists_each_id_with_its_status_and_body(rc):
+    alice, ids = await two_sms(rc)
+    response = await rc.client.get(f"{STORE}/{ids[0]},999", headers={**alice, "Accept": MULTIPART_JSON})
+    assert response.status == 207 and response.content_type == MULTIPART_JSON
+    first, missing = await response.json(content_type=None)
+    assert (first["resourceId"], first["status"], first["body"]["subject"]) == (ids[0], 200, "first")
+    assert (missing["resourceId"], missing["status"], missing["body"]["errorCode"]) == ("999", 404, "CMN-102")
+
+
+async def test_bulk_put_with_multipart_mixed_parts_changes_each_message_as_its_part_says(rc):
+    alice, ids = await two_sms(rc)
+    body = ("--b\r\nContent-Type: application/json\r\n\r\n{\"readStatus\": \"Unread\"}\r\n"
+            "--b\r\nContent-Type: application/json\r\n\r\n{\"readStatus\": \"Read\"}\r\n--b--\r\n")
+    response = await rc.client.put(f"{STORE}/{ids[0]},{ids[1]}", data=body,
+                                   headers={**alice, "Content-Type": "multipart/mixed; boundary=b"})
+    assert response.status == 207 and response.content_type == "multipart/mixed"
+    assert [r["readStatus"] for r in await rc.store(alice)] == ["Read", "Unread"]  # newest first
+
+
+async def test_bulk_put_with_ids_in_the_body_uses_an_asterisk_in_the_path(rc):
+    alice, ids = await two_sms(rc)
+    status, parts = await rc.call("PUT", f"{STORE}/*", {**alice, "Accept": MULTIPART_JSON}, json=[
+        {"resourceId": ids[1], "body": {"readStatus": "Unread"}}, {"resourceId": "999", "body": {"readStatus": "Read"}}])
+    assert status == 207
+    assert [(p["resourceId"], p["status"]) for p in parts] == [(ids[1], 200), ("999", 404)]
+    assert [r["readStatus"] for r in await rc.store(alice)] == ["Unread", "Read"]
+
+
+async def test_bulk_patch_restores_deleted_messages(rc):
+    alice, ids = await two_sms(rc)
+    await rc.call("DELETE", f"{STORE}/{ids[0]},{ids[1]}", alice)
+    assert await rc.store(alice) == []
+    status, parts = await rc.call("PATCH", f"{STORE}/{ids[0]},{ids[1]}", {**alice, "Accept": MULTIPART_JSON},
+                                  json={"availability": "Alive"})
+    assert status == 207 and [p["body"]["availability"] for p in parts] == ["Alive", "Alive"]
+    assert len(await rc.store(alice)) == 2
+
+
+async def test_bulk_delete_is_204_when_all_go_and_207_naming_the_ones_that_could_not(rc):
+    alice, ids = await two_sms(rc)
+    status, _ = await rc.call("DELETE", f"{STORE}/{ids[0]}", alice)
+    assert status == 204
+    status, parts = await rc.call("DELETE", f"{STORE}/*", {**alice, "Accept": MULTIPART_JSON}, json=[ids[1], "999"])
+    assert status == 207 and [(p["resourceId"], p["status"]) for p in parts] == [(ids[1], 204), ("999", 404)]
+    assert await rc.store(alice) == []
+
+
+@pytest.mark.parametrize("message_ids", [",".join(str(n) for n in range(1, 52)), "*", "1,,2"])
+async def test_a_bulk_get_of_too_many_or_no_ids_is_refused(rc, message_ids):
+    alice = await rc.login("102")
+    status, body = await rc.call("GET", f"{STORE}/{message_ids}", alice)
+    assert_rc_error(status, body, 400, "CMN-101")

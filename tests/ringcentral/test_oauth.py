@@ -138,3 +138,12 @@ async def test_tokens_of_one_tenant_do_not_work_on_another(rc):
     headers = await rc.login("102")
     status, body = await rc.call("GET", "/t/other" + STORE, headers)
     assert_rc_error(status, body, 401, "OAU-213")
+
+
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded; charset=bogus",
+                                          "application/x-www-form-urlencoded; charset=utf-16"])
+async def test_a_token_request_in_a_charset_nobody_reads_is_ringcentrals_400(rc, content_type):
+    response = await rc.client.post("/restapi/oauth/token", data=f"grant_type={JWT}&assertion=rc-jwt-102",
+                                    headers={"Authorization": BASIC, "Content-Type": content_type})
+    body = await response.json()
+    assert response.status == 400 and body["errors"][0]["errorCode"] == "OAU-101"

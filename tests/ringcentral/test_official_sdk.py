@@ -120,3 +120,19 @@ def test_a_webhook_subscription_made_with_the_sdk_receives_inbound_sms(emulator,
     (delivery,) = emulator.tenant("sdk-webhook").webhooks()
     assert delivery["status"] == 200 and delivery["body"] == events[0]
     assert alice.delete(f"/restapi/v1.0/subscription/{subscription['id']}").response().status_code == 204
+
+
+def test_bulk_get_and_put_with_the_sdk_answer_each_message_in_its_own_part(platform):
+    platform.login(jwt="rc-jwt-102")
+    ids = [str(platform.post("/restapi/v1.0/account/~/extension/~/sms", {
+        "from": {"phoneNumber": "+16505550102"}, "to": [{"phoneNumber": "+14155550100"}], "text": text,
+    }).json_dict()["id"]) for text in ("first", "second")]
+    answer = platform.get(f"{STORE}/{ids[0]},{ids[1]},999")
+    assert answer.response().status_code == 207
+    parts = answer.multipart()
+    assert [p.response().status_code for p in parts] == [200, 200, 404]
+    assert [p.json_dict().get("subject") for p in parts[:2]] == ["first", "second"]
+    assert parts[2].json_dict()["errors"][0]["errorCode"] == "CMN-102"
+    updated = platform.put(f"{STORE}/{ids[0]},{ids[1]}", {"readStatus": "Unread"}).multipart()
+    assert [p.json_dict()["readStatus"] for p in updated] == ["Unread", "Unread"]
+    assert platform.delete(f"{STORE}/{ids[0]},{ids[1]}").response().status_code == 204

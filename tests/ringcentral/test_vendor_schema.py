@@ -67,6 +67,16 @@ async def test_message_store_list_and_records_match_the_vendor_schema(rc):
         assert_valid(single, "GetMessageInfoResponse")
 
 
+async def test_a_bulk_answer_in_json_form_matches_the_vendor_schema(rc):
+    alice = await rc.login("102")
+    _, sent = await rc.sms(alice, "+16505550102", "+16505550103", "bulk")
+    accept = {**alice, "Accept": "application/vnd.ringcentral.multipart+json"}
+    for method, json in (("GET", None), ("PUT", {"readStatus": "Unread"}), ("PATCH", {"readStatus": "Read"})):
+        status, parts = await rc.call(method, f"{STORE}/{sent['id']},1", accept, json=json)
+        assert status == 207 and [p["status"] for p in parts] == [200, 404]
+        assert_valid(parts, "GetMessageMultiResponse")
+
+
 async def test_message_sync_responses_match_the_vendor_schema(rc):
     alice = await rc.login("102")
     _, sent = await rc.sms(alice, "+16505550102", "+16505550103", "synced")

@@ -15,7 +15,7 @@ from ...core.rules import PagerRequest, Reason, Rejection, SmsRequest, can_read_
 from ...core.store import MailboxIndex
 from ...core.world import World
 from ...webhooks import WEBHOOKS_KEY, Webhooks
-from ...wire import EXCHANGE, BodyError, json_response, origin, query, read_json_object
+from ...wire import EXCHANGE, BodyError, json_response, origin, query, read_json, read_json_object
 from . import NAME, auth, render
 from .errors import (
     OAuthError,
@@ -35,12 +35,18 @@ from .errors import (
     with_asg_envelope,
 )
 from .parse import (
+    MULTIPART_JSON,
     EventFilter,
     a2p_batch_request,
     a2p_query,
     consent_search,
+    bulk_changes,
     consent_updates,
+    deleted_ids,
+    is_bulk,
+    multipart_mixed_parts,
     page_token,
+    path_ids,
     MessageFilter,
     SyncFrame,
     decode_sync_token,
@@ -91,7 +97,7 @@ async def form_body(request: web.Request) -> dict[str, str]:
         form = await request.post()
     except web.HTTPRequestEntityTooLarge:
         raise OAuthError(400, "invalid_request", "OAU-101", "Request is too large") from None
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, LookupError):  # undecodable, or a charset nobody knows
         raise OAuthError(400, "invalid_request", "OAU-101", "Cannot parse request") from None
     merged = {k: v for k, v in query(request).items()}
     merged.update({k: v for k, v in form.items() if isinstance(v, str)})
@@ -398,7 +404,11 @@ def collect(records: Iterator[Message], wanted: Callable[[Message], bool], limit
 def own_message(request: web.Request) -> tuple[World, Extension, Message]:
     session, me = caller(request)
     world = world_of(request)
-    raw_id = request.match_info["messageId"]
+    return world, me, stored_message(world, session, me, request.match_info["messageId"])
+
+
+def stored_message(world: World, session: auth.Session, me: Extension, raw_id: str) -> Message:
+    """The caller's message with this id, or RingCentral's error for it."""
     if not is_digits(raw_id):
         raise invalid("messageId")
     record = world.store.get(int(raw_id))
@@ -407,28 +417,43 @@ def own_message(request: web.Request) -> tuple[World, Extension, Message]:
         raise not_found("messageId")
     if not readable(world, me, record):
         raise thread_unreadable()
-    return world, me, record
+    return record
 
 
 async def get_message(request: web.Request) -> web.Response:
+    if is_bulk(request.match_info["messageId"]):
+        return await bulk_messages(request, None)
     _, me, record = own_message(request)
     return json_response(render.message(origin(request), record, in_list=True, mailbox_owner=me))
 
 
 async def put_message(request: web.Request) -> web.Response:
+    if is_bulk(request.match_info["messageId"]):
+        return await bulk_messages(request, update_message)
     world, me, record = own_message(request)
-    body = await json_body(request)
-    if "readStatus" not in body:
-        raise mandatory("readStatus")
-    set_read_status(record, body["readStatus"])
-    world.touch(record)
+    update_message(world, record, await json_body(request))
     return json_response(render.message(origin(request), record, in_list=True, mailbox_owner=me))
 
 
 async def patch_message(request: web.Request) -> web.Response:
+    if is_bulk(request.match_info["messageId"]):
+        return await bulk_messages(request, patch_one_message)
     world, me, record = own_message(request)
-    body = await json_body(request)
-    if "readStatus" not in body and "availability" not in body:
+    patch_one_message(world, record, await json_body(request))
+    return json_response(render.message(origin(request), record, in_list=True, mailbox_owner=me))
+
+
+def update_message(world: World, record: Message, body) -> None:
+    """PUT: only `readStatus`, which is required."""
+    if not isinstance(body, dict) or "readStatus" not in body:
+        raise mandatory("readStatus")
+    set_read_status(record, body["readStatus"])
+    world.touch(record)
+
+
+def patch_one_message(world: World, record: Message, body) -> None:
+    """PATCH: `readStatus`, and `availability` to restore a Deleted message."""
+    if not isinstance(body, dict) or ("readStatus" not in body and "availability" not in body):
         raise mandatory("readStatus")
     if "readStatus" in body:
         set_read_status(record, body["readStatus"])
@@ -439,7 +464,6 @@ async def patch_message(request: web.Request) -> web.Response:
             raise not_found("messageId")
         record.availability = Availability(body["availability"])
     world.touch(record)
-    return json_response(render.message(origin(request), record, in_list=True, mailbox_owner=me))
 
 
 def set_read_status(record: Message, value) -> None:
@@ -450,10 +474,92 @@ def set_read_status(record: Message, value) -> None:
 
 async def delete_message(request: web.Request) -> web.Response:
     """The first delete moves a message to Deleted, the next (or purge=true) to Purged."""
+    raw_id = request.match_info["messageId"]
+    if is_bulk(raw_id):
+        return await bulk_delete(request, raw_id)
     world, _, record = own_message(request)
     purge = purge_flag(request)
     discard(world, record, purge)
     return web.Response(status=204)
+
+
+# --- bulk syntax: several messages in one request, each answered in its own part ---------------------
+
+ChangeMessage = Callable[[World, Message, object], None]
+
+
+async def bulk_messages(request: web.Request, change: ChangeMessage | None) -> web.Response:
+    """GET, PUT or PATCH of `1,2,3` or `*`: 207 Multi-Status, with the status and body of each message."""
+    session, me = caller(request)
+    world = world_of(request)
+    raw_id = request.match_info["messageId"]
+    if change is None:
+        entries = [(message_id, None) for message_id in path_ids(raw_id)] if raw_id != "*" else []
+        if not entries:
+            raise invalid("messageId")
+    else:
+        entries = bulk_changes(raw_id, await bulk_body(request))
+    base = origin(request)
+    parts = [bulk_part(world, session, me, message_id, change, body, base) for message_id, body in entries]
+    return multi_status(request, parts)
+
+
+def bulk_part(world: World, session: auth.Session, me: Extension, message_id: str, change: ChangeMessage | None,
+              body, base: str) -> render.BulkPart:
+    href = f"{render.extension_uri(base, session.account_id, me.id)}/message-store/{message_id}"
+    try:
+        record = stored_message(world, session, me, message_id)
+        if change is not None:
+            change(world, record, body)
+    except RingCentralError as error:
+        return render.BulkPart(message_id, href, error.status, error.body())
+    return render.BulkPart(message_id, href, 200, render.message(base, record, in_list=True, mailbox_owner=me))
+
+
+async def bulk_body(request: web.Request):
+    """A bulk change's body: JSON (an array of `{resourceId, body}`, or one change) or multipart/mixed parts."""
+    if request.content_type == "multipart/mixed":
+        try:
+            raw = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            raise body_too_large() from None
+        return multipart_mixed_parts(request.headers.get("Content-Type", ""), raw)
+    try:
+        return await read_json(request)
+    except BodyError as error:
+        if error.problem == "too-large":
+            raise body_too_large() from None
+        raise unparsable_json() from None
+
+
+async def bulk_delete(request: web.Request, raw_id: str) -> web.Response:
+    """204 when every message was deleted, else 207 with each one's status (RingCentral's bulk guide)."""
+    session, me = caller(request)
+    world = world_of(request)
+    purge = purge_flag(request)
+    body = await bulk_body(request) if raw_id == "*" else None
+    base = origin(request)
+    parts = []
+    for message_id in deleted_ids(raw_id, body):
+        href = f"{render.extension_uri(base, session.account_id, me.id)}/message-store/{message_id}"
+        try:
+            discard(world, stored_message(world, session, me, message_id), purge)
+        except RingCentralError as error:
+            parts.append(render.BulkPart(message_id, href, error.status, error.body()))
+            continue
+        parts.append(render.BulkPart(message_id, href, 204, None))
+    if all(part.status == 204 for part in parts):
+        return web.Response(status=204)
+    return multi_status(request, parts)
+
+
+def multi_status(request: web.Request, parts: list[render.BulkPart]) -> web.Response:
+    """multipart/mixed, or RingCentral's JSON form when the client asks for it (Accept or Content-Type)."""
+    asked = request.headers.get("Accept", "") + request.headers.get("Content-Type", "")
+    if MULTIPART_JSON in asked:
+        return json_response(render.multipart_json(parts), 207, content_type=MULTIPART_JSON)
+    body, content_type = render.multipart_mixed(parts)
+    return web.Response(body=body, status=207, headers={"Content-Type": content_type})
 
 
 def purge_flag(request: web.Request) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import email
 import json
 import re
 from typing import Any, NamedTuple
@@ -597,3 +598,75 @@ def number_list(body: dict, name: str) -> frozenset[str] | None:
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         raise invalid(name)
     return frozenset(values) or None
+
+
+# --- bulk syntax -----------------------------------------------------------------------------------
+# `message-store/1,2,3` names up to 50 messages in the path; `message-store/*` names them in the body (up to
+# 1000). Each message is handled alone (RingCentral's bulk-requests guide).
+
+BULK_IDS_IN_PATH = 50
+BULK_IDS_IN_BODY = 1000
+MULTIPART_JSON = "application/vnd.ringcentral.multipart+json"
+
+
+def is_bulk(raw_id: str) -> bool:
+    return raw_id == "*" or "," in raw_id
+
+
+def path_ids(raw_id: str) -> list[str]:
+    """The ids of `1,2,3`, at most 50; `*` has none, as its ids are in the body."""
+    if raw_id == "*":
+        return []
+    ids = [item.strip() for item in raw_id.split(",")]
+    if not 1 <= len(ids) <= BULK_IDS_IN_PATH or not all(ids):
+        raise invalid("messageId")
+    return ids
+
+
+def deleted_ids(raw_id: str, body: Any) -> list[str]:
+    """A bulk delete's ids: from the path, or for `*` from the body's array of ids."""
+    if raw_id != "*":
+        return path_ids(raw_id)
+    if not isinstance(body, list) or not 1 <= len(body) <= BULK_IDS_IN_BODY:
+        raise invalid("messageId")
+    return [resource_id(item) for item in body]
+
+
+def resource_id(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise invalid("resourceId")
+    return str(value)
+
+
+def bulk_changes(raw_id: str, body: Any) -> list[tuple[str, Any]]:
+    """Each message of a bulk PUT or PATCH with its own change.
+
+    The body is a list of `{resourceId?, body}` (the ids come from the path in order, or from `resourceId`
+    with `*`), a list of plain changes (the parts of a multipart/mixed body), or one change for every id.
+    """
+    ids = path_ids(raw_id)
+    if isinstance(body, dict) and ids:
+        return [(message_id, body) for message_id in ids]
+    if not isinstance(body, list) or not 1 <= len(body) <= BULK_IDS_IN_BODY:
+        raise invalid("body")
+    if not ids:
+        return [(resource_id(entry.get("resourceId")) if isinstance(entry, dict) else resource_id(None),
+                 entry.get("body")) for entry in body]
+    if len(body) != len(ids):
+        raise invalid("body")
+    return [(message_id, entry.get("body", entry) if isinstance(entry, dict) else entry)
+            for message_id, entry in zip(ids, body)]
+
+
+def multipart_mixed_parts(content_type: str, raw: bytes) -> list[Any]:
+    """The JSON of each part of a multipart/mixed body, in order; a part that is not JSON is None."""
+    message = email.message_from_bytes(b"Content-Type: " + content_type.encode("latin-1", "replace") + b"\r\n\r\n" + raw)
+    if not message.is_multipart():
+        raise invalid("body")
+    parts = []
+    for part in message.get_payload():
+        try:
+            parts.append(json.loads(part.get_payload(decode=True) or b"null"))
+        except ValueError:
+            parts.append(None)
+    return parts

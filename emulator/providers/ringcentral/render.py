@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from http import HTTPStatus
+from typing import NamedTuple
 from urllib.parse import quote
 
 from ...core.clock import iso_ms
 from ...core.directory import Directory
 from ...core.ids import is_digits
 from ...core.model import Availability, Direction, Extension, ExtensionType, Kind, Message, Party, PhoneNumber, Status
+from ...wire import encode_json
 
 API = "/restapi/v1.0"
 FAILED = (Status.DELIVERY_FAILED, Status.SENDING_FAILED)
@@ -401,3 +404,32 @@ def consent(number: str, handset: str, record) -> dict:
     """SmsOptRecord: one pair of numbers, whether the handset takes the number's SMS, and who said so last."""
     return {"from": number, "to": handset, "optStatus": "OptOut" if record.opted_out else "OptIn",
             "source": "Recipient" if record.by_recipient else "Api", "lastModifiedTime": iso_ms(record.modified_ms)}
+
+
+class BulkPart(NamedTuple):
+    """One message's answer within a bulk request."""
+
+    resource_id: str
+    href: str
+    status: int
+    body: dict | None  # None for a deleted message, whose part is empty
+
+
+def multipart_json(parts: list[BulkPart]) -> list[dict]:
+    """`application/vnd.ringcentral.multipart+json`: each part's `resourceId`, `status` and `body`."""
+    return [{"resourceId": p.resource_id, "status": p.status, **({"body": p.body} if p.body is not None else {})}
+            for p in parts]
+
+
+def multipart_mixed(parts: list[BulkPart]) -> tuple[bytes, str]:
+    """multipart/mixed as RingCentral's bulk guide shows it: the statuses first, then each body in order.
+
+    The boundary is a digest of the bodies, so it cannot occur in them and the same answer is written alike.
+    """
+    statuses = {"response": [{"href": p.href, "status": p.status, "responseDescription": HTTPStatus(p.status).phrase}
+                             for p in parts]}
+    bodies = [encode_json(statuses)] + [encode_json(p.body) if p.body is not None else b"" for p in parts]
+    boundary = "Boundary_" + hashlib.sha1(b"\0".join(bodies)).hexdigest()
+    delimiter = f"--{boundary}\r\nContent-Type: application/json\r\n\r\n".encode()
+    body = b"".join(delimiter + part + b"\r\n" for part in bodies) + f"--{boundary}--\r\n".encode()
+    return body, f"multipart/mixed; boundary={boundary}"
