@@ -70,6 +70,12 @@ def test_the_phonecom_events_example_runs(emulator, webhook_endpoint):
     assert arrived.wait(10) and events[0]["data"]["message"] == "to the events callback"
 
 
+def test_the_phonecom_app_token_example_runs(emulator):
+    tenant = emulator.tenant("readme-pc-token")
+    output = run(python_block("### Phone.com", 2).replace("http://127.0.0.1:8080", tenant.url))
+    assert "account-owner 3600" in output
+
+
 def test_the_ringcentral_high_volume_example_runs(emulator):
     code = python_block("### RingCentral high-volume SMS").replace("http://127.0.0.1:8080",
                                                                    emulator.tenant("readme-a2p").url)

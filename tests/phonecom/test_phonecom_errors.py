@@ -93,6 +93,19 @@ async def test_invalid_create_input_is_422_with_the_field_and_nothing_is_sent(pc
     assert len(pc.world.store) == 0
 
 
+@pytest.mark.parametrize("body, fields", [
+    ({"from": {"a": 1}, "to": {"a": 1}, "text": {"a": 1}}, ["from", "to", "text"]),
+    ({"from": 12125550101, "text": "x"}, ["from", "to"]),
+    ({"to": [HANDSET, 5], "text": 5, "direction": "in", "extension_id": "abc"}, ["from", "to", "text", "direction",
+                                                                              "extension_id"]),
+])
+async def test_every_bad_create_field_is_named_in_one_422(pc, body, fields):
+    status, answer = await pc.call("POST", ACCOUNT_SMS, OWNER, json=body)
+    error = assert_pc_error(status, answer, 422)
+    assert list(error["fields"]) == fields and all(len(error["fields"][f]) == 1 for f in fields)
+    assert len(pc.world.store) == 0
+
+
 async def test_text_of_3200_characters_is_accepted(pc):
     status, body = await pc.send(**{**VALID, "text": "é" * 3200})
     assert status == 201, body
@@ -127,7 +140,7 @@ async def test_unknown_route_under_v4_is_404_in_the_envelope(pc):
 
 
 async def test_wrong_method_is_405_in_the_envelope(pc):
-    for method, path in (("PUT", ACCOUNT_SMS), ("POST", f"{ACCOUNT_SMS}/{'0' * 40}"), ("DELETE", "/v4/oauth/access-token")):
+    for method, path in (("PUT", ACCOUNT_SMS), ("POST", f"{ACCOUNT_SMS}/{'0' * 40}"), ("PUT", "/v4/oauth/access-token")):
         status, body = await pc.call(method, path, OWNER)
         assert_pc_error(status, body, 405)
 

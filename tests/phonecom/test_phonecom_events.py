@@ -154,6 +154,25 @@ async def test_a_bad_events_body_gets_phonecoms_422(pc, path, body, field):
     assert field in assert_pc_error(status, answer, 422)["fields"]
 
 
+@pytest.mark.parametrize("path, body, fields", [
+    ("/callbacks", {"config": {"url": "mailto:x@y.z", "method": "TRACE", "timeout": 0}, "name": 5, "mode": "EMAIL",
+                    "enabled": "yes"}, ["config.url", "config.method", "config.timeout", "name", "mode", "enabled"]),
+    ("/callbacks", {"name": ""}, ["config", "name"]),
+    ("/listeners", {"callback_id": "x", "version": "9.9.9", "expires_at": -1}, ["callback_id", "version",
+                                                                                 "expires_at"]),
+])
+async def test_every_bad_events_field_is_named_in_one_422(pc, path, body, fields):
+    status, answer = await pc.call("POST", EVENTS + path, OWNER, json=body)
+    assert list(assert_pc_error(status, answer, 422)["fields"]) == fields
+
+
+async def test_every_bad_listener_filter_field_is_named_in_one_422(pc, receiver):
+    setup = await listen(pc, receiver.url, ["message"])
+    status, answer = await pc.call("POST", f"{EVENTS}/listeners/{setup['listener']['id']}/filters", OWNER,
+                                   json={"filter_type": "schedule", "filter_value": 1, "not_logic": "y"})
+    assert list(assert_pc_error(status, answer, 422)["fields"]) == ["filter_type", "filter_value", "not_logic"]
+
+
 async def test_a_subscription_needs_known_tags(pc, receiver):
     setup = await listen(pc, receiver.url, ["message"])
     path = f"{EVENTS}/listeners/{setup['listener']['id']}/subscriptions"

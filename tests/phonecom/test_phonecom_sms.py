@@ -23,11 +23,16 @@ from .conftest import (
 )
 
 
+def without_ids(recipients: list[dict]) -> list[dict]:
+    """The recipients as a client compares them: each has an id of its own, pinned in its own tests."""
+    return [{k: v for k, v in r.items() if k != "id"} for r in recipients]
+
+
 async def test_account_owner_creates_sms_with_201_and_the_sms_object(pc):
     status, body = await pc.send(**{"from": PAULA_NUMBER, "to": [HANDSET], "text": "Hello from Phone.com"})
     assert status == 201, body
     assert body["from"] == PAULA_NUMBER
-    assert body["to"] == [{"number": HANDSET, "status": "queued"}]
+    assert body["to"] == [{"number": HANDSET, "status": "queued", "id": body["to"][0]["id"]}]
     assert body["direction"] == "out"
     assert body["text"] == "Hello from Phone.com"
     assert body["created_epoch"] == FROZEN_EPOCH
@@ -89,7 +94,7 @@ async def test_inbound_sms_lands_in_the_sms_forwarding_extensions_mailbox(pc):
     inbound = [m for m in pc.mailbox(EXT_102) if m.direction.value == "Inbound"]
     assert [m.text for m in inbound] == ["hi quinn"]
     listed = await pc.listing(QUINN, extension_sms(EXT_102))
-    assert [(i["direction"], i["is_new"], i["to"]) for i in listed["items"]] == [
+    assert [(i["direction"], i["is_new"], without_ids(i["to"])) for i in listed["items"]] == [
         ("in", True, [{"number": QUINN_NUMBER, "status": "received"}])]
 
 
@@ -146,7 +151,7 @@ async def test_injected_delivery_failure_shows_as_failed_recipient_status(pc, ai
     pc.world.clock.advance(5)
     status, body = await pc.call("GET", f"{ACCOUNT_SMS}/{sms_id(result.outbound.id)}", OWNER)
     assert status == 200, body
-    assert body["to"] == [{"number": HANDSET, "status": "failed"}]
+    assert without_ids(body["to"]) == [{"number": HANDSET, "status": "failed"}]
 
 
 async def test_get_one_sms_by_account_and_by_its_extension(pc):
@@ -264,3 +269,62 @@ async def test_delete_list_takes_the_deleted_filter_as_list_does_and_leaves_live
 async def test_a_ten_digit_number_without_a_country_code_is_a_us_number(pc):
     sent = await pc.sent(**{"from": "2125550101", "to": "(312) 555-0199", "text": "local"})
     assert sent["from"] == "+12125550101" and [r["number"] for r in sent["to"]] == ["+13125550199"]
+
+
+def is_forty_hex(value) -> bool:
+    return isinstance(value, str) and len(value) == 40 and all(c in "0123456789abcdef" for c in value)
+
+
+async def test_each_recipient_has_its_own_forty_hex_id_the_same_on_every_read(pc):
+    others = ["+13125550101", "+13125550102", "+13125550103"]
+    created = await pc.sent(**{"from": PAULA_NUMBER, "to": others, "text": "ids"})
+    ids = [r["id"] for r in created["to"]]
+    assert all(is_forty_hex(i) for i in ids) and len(set(ids)) == 3
+    status, again = await pc.call("GET", f"{ACCOUNT_SMS}/{created['id']}", OWNER)
+    assert status == 200 and [r["id"] for r in again["to"]] == ids
+    listed = await pc.listing(params={"filters[id]": created["id"]})
+    assert [r["id"] for r in listed["items"][0]["to"]] == ids
+    other = await pc.sent(**{"from": PAULA_NUMBER, "to": others, "text": "other ids"})
+    assert not set(ids) & {r["id"] for r in other["to"]}
+
+
+async def test_a_recipient_id_is_never_an_sms_id(pc):
+    created = await pc.sent(**{"from": PAULA_NUMBER, "to": [QUINN_NUMBER, HANDSET], "text": "ids"})
+    sms_ids = set(await pc.ids())
+    recipient_ids = {r["id"] for item in (await pc.listing())["items"] for r in item["to"]}
+    assert sms_ids and recipient_ids and not sms_ids & recipient_ids
+    for recipient in created["to"]:
+        status, body = await pc.call("GET", f"{ACCOUNT_SMS}/{recipient['id']}", OWNER)
+        assert_pc_error(status, body, 404)
+
+
+async def test_a_delivered_recipient_shows_sent_at_and_delivered_at_in_epoch_seconds(pc):
+    created = await pc.sent(**{"from": PAULA_NUMBER, "to": [HANDSET, "+13125550101"], "text": "when"})
+    url = f"{ACCOUNT_SMS}/{created['id']}"
+    assert not {"sent_at", "delivered_at"} & set(created["to"][0])
+    pc.world.clock.advance(1)
+    _, sent = await pc.call("GET", url, OWNER)
+    assert sent["to"][0]["status"] == "sent" and not {"sent_at", "delivered_at"} & set(sent["to"][0])
+    pc.world.clock.advance(5)
+    _, delivered = await pc.call("GET", url, OWNER)
+    assert [(r["status"], r["sent_at"], r["delivered_at"]) for r in delivered["to"]] == [
+        ("delivered", FROZEN_EPOCH + 2, FROZEN_EPOCH + 2)] * 2
+    assert list(delivered["to"][0]) == ["number", "status", "id", "sent_at", "delivered_at"]
+
+
+async def test_a_received_recipient_has_an_id_and_no_delivery_times(pc):
+    await pc.sent(**{"from": PAULA_NUMBER, "to": QUINN_NUMBER, "text": "in"})
+    pc.world.clock.advance(5)
+    inbound = (await pc.listing(QUINN, extension_sms(EXT_102)))["items"][0]["to"]
+    assert inbound[0]["status"] == "received" and is_forty_hex(inbound[0]["id"])
+    assert not {"sent_at", "delivered_at"} & set(inbound[0])
+
+
+async def test_a_group_sms_shows_each_recipients_own_status(pc):
+    sent = await pc.sent(**{"from": PAULA_NUMBER, "to": [HANDSET, "+447443332212"], "text": "to two"})
+    assert [r["status"] for r in sent["to"]] == ["queued", "queued"]
+    pc.world.clock.advance(3)
+    _, record = await pc.call("GET", f"{ACCOUNT_SMS}/{sent['id']}", OWNER)
+    # the handset gets it; the Voximplant number has SMS disabled, so nothing receives it there
+    assert [(r["number"], r["status"], "delivered_at" in r) for r in record["to"]] == [
+        (HANDSET, "delivered", True), ("+447443332212", "sent", False)]

@@ -1,28 +1,38 @@
-"""Phone.com bearer tokens: an account-owner token reaches the account, an extension-user token its extension."""
+"""Phone.com bearer tokens: an account-owner token reaches the account, an extension-user token its extension.
+
+Seeded tokens never expire, like the permanent tokens of Phone.com's Console; tokens minted by Create Access
+Token for a seeded app (`apps: [{client_id, client_secret}]` on the account) expire on the tenant's clock.
+"""
 
 from __future__ import annotations
+
+import hashlib
 
 import attrs
 from aiohttp import web
 
-from ...core.ids import is_digits
+from ...core.ids import IdSequence, is_digits
 from ...core.model import Extension
 from ...core.world import World
 from . import NAME
 from .errors import forbidden, not_found, unauthorized
-from .rules import SCOPE_ACCOUNT_OWNER, SCOPE_EXTENSION_USER
+from .parse import TokenRequest
+from .rules import ACCESS_TOKEN_TTL_S, SCOPE_ACCOUNT_OWNER, SCOPE_EXTENSION_USER
 
 TOKEN_KEY = "access_token"
+APPS_KEY = "apps"
 
 
 @attrs.frozen
 class Grant:
-    """What one access token may do: the whole account, or one extension of it."""
+    """What one access token may do: the whole account, or one extension of it, until it expires."""
 
     token: str
     account_id: str
     scope: str
     extension_id: str | None = None
+    expires_at: int | None = None   # epoch seconds; None for a seeded token
+    client_id: str | None = None    # the app that minted it
 
     @property
     def is_owner(self) -> bool:
@@ -31,13 +41,21 @@ class Grant:
 
 @attrs.define
 class TokenRegistry:
-    """The tenant's live tokens; seeded ones are read from the directory on first use."""
+    """The tenant's live tokens and the refresh tokens that renew them; seeded ones are read on first use."""
 
     grants: dict[str, Grant] = attrs.field(factory=dict)
+    refreshes: dict[str, Grant] = attrs.field(factory=dict)   # refresh token -> the grant it renews
+    serial: IdSequence = attrs.field(factory=lambda: IdSequence(1))
 
     def add(self, grant: Grant) -> Grant:
         self.grants[grant.token] = grant
         return grant
+
+    def revoke(self, grant: Grant) -> None:
+        """The access token and every refresh token that would renew it stop working."""
+        self.grants.pop(grant.token, None)
+        for refresh in [r for r, renewed in self.refreshes.items() if renewed.token == grant.token]:
+            del self.refreshes[refresh]
 
 
 def seeded_tokens(value) -> list[str]:
@@ -78,6 +96,8 @@ def grant_for(world: World, request: web.Request) -> Grant:
     grant = tokens(world).grants.get(token.strip())
     if grant is None:
         raise unauthorized("Unauthorized: the access token is invalid")
+    if grant.expires_at is not None and world.now_ms() // 1000 >= grant.expires_at:
+        raise unauthorized("Unauthorized: the access token has expired")
     return grant
 
 
@@ -112,3 +132,46 @@ def extension_scope(world: World, request: web.Request) -> tuple[Grant, Extensio
     if extension is None or extension.account_id != account_id:
         raise not_found()
     return grant, extension
+
+
+# --- minting: Create Access Token -----------------------------------------------------------------------
+
+def mint(world: World, registry: TokenRegistry, kind: str) -> str:
+    """An opaque 40-character token, deterministic per tenant, as long as Phone.com's own."""
+    serial = registry.serial.take()
+    return hashlib.sha1(f"{world.name}|{kind}|{serial}".encode()).hexdigest()
+
+
+def client_account(world: World, client_id: str, client_secret: str) -> str:
+    """The account whose seeded app has these credentials, or Phone.com's 401."""
+    for account in world.directory.accounts.values():
+        if account.provider != NAME:
+            continue
+        for app in account.auth.get(APPS_KEY) or ():
+            if isinstance(app, dict) and str(app.get("client_id")) == client_id:
+                if str(app.get("client_secret")) != client_secret:
+                    break
+                return account.id
+    raise unauthorized("Unauthorized: the client credentials are invalid")
+
+
+def issue(world: World, account_id: str, client_id: str, scope: str = SCOPE_ACCOUNT_OWNER,
+          extension_id: str | None = None) -> tuple[Grant, str]:
+    """A new access token and the refresh token that renews it."""
+    registry = tokens(world)
+    expires_at = world.now_ms() // 1000 + ACCESS_TOKEN_TTL_S
+    grant = registry.add(Grant(mint(world, registry, "access"), account_id, scope, extension_id, expires_at,
+                               client_id))
+    refresh = mint(world, registry, "refresh")
+    registry.refreshes[refresh] = grant
+    return grant, refresh
+
+
+def renew(world: World, wanted: TokenRequest) -> tuple[Grant, str]:
+    """The refresh_token grant: the app's refresh token buys a new pair; the old pair stops working."""
+    registry = tokens(world)
+    old = registry.refreshes.get(wanted.refresh_token or "")
+    if old is None or old.client_id != wanted.client_id:
+        raise unauthorized("Unauthorized: the refresh token is invalid")
+    registry.revoke(old)
+    return issue(world, old.account_id, wanted.client_id, old.scope, old.extension_id)

@@ -27,7 +27,6 @@ from .parse import (
     as_flag,
     as_integer,
     as_text,
-    bounded,
     callback_fields,
     is_new_value,
     list_query,
@@ -36,8 +35,9 @@ from .parse import (
     number_filter,
     sms_request,
     subscription_tags,
+    token_request,
 )
-from .rules import CALLBACK_TEST_BODY, DEFAULT_LIMIT, EVENTS_VERSION, MAX_LIMIT, SMS_POLICY
+from .rules import CALLBACK_TEST_BODY, EVENTS_VERSION, SMS_POLICY
 
 
 def world_of(request: web.Request) -> World:
@@ -247,21 +247,29 @@ async def delete_sms(request: web.Request) -> web.Response:
 
 # --- phone numbers and extensions -------------------------------------------------------------------
 
-NUMBER_FILTERS = {"id": as_integer, "name": as_text, "phone_number": as_text}
+# The 2017 names (id, name, phone_number) and the v4.6.11 ones that map onto what a number holds: `number` and
+# `did` are the phone number, `name-or-did` either. activation_date, has_real_route, lrdn_numbers and usage are
+# not emulated and get the 422 of an unknown filter.
+NUMBER_FILTERS = {"id": as_integer, "name": as_text, "phone_number": as_text, "number": as_text, "did": as_text,
+                  "name-or-did": as_text}
 NUMBER_GETTERS = {"id": lambda r: [r["id"]], "name": lambda r: [r["name"]],
-                  "phone_number": lambda r: [r["phone_number"]]}
+                  "phone_number": lambda r: [r["phone_number"]], "number": lambda r: [r["phone_number"]],
+                  "did": lambda r: [r["phone_number"]], "name-or-did": lambda r: [r["name"], r["phone_number"]]}
+NUMBER_SORTS = ("id", "name", "phone_number")
 EXTENSION_FILTERS = {"id": as_integer, "extension": as_integer, "name": as_text}
 EXTENSION_GETTERS = {"id": lambda r: [r["id"]], "extension": lambda r: [r["extension"]], "name": lambda r: [r["name"]]}
+EXTENSION_SORTS = ("id", "extension", "name")
 
 
 def sort_by(field: str):
     return lambda item: item[field]
 
 
-def directory_page(request: web.Request, items: list[dict], filters: dict, getters: dict) -> web.Response:
+def directory_page(request: web.Request, items: list[dict], filters: dict, getters: dict,
+                   sort_fields: Iterable[str]) -> web.Response:
     """Numbers and extensions list in the same envelope and grammar as SMS, oldest id first by default."""
     params = query(request)
-    sorts = {field: sort_by(field) for field in getters}
+    sorts = {field: sort_by(field) for field in sort_fields}
     wanted = list_query(params, filters, sorts)
     if not any(key.startswith("sort[") for key in params):
         wanted = ListQuery(wanted.conditions, (("id", False),), wanted.limit, wanted.offset,
@@ -277,7 +285,7 @@ async def list_phone_numbers(request: web.Request) -> web.Response:
     if extension is not None:
         numbers = [n for n in numbers if n.extension_id == extension.id]
     items = [render.phone_number(world.directory, n) for n in numbers]
-    return directory_page(request, items, NUMBER_FILTERS, NUMBER_GETTERS)
+    return directory_page(request, items, NUMBER_FILTERS, NUMBER_GETTERS, NUMBER_SORTS)
 
 
 async def list_extensions(request: web.Request) -> web.Response:
@@ -288,7 +296,8 @@ async def list_extensions(request: web.Request) -> web.Response:
     extensions = world.directory.extensions_of(account_id)
     if not grant.is_owner:
         extensions = [e for e in extensions if e.id == grant.extension_id]
-    return directory_page(request, [render.extension(e) for e in extensions], EXTENSION_FILTERS, EXTENSION_GETTERS)
+    return directory_page(request, [render.extension(e) for e in extensions], EXTENSION_FILTERS, EXTENSION_GETTERS,
+                          EXTENSION_SORTS)
 
 
 async def get_extension(request: web.Request) -> web.Response:
@@ -296,14 +305,48 @@ async def get_extension(request: web.Request) -> web.Response:
     return respond(render.extension(extension))
 
 
+# --- OAuth access tokens --------------------------------------------------------------------------------
+
 async def access_token_details(request: web.Request) -> web.Response:
-    """Token introspection: the scope, the account (voip_id) and, for an extension user, the extension."""
-    grant = auth.grant_for(world_of(request), request)
-    detail: dict = {"scope": grant.scope, "voip_id": int(grant.account_id)}
-    if grant.extension_id is not None:
-        detail["extension_id"] = render.as_int(grant.extension_id)
-    return respond({"access_token": grant.token, "scope": grant.scope, "scope_details": [detail],
-                    "expires_at": None})
+    """Token introspection (also at `/details`): Phone.com's JS client reads `scope_details[0].voip_id`."""
+    return respond(render.token_details(auth.grant_for(world_of(request), request)))
+
+
+async def create_access_token(request: web.Request) -> web.Response:
+    """Create Access Token for a seeded app; `?mode=details` answers as Get Access Token does."""
+    world = world_of(request)
+    wanted = token_request(await token_params(request))
+    account_id = auth.client_account(world, wanted.client_id, wanted.client_secret)
+    if wanted.grant_type == "refresh_token":
+        grant, refresh = auth.renew(world, wanted)
+    else:
+        grant, refresh = auth.issue(world, account_id, wanted.client_id)
+    if query(request).get("mode") == "details":
+        return respond(render.token_details(grant), 201)
+    return respond(render.created_token(grant, refresh, world.now_ms() // 1000), 201)
+
+
+async def token_params(request: web.Request) -> dict:
+    """The grant's parameters from a JSON body or a form, over those of the query string (the 2017 docs)."""
+    params: dict = dict(query(request).items())
+    if request.content_type == "application/x-www-form-urlencoded":
+        try:
+            form = await request.post()
+        except web.HTTPRequestEntityTooLarge:
+            raise body_too_large() from None
+        except (ValueError, LookupError):  # undecodable, or in a charset Python does not know
+            raise bad_request("Request body is not a valid form") from None
+        params.update((key, value) for key, value in form.items() if isinstance(value, str))
+    else:
+        params.update(await json_body(request))
+    return params
+
+
+async def delete_access_token(request: web.Request) -> web.Response:
+    """Delete Access Token deactivates the token it is called with, as Phone.com's JS client does on sign-out."""
+    world = world_of(request)
+    auth.tokens(world).revoke(auth.grant_for(world, request))
+    return respond({})
 
 
 # --- events v2: callbacks, listeners and their subscriptions ------------------------------------------
@@ -419,14 +462,27 @@ def in_scope(record, account_id: str, extension: Extension | None) -> bool:
     return record.account_id == account_id and record.extension_id == (extension.id if extension else None)
 
 
-def events_page(request: web.Request, records: list, render_one) -> web.Response:
-    """Newest first, with limit and offset, in the list envelope the events API uses."""
-    params = query(request)
-    limit = bounded(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
-    offset = bounded(params, "offset", 0, 0, None)
-    ordered = sorted(records, key=lambda record: record.id, reverse=True)
-    items = [render_one(r) for r in ordered[offset:offset + limit]]
-    return respond(render.list_body({}, {"id": "desc"}, len(ordered), offset, limit, items))
+# The filters the v4.6.11 spec lists for each events list. Profiles and fallback callbacks are not emulated, so
+# every callback shows null for both, and the filters match that null.
+CALLBACK_FILTERS: dict[str, tuple[Callable[[str], Any], Callable[[Any], list]]] = {
+    "name": (as_text, lambda callback: [callback.name]),
+    "profile_id": (as_integer, lambda callback: [None]),
+    "fallback_callback_id": (as_integer, lambda callback: [None]),
+}
+LISTENER_FILTERS: dict[str, tuple[Callable[[str], Any], Callable[[Any], list]]] = {
+    "callback_id": (as_integer, lambda listener: [listener.callback_id]),
+}
+EVENTS_SORTS: dict[str, Callable[[Any], Any]] = {"id": lambda record: record.id}
+
+
+def events_page(request: web.Request, records: list, render_one, filters: dict | None = None) -> web.Response:
+    """The SMS list's grammar and envelope: the list's own filters, `sort[id]` (newest first), limit, offset."""
+    filters = filters or {}
+    wanted = list_query(query(request), {k: v[0] for k, v in filters.items()}, EVENTS_SORTS)
+    chosen = select(records, wanted, {k: v[1] for k, v in filters.items()}, EVENTS_SORTS)
+    items = [render_one(r) for r in page(wanted, chosen)]
+    return respond(render.list_body(wanted.filters_echo, wanted.sort_echo, len(chosen), wanted.offset,
+                                    wanted.limit, items))
 
 
 def scoped_events(request: web.Request) -> tuple[World, str, Extension | None, Events]:
@@ -460,7 +516,7 @@ def named_record(request: web.Request, table: str) -> tuple[Events, Any]:
 async def list_callbacks(request: web.Request) -> web.Response:
     _, account_id, extension, events = scoped_events(request)
     mine = [c for c in events.callbacks.values() if in_scope(c, account_id, extension)]
-    return events_page(request, mine, render.events_callback)
+    return events_page(request, mine, render.events_callback, CALLBACK_FILTERS)
 
 
 async def create_callback(request: web.Request) -> web.Response:
@@ -511,7 +567,7 @@ async def delete_callback(request: web.Request) -> web.Response:
 async def list_listeners(request: web.Request) -> web.Response:
     _, account_id, extension, events = scoped_events(request)
     mine = [listener for listener in events.listeners.values() if in_scope(listener, account_id, extension)]
-    return events_page(request, mine, render.events_listener)
+    return events_page(request, mine, render.events_listener, LISTENER_FILTERS)
 
 
 def callback_for(events: Events, callback_id: int, account_id: str, extension: Extension | None) -> int:

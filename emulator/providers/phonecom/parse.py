@@ -17,14 +17,40 @@ from ...core.ids import is_digits
 from ...core.rules import SmsRequest
 from ...webhooks import is_webhook_url
 from ...wire import has_lone_surrogate
-from .errors import invalid, required, validation
-from .rules import CALLBACK_METHODS, CALLBACK_MODES, DEFAULT_LIMIT, EVENT_TAGS, LISTENER_VERSIONS, MAX_LIMIT
+from .errors import PhoneComError, invalid, required, validation
+from .rules import (CALLBACK_METHODS, CALLBACK_MODES, DEFAULT_LIMIT, EMULATED_GRANTS, EVENT_TAGS, GRANT_TYPES,
+                    LISTENER_VERSIONS, MAX_LIMIT, SCOPE_ACCOUNT_OWNER)
 
 HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}")
 HEADER_VALUE = re.compile(r"[\t\x20-\x7e]{0,4096}")
 
-# --- create SMS ---------------------------------------------------------------------------------
+# --- every failing field at once ---------------------------------------------------------------------
 
+def every_field(checks: dict[str, Callable[[], Any]]) -> dict[str, Any]:
+    """Each field's checked value; one 422 names every field that failed, so a client fixes them in one go."""
+    values: dict[str, Any] = {}
+    failures: dict[str, list[str]] = {}
+    for name, check in checks.items():
+        try:
+            values[name] = check()
+        except PhoneComError as error:
+            if error.fields is None:
+                raise
+            failures.update(error.fields)
+    if failures:
+        raise validation(failures)
+    return values
+
+
+def present(body: dict, field: str) -> Any:
+    """A required field's value; null and the empty string count as missing."""
+    value = body.get(field)
+    if value is None or value == "":
+        raise required(field)
+    return value
+
+
+# --- create SMS ---------------------------------------------------------------------------------
 
 def phone_field(value: Any, field: str) -> str:
     if not isinstance(value, str) or has_lone_surrogate(value):
@@ -61,21 +87,28 @@ def positive_id(value: Any, field: str) -> str | None:
     return str(value)
 
 
-REQUIRED_SMS_FIELDS = ("from", "to", "text")
+def text_field(value: Any) -> str:
+    if not isinstance(value, str) or has_lone_surrogate(value):
+        raise invalid("text", "The text must be a string.")
+    return value
+
+
+def direction_field(value: Any) -> None:
+    """Create SMS only sends: `direction` may be given, and then only as "out"."""
+    if value is not None and value != "out":
+        raise invalid("direction", "The selected direction is invalid.")
 
 
 def sms_request(body: dict, account_id: str, caller_extension_id: str | None) -> SmsRequest:
-    sender, to, text = body.get("from"), body.get("to"), body.get("text")
-    if sender in (None, "") or to in (None, "") or text in (None, ""):
-        raise validation({f: [f"The {f} field is required."] for f in REQUIRED_SMS_FIELDS if body.get(f) in (None, "")})
-    sender = phone_field(sender, "from").strip()
-    if not isinstance(text, str) or has_lone_surrogate(text):
-        raise invalid("text", "The text must be a string.")
-    direction = body.get("direction")
-    if direction not in (None, "out"):
-        raise invalid("direction", "The selected direction is invalid.")
-    save_to = positive_id(body.get("extension_id"), "extension_id")
-    return SmsRequest(account_id, sender, recipients(to), text, caller_extension_id, save_to)
+    fields = every_field({
+        "from": lambda: phone_field(present(body, "from"), "from").strip(),
+        "to": lambda: recipients(present(body, "to")),
+        "text": lambda: text_field(present(body, "text")),
+        "direction": lambda: direction_field(body.get("direction")),
+        "extension_id": lambda: positive_id(body.get("extension_id"), "extension_id"),
+    })
+    return SmsRequest(account_id, fields["from"], fields["to"], fields["text"], caller_extension_id,
+                      fields["extension_id"])
 
 
 def is_new_value(body: dict) -> bool | None:
@@ -313,37 +346,73 @@ class CallbackFields:
 
 
 def callback_fields(body: dict, creating: bool) -> CallbackFields:
-    config = body.get("config")
-    if config is None and creating:
-        raise required("config")
-    name = body.get("name")
+    fields = every_field({
+        "config": lambda: optional_config(given(body, "config", creating)),
+        "name": lambda: callback_name(body.get("name")),
+        "mode": lambda: callback_mode(body.get("mode")),
+        "enabled": lambda: optional_flag(body.get("enabled"), "enabled"),
+    })
+    return CallbackFields(fields["config"], fields["name"], fields["mode"], fields["enabled"], "name" in body)
+
+
+def given(body: dict, field: str, creating: bool) -> Any:
+    """A field that a create needs and an update may leave out."""
+    return present(body, field) if creating else body.get(field)
+
+
+def optional_config(config: Any) -> CallbackConfig | None:
+    return None if config is None else callback_config(config)
+
+
+def callback_name(name: Any) -> str | None:
     if name is not None and (not isinstance(name, str) or not 1 <= len(name) <= 128 or has_lone_surrogate(name)):
         raise invalid("name", "The name must be a string of 1 to 128 characters.")
-    mode = body.get("mode")
+    return name
+
+
+def callback_mode(mode: Any) -> str | None:
     if mode is not None and mode not in CALLBACK_MODES:
         raise invalid("mode", f"The selected mode is invalid; the emulator calls {' and '.join(CALLBACK_MODES)} "
                               "callbacks.")
-    enabled = body.get("enabled")
-    if enabled is not None and not isinstance(enabled, bool):
-        raise invalid("enabled", "The enabled field must be true or false.")
-    return CallbackFields(None if config is None else callback_config(config), name, mode, enabled, "name" in body)
+    return mode
+
+
+def optional_flag(value: Any, field: str) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        raise invalid(field, f"The {field} field must be true or false.")
+    return value
 
 
 def callback_config(config: Any) -> CallbackConfig:
     if not isinstance(config, dict):
         raise invalid("config", "The config must be an object.")
-    url = config.get("url")
+    fields = every_field({
+        "url": lambda: callback_url(config.get("url")),
+        "method": lambda: callback_method(config.get("method", "POST")),
+        "headers": lambda: callback_headers(config.get("headers")),
+        "timeout": lambda: callback_timeout(config.get("timeout")),
+    })
+    return CallbackConfig(fields["url"], fields["method"], fields["headers"], fields["timeout"])
+
+
+def callback_url(url: Any) -> str:
     if url is None:
         raise required("config.url")
     if not is_webhook_url(url):
         raise invalid("config.url", "The config.url format is invalid.")
-    method = config.get("method", "POST")
+    return url
+
+
+def callback_method(method: Any) -> str:
     if method not in CALLBACK_METHODS:
         raise invalid("config.method", "The selected config.method is invalid.")
-    timeout = config.get("timeout")
+    return method
+
+
+def callback_timeout(timeout: Any) -> int | None:
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int) or not 1 <= timeout <= 60):
         raise invalid("config.timeout", "The config.timeout must be an integer from 1 to 60.")
-    return CallbackConfig(url, method, callback_headers(config.get("headers")), timeout)
+    return timeout
 
 
 def callback_headers(headers: Any) -> tuple[tuple[str, str], ...] | None:
@@ -365,15 +434,20 @@ class ListenerFields:
 
 
 def listener_fields(body: dict, creating: bool) -> ListenerFields:
-    callback_id = positive_id(body.get("callback_id"), "callback_id")
-    if callback_id is None and creating:
-        raise required("callback_id")
-    version = body.get("version")
+    fields = every_field({
+        "callback_id": lambda: positive_id(given(body, "callback_id", creating), "callback_id"),
+        "version": lambda: listener_version(body.get("version")),
+        "expires_at": lambda: positive_id(body.get("expires_at"), "expires_at"),
+    })
+    callback_id, expires_at = fields["callback_id"], fields["expires_at"]
+    return ListenerFields(None if callback_id is None else int(callback_id), fields["version"],
+                          None if expires_at is None else int(expires_at), "expires_at" in body)
+
+
+def listener_version(version: Any) -> str | None:
     if version is not None and version not in LISTENER_VERSIONS:
         raise invalid("version", "The selected version is invalid.")
-    expires_at = positive_id(body.get("expires_at"), "expires_at")
-    return ListenerFields(None if callback_id is None else int(callback_id), version,
-                          None if expires_at is None else int(expires_at), "expires_at" in body)
+    return version
 
 
 def subscription_tags(body: dict) -> tuple[str, ...]:
@@ -408,20 +482,24 @@ NUMBER_PATTERN = re.compile(r"[+\d%]{1,32}")
 
 
 def number_filter(body: dict) -> NumberFilter:
-    kind = body.get("filter_type")
-    if kind is None:
-        raise required("filter_type")
+    fields = every_field({
+        "filter_type": lambda: filter_type(present(body, "filter_type")),
+        "filter_value": lambda: filter_value(present(body, "filter_value")),
+        "not_logic": lambda: bool(optional_flag(body.get("not_logic"), "not_logic")),
+    })
+    return NumberFilter(fields["filter_value"], fields["not_logic"])
+
+
+def filter_type(kind: Any) -> str:
     if kind != "number":
         raise invalid("filter_type", "The selected filter_type is invalid; the emulator filters by number only.")
-    value = body.get("filter_value")
-    if value is None:
-        raise required("filter_value")
+    return kind
+
+
+def filter_value(value: Any) -> dict:
     if not isinstance(value, dict) or len(value) != 1 or not number_filter_value_ok(value):
         raise invalid("filter_value", "The filter_value must hold one of eq (a number), in (numbers) or match.")
-    not_logic = body.get("not_logic", False)
-    if not isinstance(not_logic, bool):
-        raise invalid("not_logic", "The not_logic field must be true or false.")
-    return NumberFilter(dict(value), not_logic)
+    return dict(value)
 
 
 def number_filter_value_ok(value: dict) -> bool:
@@ -434,3 +512,54 @@ def number_filter_value_ok(value: dict) -> bool:
     if "match" in value:
         return isinstance(value["match"], str) and NUMBER_PATTERN.fullmatch(value["match"]) is not None
     return False
+
+
+# --- OAuth: create access token -------------------------------------------------------------------------
+
+@attrs.frozen
+class TokenRequest:
+    """A Create Access Token request of one of the emulated grants."""
+
+    grant_type: str
+    client_id: str
+    client_secret: str
+    refresh_token: str | None
+
+
+def token_request(params: dict) -> TokenRequest:
+    """CreatedAccessToken: grant_type, client_id and client_secret are required, and refresh_token for its grant."""
+    fields = every_field({
+        "grant_type": lambda: grant_type(present(params, "grant_type")),
+        "client_id": lambda: token_text(present(params, "client_id"), "client_id"),
+        "client_secret": lambda: token_text(present(params, "client_secret"), "client_secret"),
+        "scope": lambda: token_scope(params.get("scope")),
+        "refresh_token": lambda: optional_text(params.get("refresh_token"), "refresh_token"),
+    })
+    if fields["grant_type"] == "refresh_token" and not fields["refresh_token"]:
+        raise required("refresh_token")
+    if fields["grant_type"] == "client_credentials" and fields["scope"] and SCOPE_ACCOUNT_OWNER not in fields["scope"]:
+        raise invalid("scope", f"The client_credentials grant gives the {SCOPE_ACCOUNT_OWNER} scope.")
+    return TokenRequest(fields["grant_type"], fields["client_id"], fields["client_secret"], fields["refresh_token"])
+
+
+def grant_type(value: Any) -> str:
+    if value not in GRANT_TYPES:
+        raise invalid("grant_type", "The selected grant_type is invalid.")
+    if value not in EMULATED_GRANTS:
+        raise invalid("grant_type", f"The emulator grants {' and '.join(EMULATED_GRANTS)} tokens, not {value}.")
+    return value
+
+
+def token_text(value: Any, field: str) -> str:
+    if not isinstance(value, str) or has_lone_surrogate(value):
+        raise invalid(field, f"The {field} must be a string.")
+    return value
+
+
+def optional_text(value: Any, field: str) -> str | None:
+    return None if value is None else token_text(value, field)
+
+
+def token_scope(value: Any) -> tuple[str, ...]:
+    """Scopes are separated by spaces, as in `account-owner methods:ALL`."""
+    return tuple((optional_text(value, "scope") or "").split())

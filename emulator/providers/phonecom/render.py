@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from functools import lru_cache
 
 from ...core.clock import utc_second
 from ...core.directory import Directory
 from ...core.model import Direction, Extension, Message, PhoneNumber
-from .rules import RECIPIENT_STATUS
+from .rules import RECIPIENT_STATUS, TOKEN_TYPE
 
 ID_HEX_DIGITS = 40
 SMS_ID_FORMAT = f"0{ID_HEX_DIGITS}x"  # zero-padded lowercase hex
@@ -41,9 +42,29 @@ def extension_summary(record: Extension) -> dict:
             "extension": as_int(record.number)}
 
 
+RECIPIENT_ID_MARK = 1 << (4 * ID_HEX_DIGITS - 1)  # the top bit: never set in an SMS id, a zero-padded core id
+
+
+@lru_cache(maxsize=4096)
+def recipient_id(message_id: int, index: int) -> str:
+    """A recipient's own 40-hex id, as in Create SMS's example: the same on every read, and never an SMS id."""
+    digest = int(hashlib.sha1(f"recipient:{message_id}:{index}".encode()).hexdigest(), 16)
+    return format(digest | RECIPIENT_ID_MARK, SMS_ID_FORMAT)
+
+
 def recipients(record: Message) -> list[dict]:
-    status = RECIPIENT_STATUS.get(record.status, "queued")
-    return [{"number": party.number, "status": status} for party in record.recipients]
+    """Create SMS's example: number, its own status and id, and `sent_at` and `delivered_at` once delivered.
+
+    The core keeps no sent time; the example gives both the same second.
+    """
+    items = []
+    for index, (party, status) in enumerate(zip(record.recipients, record.recipient_statuses())):
+        item = {"number": party.number, "status": RECIPIENT_STATUS.get(status, "queued"),
+                "id": recipient_id(record.id, index)}
+        if item["status"] == "delivered" and record.delivered_ms is not None:
+            item["sent_at"] = item["delivered_at"] = record.delivered_ms // 1000
+        items.append(item)
+    return items
 
 
 def sms(directory: Directory, record: Message, mode: str = "full") -> dict:
@@ -96,6 +117,21 @@ def extension(record: Extension) -> dict:
         "local_area_code": "",
         "route": None,
     }
+
+
+def token_details(grant) -> dict:
+    """Get Access Token: the scope, the account (voip_id) and, for an extension user, the extension."""
+    detail: dict = {"scope": grant.scope, "voip_id": as_int(grant.account_id)}
+    if grant.extension_id is not None:
+        detail["extension_id"] = as_int(grant.extension_id)
+    return {"access_token": grant.token, "scope": grant.scope, "scope_details": [detail],
+            "expires_at": grant.expires_at}
+
+
+def created_token(grant, refresh_token: str, now_s: int) -> dict:
+    """Create Access Token's answer, the 2017 OauthAccessToken: the pair, its scope and seconds left."""
+    return {"access_token": grant.token, "token_type": TOKEN_TYPE, "scope": grant.scope,
+            "refresh_token": refresh_token, "expires_in": grant.expires_at - now_s}
 
 
 def list_body(filters: dict, sort: dict, total: int, offset: int, limit: int, items: list[dict]) -> dict:

@@ -9,6 +9,9 @@ PREFIXES = ("/v4",)
 
 ROUTES = [
     ("GET", "/v4/oauth/access-token", handlers.access_token_details, "getAccessToken"),
+    ("GET", "/v4/oauth/access-token/details", handlers.access_token_details, "getAccessTokenDetails"),
+    ("POST", "/v4/oauth/access-token", handlers.create_access_token, "createAccessToken"),
+    ("DELETE", "/v4/oauth/access-token", handlers.delete_access_token, "deleteAccessToken"),
     ("POST", ACCOUNT + "/sms", handlers.create_sms, "create-account-sms"),
     ("GET", ACCOUNT + "/sms", handlers.list_sms, "list-account-sms"),
     ("DELETE", ACCOUNT + "/sms", handlers.delete_sms_list, "delete-account-sms-list"),

@@ -49,3 +49,9 @@ LISTENER_VERSIONS = ("1.0.0", "1.1.0", EVENTS_VERSION)
 CALLBACK_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 CALLBACK_MODES = ("HTTPS", "HTTP")  # the spec's APPLICATION and EMAIL modes are not emulated
 CALLBACK_TEST_BODY = {"test": 1}    # a new callback's URL must answer it with 200 or 201
+
+# OAuth (POST /v4/oauth/access-token): the v4.6.11 CreatedAccessToken grants, of which the emulator mints two.
+GRANT_TYPES = ("password", "client_credentials", "refresh_token", "authorization_code")
+EMULATED_GRANTS = ("client_credentials", "refresh_token")  # the seed holds apps, not users' passwords or codes
+ACCESS_TOKEN_TTL_S = 3600  # no document gives Phone.com's lifetime; one hour, as is usual for client tokens
+TOKEN_TYPE = "Bearer"
