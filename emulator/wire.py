@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
 import orjson
 from aiohttp import web
@@ -70,6 +70,16 @@ def query(request: web.Request) -> MultiDict[str]:
     exchange = request[EXCHANGE]
     if exchange.query is None:
         exchange.query = parse_query(request.rel_url.raw_query_string)
+    return exchange.query
+
+
+def form_query(request: web.Request) -> MultiDict[str]:
+    """The query string decoded as a form, a '+' as a space: PHP reads Phone.com's so, and its documentation
+    says a number's plus must be sent as %2B."""
+    exchange = request[EXCHANGE]
+    if exchange.query is None:
+        pairs = parse_qsl(request.rel_url.raw_query_string, keep_blank_values=True, errors="replace")
+        exchange.query = MultiDict(pairs)
     return exchange.query
 
 

@@ -177,3 +177,13 @@ async def test_extension_list_takes_the_same_grammar(pc, sent):
     body = await pc.listing(PAULA, f"/v4/accounts/{ACCOUNT}/extensions/{EXT_101}/sms",
                             params={"sort[id]": "asc", "limit": "1", "offset": "1"})
     assert texts(body) == ["message 2"] and body["total"] == 2
+
+
+async def test_a_plus_in_the_query_is_a_space_as_phone_coms_php_reads_it(pc, sent):
+    base = f"/v4/accounts/{ACCOUNT}/sms?filters[direction]=out&filters[from]="
+    _, unencoded = await pc.call("GET", base + "+12125550101", OWNER)
+    _, encoded = await pc.call("GET", base + "%2B12125550101", OWNER)
+    assert unencoded["total"] == 0  # the documentation: "you must encode the + as %2B"
+    assert encoded["total"] == 2
+    _, numbers = await pc.call("GET", f"/v4/accounts/{ACCOUNT}/phone-numbers?filters[name]=Main+Line", OWNER)
+    assert [n["name"] for n in numbers["items"]] == ["Main Line"]  # a form-encoded space, as requests sends it

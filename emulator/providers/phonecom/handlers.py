@@ -16,7 +16,7 @@ from ...core.model import Availability, Direction, Extension, Kind, Mailbox, Mes
 from ...core.rules import Rejection
 from ...core.world import World
 from ...webhooks import DELIVERY_TIMEOUT_S, WEBHOOKS_KEY, Webhooks
-from ...wire import EXCHANGE, BodyError, json_response, query, read_json_object
+from ...wire import EXCHANGE, BodyError, form_query, json_response, read_json_object
 from . import NAME, auth, render
 from .errors import PhoneComError, bad_request, body_too_large, from_rejection, invalid, not_found, unparsable_json
 from .parse import (
@@ -193,7 +193,7 @@ def check_save_target(world: World, account_id: str, extension: Extension | None
 
 async def list_sms(request: web.Request) -> web.Response:
     world, account_id, extension = scope_of(request)
-    params = query(request)
+    params = form_query(request)
     wanted = sms_query(params)
     mode = mode_value(params)
     chosen = listed_sms(world, account_id, extension, wanted)
@@ -212,7 +212,7 @@ def listed_sms(world: World, account_id: str, extension: Extension | None, wante
 async def delete_sms_list(request: web.Request) -> web.Response:
     """Delete List SMS: the page the same query would list is deleted and returned."""
     world, account_id, extension = scope_of(request)
-    wanted = sms_query(query(request))
+    wanted = sms_query(form_query(request))
     chosen = listed_sms(world, account_id, extension, wanted)
     deleted = page(wanted, chosen)
     for record in deleted:
@@ -226,7 +226,7 @@ async def delete_sms_list(request: web.Request) -> web.Response:
 
 async def get_sms(request: web.Request) -> web.Response:
     world, record = one_message(request)
-    return respond(render.sms(world.directory, record, mode_value(query(request))))
+    return respond(render.sms(world.directory, record, mode_value(form_query(request))))
 
 
 async def patch_sms(request: web.Request) -> web.Response:
@@ -268,7 +268,7 @@ def sort_by(field: str):
 def directory_page(request: web.Request, items: list[dict], filters: dict, getters: dict,
                    sort_fields: Iterable[str]) -> web.Response:
     """Numbers and extensions list in the same envelope and grammar as SMS, oldest id first by default."""
-    params = query(request)
+    params = form_query(request)
     sorts = {field: sort_by(field) for field in sort_fields}
     wanted = list_query(params, filters, sorts)
     if not any(key.startswith("sort[") for key in params):
@@ -321,14 +321,14 @@ async def create_access_token(request: web.Request) -> web.Response:
         grant, refresh = auth.renew(world, wanted)
     else:
         grant, refresh = auth.issue(world, account_id, wanted.client_id)
-    if query(request).get("mode") == "details":
+    if form_query(request).get("mode") == "details":
         return respond(render.token_details(grant), 201)
     return respond(render.created_token(grant, refresh, world.now_ms() // 1000), 201)
 
 
 async def token_params(request: web.Request) -> dict:
     """The grant's parameters from a JSON body or a form, over those of the query string (the 2017 docs)."""
-    params: dict = dict(query(request).items())
+    params: dict = dict(form_query(request).items())
     if request.content_type == "application/x-www-form-urlencoded":
         try:
             form = await request.post()
@@ -478,7 +478,7 @@ EVENTS_SORTS: dict[str, Callable[[Any], Any]] = {"id": lambda record: record.id}
 def events_page(request: web.Request, records: list, render_one, filters: dict | None = None) -> web.Response:
     """The SMS list's grammar and envelope: the list's own filters, `sort[id]` (newest first), limit, offset."""
     filters = filters or {}
-    wanted = list_query(query(request), {k: v[0] for k, v in filters.items()}, EVENTS_SORTS)
+    wanted = list_query(form_query(request), {k: v[0] for k, v in filters.items()}, EVENTS_SORTS)
     chosen = select(records, wanted, {k: v[1] for k, v in filters.items()}, EVENTS_SORTS)
     items = [render_one(r) for r in page(wanted, chosen)]
     return respond(render.list_body(wanted.filters_echo, wanted.sort_echo, len(chosen), wanted.offset,
