@@ -232,6 +232,14 @@ def http_error(face, request: web.Request, error: web.HTTPException) -> web.Stre
     """Unknown routes, wrong methods and oversize bodies, in the envelope of the path's provider."""
     if error.status < 400:
         return error
+    response = provider_error(face, request, error)
+    if response.status == 405:
+        response.headers["Allow"] = error.headers.get("Allow", "")  # HTTP requires it with a 405
+    return response
+
+
+def provider_error(face, request: web.Request, error: web.HTTPException) -> web.StreamResponse:
+    """The provider's own body for an HTTP error aiohttp raised (Voximplant's is a 200, as all its answers)."""
     if face is None:
         return control.error(error.status, error.reason)
     if error.status == 405:

@@ -92,6 +92,16 @@ async def test_wrong_methods_get_ringcentrals_405(rc):
     assert status == 405 and body["errors"][0]["errorCode"]
 
 
+async def test_a_405_names_the_methods_the_path_takes_in_allow(rc):
+    alice = await rc.login("102")
+    response = await rc.client.put(SMS, json={}, headers=alice)
+    assert response.status == 405 and response.headers["Allow"] == "POST"
+    response = await rc.client.post(f"{STORE}/1", json={}, headers=alice)
+    assert set(response.headers["Allow"].split(",")) == {"GET", "PUT", "PATCH", "DELETE"}
+    response = await rc.client.put("/_emulator/health")
+    assert response.status == 405 and set(response.headers["Allow"].split(",")) == {"GET", "HEAD"}
+
+
 async def test_non_numeric_message_ids_are_invalid(rc):
     alice = await rc.login("102")
     status, body = await rc.call("GET", f"{STORE}/abc", alice)

@@ -150,6 +150,19 @@ async def test_delete_with_purge_skips_the_deleted_state(rc):
     assert body["availability"] == "Purged"
 
 
+async def test_a_purged_message_has_no_attachments_left_to_read(rc):
+    alice, _ = await sent_conversation(rc)
+    [record, *_] = await rc.store(alice)
+    content = record["attachments"][0]["uri"].split("/restapi", 1)[1]
+    status, _ = await rc.call("GET", "/restapi" + content, alice)
+    assert status == 200
+    await rc.call("DELETE", f"{STORE}/{record['id']}", alice, params={"purge": "true"})
+    _, body = await rc.call("GET", f"{STORE}/{record['id']}", alice)
+    assert body["availability"] == "Purged" and body["attachments"] == []
+    status, body = await rc.call("GET", "/restapi" + content, alice)
+    assert_rc_error(status, body, 404, "CMN-102")
+
+
 async def test_delete_by_conversation_removes_the_whole_conversation_only(rc):
     alice, _ = await sent_conversation(rc)
     [inbound] = await rc.store(alice, direction="Inbound")

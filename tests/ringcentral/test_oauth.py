@@ -147,3 +147,15 @@ async def test_a_token_request_in_a_charset_nobody_reads_is_ringcentrals_400(rc,
                                     headers={"Authorization": BASIC, "Content-Type": content_type})
     body = await response.json()
     assert response.status == 400 and body["errors"][0]["errorCode"] == "OAU-101"
+
+
+async def test_revoke_needs_the_token_in_the_body_or_the_query(rc):
+    response = await rc.client.post("/restapi/oauth/revoke", data={}, headers={"Authorization": BASIC})
+    body = await response.json()
+    assert response.status == 400 and body["errors"][0]["errorCode"] == "OAU-101"
+    _, login = await rc.token(grant_type=JWT, assertion="rc-jwt-102")
+    response = await rc.client.post("/restapi/oauth/revoke", params={"token": login["access_token"]},
+                                    headers={"Authorization": BASIC})
+    assert response.status == 200
+    status, _ = await rc.call("GET", STORE, {"Authorization": f"Bearer {login['access_token']}"})
+    assert status == 401

@@ -131,8 +131,9 @@ async def revoke(request: web.Request) -> web.Response:
     world = world_of(request)
     form = await form_body(request)
     auth.authenticate_client(world, request, form)
-    if form.get("token"):
-        auth.revoke(world, form["token"])
+    if not form.get("token"):  # required by the spec's RevokeTokenRequest, as by RFC 7009
+        raise OAuthError(400, "invalid_request", "OAU-101", "Parameter [token] is missing")
+    auth.revoke(world, form["token"])
     return web.Response(status=200)
 
 
@@ -606,8 +607,8 @@ async def delete_by_filter(request: web.Request) -> web.Response:
 
 async def message_content(request: web.Request) -> web.Response:
     _, _, record = own_message(request)
-    if request.match_info["attachmentId"] != str(record.id):
-        raise not_found("attachmentId")
+    if request.match_info["attachmentId"] != str(record.id) or record.availability is Availability.PURGED:
+        raise not_found("attachmentId")  # a Purged message's attachments are already deleted (the spec's enum)
     params = query(request)
     response = web.Response(text=record.text, content_type="text/plain", charset="utf-8")
     disposition = params.get("contentDisposition")

@@ -73,8 +73,8 @@ def message(base: str, record: Message, in_list: bool = False, mailbox_owner: Ex
     body["creationTime"] = iso_ms(record.created_ms)
     body["readStatus"] = "Read" if record.read else "Unread"
     body["priority"] = "Normal"
-    body["attachments"] = [{"id": record.id, "uri": f"{uri}/content/{record.id}", "type": "Text",
-                            "contentType": "text/plain"}]
+    body["attachments"] = [] if record.availability is Availability.PURGED else [
+        {"id": record.id, "uri": f"{uri}/content/{record.id}", "type": "Text", "contentType": "text/plain"}]
     body["direction"] = record.direction
     body["availability"] = record.availability
     body["subject"] = record.text
