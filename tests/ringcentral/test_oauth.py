@@ -70,10 +70,16 @@ async def test_wrong_password_and_unknown_jwt_are_invalid_credentials(rc):
     assert status == 400 and body["error"] == "invalid_grant"
 
 
-async def test_unsupported_grant_type_is_refused(rc):
+async def test_unsupported_grant_type_is_refused_as_ringcentral_answers_it_on_the_wire(rc):
     status, body = await rc.token(grant_type="client_credentials")
-    assert status == 400 and body["error"] == "unsupported_grant_type"
-    assert body["errors"][0]["errorCode"] == "OAU-250"
+    assert status == 400 and body == {"error": "invalid_request", "error_description": "Unsupported grant type",
+                                      "errors": [{"errorCode": "OAU-250", "message": "Unsupported grant type"}]}
+
+
+async def test_a_refresh_without_its_token_names_the_missing_parameter(rc):
+    status, body = await rc.token(grant_type="refresh_token")
+    assert status == 400 and body["error"] == "invalid_request"
+    assert body["errors"][0] == {"errorCode": "OAU-101", "message": "Parameter [refresh_token] is missing"}
 
 
 @pytest.mark.parametrize("extension", ["104", "105"])

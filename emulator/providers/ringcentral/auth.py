@@ -181,7 +181,9 @@ def open_session(world: World, account: Account, extension: Extension, client_id
 def rotate(world: World, client_id: str, form: dict[str, str]) -> Session:
     """Refresh tokens are single use: the old access and refresh tokens stop working at once."""
     registry = tokens(world)
-    session = registry.by_refresh.get(form.get("refresh_token") or "")
+    if not form.get("refresh_token"):
+        raise OAuthError(400, "invalid_request", "OAU-101", "Parameter [refresh_token] is missing")
+    session = registry.by_refresh.get(form["refresh_token"])
     if session is None or session.client_id != client_id:
         raise OAuthError(400, "invalid_grant", "OAU-213", "Token not found")
     now = world.now_ms()

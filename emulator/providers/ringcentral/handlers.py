@@ -121,7 +121,7 @@ async def token(request: web.Request) -> web.Response:
     elif not grant:
         raise OAuthError(400, "invalid_request", "OAU-101", "Parameter [grant_type] is missing")
     else:
-        raise OAuthError(400, "unsupported_grant_type", "OAU-250", "Unsupported grant type")
+        raise OAuthError(400, "invalid_request", "OAU-250", "Unsupported grant type")  # as seen on the wire
     auth.check_may_log_in(extension)
     session = auth.open_session(world, account, extension, client_id, form)
     return json_response(auth.token_body(session))
