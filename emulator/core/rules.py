@@ -454,6 +454,35 @@ def webhook_standing(failing_since_ms: int | None, answered_ok: bool, now_ms: in
     return since, now_ms - since >= limit_ms
 
 
+class RateWindow(NamedTuple):
+    """One caller's recent requests in one throttling group, and when its penalty, if any, ends."""
+
+    times_ms: tuple[int, ...] = ()
+    penalty_until_ms: int = 0
+
+
+class Throttled(NamedTuple):
+    """Whether a request may go ahead, what is left of the window, and the caller's window after it."""
+
+    allowed: bool
+    remaining: int
+    retry_after_s: int
+    window: RateWindow
+
+
+def throttle(window: RateWindow, now_ms: int, limit: int, window_ms: int, penalty_ms: int) -> Throttled:
+    """At most `limit` requests in any `window_ms`; past that every request is refused until `penalty_ms` pass
+    without one, as each request made during the penalty starts it again."""
+    penalty_s = -(-penalty_ms // 1000)
+    if now_ms < window.penalty_until_ms:
+        return Throttled(False, 0, penalty_s, RateWindow(window.times_ms, now_ms + penalty_ms))
+    recent = tuple(t for t in window.times_ms if t > now_ms - window_ms)
+    if len(recent) >= limit:
+        return Throttled(False, 0, penalty_s, RateWindow(recent, now_ms + penalty_ms))
+    recent += (now_ms,)
+    return Throttled(True, limit - len(recent), 0, RateWindow(recent))
+
+
 # The industry's keywords (CTIA), as RingCentral lists them: a reply that is just one of these opts the handset
 # out of (or back in to) texts from the number it replied to.
 OPT_OUT_KEYWORDS = frozenset({"STOP", "UNSUBSCRIBE", "QUIT", "CANCEL", "END"})

@@ -20,7 +20,9 @@ from emulator.core.rules import (
     check_text,
     current_participants,
     decide_sms,
+    RateWindow,
     normalize_number,
+    throttle,
     webhook_standing,
 )
 from emulator.core.text import segment_count, utf16_units
@@ -301,3 +303,23 @@ def test_a_ten_digit_number_is_read_in_the_north_american_plan_only_where_that_i
 @given(international=st.from_regex(r"\A\+[1-9]\d{6,14}\Z"), calling_code=st.sampled_from([None, "", "1"]))
 def test_a_number_with_its_plus_is_read_the_same_in_every_country(international, calling_code):
     assert normalize_number(international, calling_code) == international
+
+
+@given(gaps=st.lists(st.integers(0, 30_000), max_size=80), limit=st.integers(1, 6),
+       window_ms=st.integers(1_000, 60_000), penalty_ms=st.integers(0, 60_000))
+def test_throttling_never_lets_more_than_the_limit_through_a_window_and_never_refuses_without_cause(
+        gaps, limit, window_ms, penalty_ms):
+    window, now, allowed, last_refused = RateWindow(), 0, [], None
+    for gap in gaps:
+        now += gap
+        verdict = throttle(window, now, limit, window_ms, penalty_ms)
+        window = verdict.window
+        recent = [t for t in allowed if t > now - window_ms]
+        if verdict.allowed:
+            allowed.append(now)
+            assert len(recent) + 1 <= limit and verdict.remaining == limit - len(recent) - 1
+        else:
+            penalised = last_refused is not None and now < last_refused + penalty_ms
+            assert len(recent) >= limit or penalised  # refused only when full, or during a penalty
+            assert verdict.retry_after_s * 1000 >= penalty_ms
+            last_refused = now

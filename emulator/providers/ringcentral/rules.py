@@ -31,6 +31,21 @@ NUMBER_USAGE_TYPES = frozenset({
     "InventoryMobileNumber"})
 NUMBER_STATUSES = ("Normal", "Pending", "PortedIn", "Temporary", "Unknown")
 
+# Rate limits, off unless a seeded account sets `rate_limits` (true, or its own requests a minute per group):
+# requests a minute per caller and throttling group, and the penalty after going over (RingCentral's rate-limits
+# guide). Each operation's group is its `x-throttling-group` in the spec.
+RATE_LIMITS = {"Light": 50, "Medium": 40, "Heavy": 10, "Auth": 5}
+RATE_WINDOW_S = 60
+RATE_PENALTY_S = 60
+THROTTLING_GROUPS = {
+    "getToken": "Auth", "revokeToken": "Auth",
+    "createSMSMessage": "Medium", "createInternalTextMessage": "Medium", "listExtensions": "Medium",
+    "deleteMessageByFilter": "Medium", "updateMessage": "Medium", "patchMessage": "Medium",
+    "deleteMessage": "Medium", "readMessageContent": "Medium", "createSubscription": "Medium",
+    "updateSubscription": "Medium", "deleteSubscription": "Medium",
+    "listAccountPhoneNumbers": "Heavy",
+}  # every other operation is Light
+
 ACCESS_TOKEN_TTL = (600, 3600, 3600)         # min, max, default seconds
 REFRESH_TOKEN_TTL = (1, 2_592_000, 604_800)
 DEFAULT_LIST_WINDOW_MS = 24 * 3600 * 1000
