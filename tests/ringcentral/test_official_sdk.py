@@ -6,6 +6,7 @@ import warnings
 
 import pytest
 from ringcentral import SDK
+from ringcentral.http import MultipartBuilder
 from ringcentral.http.api_exception import ApiException
 
 from emulator import Emulator
@@ -136,3 +137,13 @@ def test_bulk_get_and_put_with_the_sdk_answer_each_message_in_its_own_part(platf
     updated = platform.put(f"{STORE}/{ids[0]},{ids[1]}", {"readStatus": "Unread"}).multipart()
     assert [p.json_dict()["readStatus"] for p in updated] == ["Unread", "Unread"]
     assert platform.delete(f"{STORE}/{ids[0]},{ids[1]}").response().status_code == 204
+
+
+@pytest.mark.parametrize("mixed", [False, True], ids=["form-data", "mixed"])
+def test_an_sms_sent_as_the_sdks_multipart_request_is_sent_like_a_json_one(platform, mixed):
+    platform.login(jwt="rc-jwt-102")
+    builder = MultipartBuilder(platform).set_multipart_mixed(mixed).set_body({
+        "from": {"phoneNumber": "+16505550102"}, "to": [{"phoneNumber": "+14155550100"}], "text": "in parts"})
+    request = builder.request("/restapi/v1.0/account/~/extension/~/sms")
+    sent = platform.send_request(request).json_dict()
+    assert sent["subject"] == "in parts" and sent["messageStatus"] == "Queued"

@@ -53,7 +53,7 @@ from .parse import (
     consent_updates,
     deleted_ids,
     is_bulk,
-    multipart_mixed_parts,
+    multipart_json_parts,
     page_token,
     path_ids,
     MessageFilter,
@@ -173,13 +173,29 @@ def caller(request: web.Request) -> tuple[auth.Session, Extension]:
 
 async def send_sms(request: web.Request) -> web.Response:
     session, me = caller(request)
-    body = await json_body(request)
+    body = await sms_body(request)
     world = world_of(request)
     command = sms_request(body, session.account_id, me.id)
     result = carrier.send_sms(world, command, SMS_POLICY, NAME, request[EXCHANGE].fail_delivery)
     if isinstance(result, Rejection):
         raise from_rejection(result)
     return json_response(render.message(origin(request), result.outbound, mailbox_owner=me))
+
+
+async def sms_body(request: web.Request) -> dict:
+    """JSON, or the JSON part of a multipart body, as the official SDKs' MultipartBuilder sends it (a `json`
+    part first, then any attachments)."""
+    if not request.content_type.startswith("multipart/"):
+        return await json_body(request)
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise body_too_large() from None
+    parts = multipart_json_parts(request.headers.get("Content-Type", ""), raw)
+    body = next((part for part in parts if isinstance(part, dict)), None)
+    if body is None:
+        raise unparsable_json()
+    return body
 
 
 async def send_pager(request: web.Request) -> web.Response:
@@ -537,7 +553,7 @@ async def bulk_body(request: web.Request):
             raw = await request.read()
         except web.HTTPRequestEntityTooLarge:
             raise body_too_large() from None
-        return multipart_mixed_parts(request.headers.get("Content-Type", ""), raw)
+        return multipart_json_parts(request.headers.get("Content-Type", ""), raw)
     try:
         return await read_json(request)
     except BodyError as error:

@@ -658,8 +658,8 @@ def bulk_changes(raw_id: str, body: Any) -> list[tuple[str, Any]]:
             for message_id, entry in zip(ids, body)]
 
 
-def multipart_mixed_parts(content_type: str, raw: bytes) -> list[Any]:
-    """The JSON of each part of a multipart/mixed body, in order; a part that is not JSON is None."""
+def multipart_json_parts(content_type: str, raw: bytes) -> list[Any]:
+    """The JSON of each part of a multipart body (mixed or form-data), in order; a part that is not JSON is None."""
     message = email.message_from_bytes(b"Content-Type: " + content_type.encode("latin-1", "replace") + b"\r\n\r\n" + raw)
     if not message.is_multipart():
         raise invalid("body")
