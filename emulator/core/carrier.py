@@ -153,7 +153,7 @@ def new_route(world: World, request: SmsRequest, decision: SmsDecision | Rejecti
         mailbox=decision.sender_mailbox or Mailbox(request.account_id),
         sender=party_for_number(world, sender_number),
         recipients=tuple([party_for_number(world, d.number) for d in decision.deliveries]),
-        conversation_id=sms_conversation_id(sender_number, decision.deliveries[0].number),
+        conversation_id=sms_conversation_id(sender_number, *(d.number for d in decision.deliveries)),
         receivers=tuple(d for d in decision.deliveries if d.outcome is not DROP and d.mailbox is not None),
         final=delivered_status(decision),
     )

@@ -32,7 +32,6 @@ def stable_int63(*parts: str) -> int:
 
 
 @lru_cache(maxsize=65_536)
-def sms_conversation_id(number_a: str, number_b: str) -> int:
-    """Both sides of an SMS exchange share a conversation keyed by the number pair; remembered, as pairs recur."""
-    low, high = sorted((number_a, number_b))
-    return stable_int63("sms", low, high)
+def sms_conversation_id(*numbers: str) -> int:
+    """Every side of an SMS exchange shares a conversation keyed by its numbers: a pair, or a group's own set."""
+    return stable_int63("sms", *sorted(numbers))

@@ -285,3 +285,14 @@ async def test_a_call_queues_messages_name_the_queue_as_their_owner(rc):
     alice = await rc.login("102")
     _, own = await rc.sms(alice, "+16505550102", OUTSIDE)
     assert "owner" not in own  # a user's own messages have no owner block
+
+
+async def test_a_group_sms_has_its_own_conversation_apart_from_the_one_to_one(rc):
+    alice = await rc.login("102")
+    _, one_to_one = await rc.sms(alice, "+16505550102", OUTSIDE, "just you")
+    _, group = await rc.sms(alice, "+16505550102", [OUTSIDE, "+16505550103"], "both of you")
+    _, again = await rc.sms(alice, "+16505550102", ["+16505550103", OUTSIDE], "both again")
+    assert group["conversationId"] != one_to_one["conversationId"]
+    assert again["conversationId"] == group["conversationId"]  # the same people, in any order
+    thread = await rc.store(alice, conversationId=str(one_to_one["conversationId"]))
+    assert [r["subject"] for r in thread] == ["just you"]
