@@ -45,6 +45,7 @@ class Reason(Enum):
     RECIPIENT_SHORT_NUMBER = "recipient-short-number"
     RECIPIENT_DUPLICATE = "recipient-duplicate"
     RECIPIENT_FAX_ONLY = "recipient-fax-only"
+    RECIPIENT_INTERNATIONAL = "recipient-international"  # abroad, from a number not allowed to send there
     TOO_MANY_RECIPIENTS = "too-many-recipients"
     PAGER_FROM_DEPARTMENT = "pager-from-department"
     PAGER_SENDER_MISMATCH = "pager-sender-mismatch"
@@ -99,6 +100,7 @@ class SmsPolicy:
     opt_out_code: str | None = None  # honour handsets' STOP replies: a send to one fails with this code
     national_calling_code: str | None = None  # the country a number written without one is read in ("1": NANP)
     refuses_fax_recipients: bool = False  # an SMS to a fax-only number of the provider's is refused, not dropped
+    international_feature: str | None = None  # a North American sender needs it to reach a number outside +1
 
 
 class SmsRequest(NamedTuple):
@@ -208,7 +210,7 @@ def decide_sms_route(directory: Directory, request: SmsRequest, policy: SmsPolic
     sender = check_sender_number(directory, request, policy)
     if isinstance(sender, Rejection):
         return sender
-    recipients = check_recipients(directory, request, policy)
+    recipients = check_recipients(directory, request, policy, sender)
     if isinstance(recipients, Rejection):
         return recipients
     deliveries = tuple(route_sms(directory, number) for number in recipients)
@@ -255,8 +257,10 @@ def check_number_can_send(number: PhoneNumber, policy: SmsPolicy) -> PhoneNumber
     return number
 
 
-def check_recipients(directory: Directory, request: SmsRequest, policy: SmsPolicy) -> tuple[str, ...] | Rejection:
-    """Recipients are distinct full phone numbers, never extension or short numbers."""
+def check_recipients(directory: Directory, request: SmsRequest, policy: SmsPolicy, sender: PhoneNumber
+                     ) -> tuple[str, ...] | Rejection:
+    """Recipients are distinct full phone numbers, never extension or short numbers, and abroad only from a
+    number allowed to send there."""
     if not request.to_numbers:
         return Rejection(Reason.RECIPIENT_MISSING, "to")
     if len(request.to_numbers) > policy.max_recipients:
@@ -269,6 +273,8 @@ def check_recipients(directory: Directory, request: SmsRequest, policy: SmsPolic
             return number
         if policy.refuses_fax_recipients and is_fax_only(directory, number):
             return Rejection(Reason.RECIPIENT_FAX_ONLY, "to", raw)
+        if is_international(policy, sender, number):
+            return Rejection(Reason.RECIPIENT_INTERNATIONAL, "to", number)
         if number in seen:
             return Rejection(Reason.RECIPIENT_DUPLICATE, "to", raw)
         seen.append(number)
@@ -289,6 +295,12 @@ def recipient_number(directory: Directory, account_id: str, raw: str, calling_co
     if SHORT_NUMBER.match(compact):
         return Rejection(Reason.RECIPIENT_SHORT_NUMBER, "to", raw)
     return normalize_number(compact, calling_code) or Rejection(Reason.RECIPIENT_INVALID, "to", raw)
+
+
+def is_international(policy: SmsPolicy, sender: PhoneNumber, recipient: str) -> bool:
+    """A send from a North American number to one outside +1, which the policy's feature must allow."""
+    return (policy.international_feature is not None and sender.number.startswith("+1")
+            and not recipient.startswith("+1") and policy.international_feature not in sender.features)
 
 
 def is_fax_only(directory: Directory, number: str) -> bool:

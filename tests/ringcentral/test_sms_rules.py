@@ -296,3 +296,15 @@ async def test_a_group_sms_has_its_own_conversation_apart_from_the_one_to_one(rc
     assert again["conversationId"] == group["conversationId"]  # the same people, in any order
     thread = await rc.store(alice, conversationId=str(one_to_one["conversationId"]))
     assert [r["subject"] for r in thread] == ["just you"]
+
+
+async def test_an_sms_abroad_needs_a_number_with_international_sms_sender(rc):
+    operator = await rc.login("101")  # the main number has SmsSender but not InternationalSmsSender
+    status, body = await rc.sms(operator, "+16505550100", "+447700900123")
+    assert_rc_error(status, body, 403, "MSG-240")
+    assert body["errorCode"] == "InternationalProhibited" and body["errors"][0]["parameterName"] == "to"
+    status, _ = await rc.sms(operator, "+16505550100", OUTSIDE)
+    assert status == 200  # at home it sends
+    alice = await rc.login("102")
+    status, body = await rc.sms(alice, "+16505550102", "+447700900123")
+    assert status == 200, body

@@ -37,6 +37,7 @@ LANDS_IN = {
     "+447443332213": None,              # SMS not supported
 }
 TARGETS = sorted(LANDS_IN) + OUTSIDE
+RC_INTERNATIONAL_SENDERS = {"102", "103"}  # their numbers have InternationalSmsSender
 RC_FAX_ONLY = "+16505550192"  # RingCentral refuses an SMS to it; Phone.com and Voximplant send it to be dropped
 RC_SENDERS = {"101": "+16505550100", "102": "+16505550102", "103": "+16505550103", "200": "+16505550200"}
 RANK = {"Queued": 0, "Sent": 1, "Received": 1, "Delivered": 2, "DeliveryFailed": 2, "SendingFailed": 2}
@@ -97,6 +98,9 @@ class ApiModel(RuleBasedStateMachine):
                                         "to": [{"phoneNumber": to}], "text": text})
         if to == RC_FAX_ONLY:  # refused outright: 403 MSG-309, nothing stored
             assert response.status_code == 403 and response.json()["errorCode"] == "MSG-309", response.text
+            return
+        if not to.startswith("+1") and extension not in RC_INTERNATIONAL_SENDERS:  # 403, nothing stored
+            assert response.status_code == 403 and response.json()["errorCode"] == "InternationalProhibited"
             return
         assert response.status_code == 200, response.text
         assert response.json()["messageStatus"] == "Queued"

@@ -212,6 +212,9 @@ def from_rejection(rejection: Rejection) -> RingCentralError:
         case Reason.RECIPIENT_DUPLICATE:
             return RingCentralError(400, "CMN-406", f"Duplicate value for parameter to: {value} found in request",
                                     "to", category="InvalidParameter")
+        case Reason.RECIPIENT_INTERNATIONAL:
+            return RingCentralError(403, "MSG-240", "International SMS is not available for account.", "to",
+                                    category="InternationalProhibited")
         case Reason.RECIPIENT_FAX_ONLY:
             return RingCentralError(403, "MSG-309", "Cannot receive SMS on Fax number", "to")
         case Reason.TOO_MANY_RECIPIENTS:

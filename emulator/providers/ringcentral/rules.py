@@ -14,6 +14,7 @@ SMS_POLICY = SmsPolicy(
     opt_out_code=OPT_OUT_CODE,
     national_calling_code="1",    # the seeded accounts are in the US; a request's `country` overrides it
     refuses_fax_recipients=True,  # 403 MSG-309 "Cannot receive SMS on Fax number"
+    international_feature="InternationalSmsSender",  # else 403 MSG-240, InternationalProhibited
 )
 
 # A request's `country` reads numbers without a country code in it: in the North American plan a ten-digit number
