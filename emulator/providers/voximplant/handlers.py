@@ -40,6 +40,7 @@ class VoximplantState:
     stored_body_ids: set[int] = attrs.field(factory=set)
     token_clock: Callable[[], float] = time.time  # clients sign tokens with wall-clock time
     account_callbacks: dict[str, parse.AccountCallbacks] = attrs.field(factory=dict)  # set by SetAccountInfo
+    account_storage: dict[str, parse.AccountStorage] = attrs.field(factory=dict)  # set by SetAccountInfo
     last_callback_id: int = 0
     webhooks: Webhooks | None = None  # the application's, given to every new world by watch()
     posting_callbacks: bool = False
@@ -209,9 +210,14 @@ def own_numbers(call: Call, phone_ids: tuple[str, ...] | None, phone_numbers: tu
 
 
 async def set_account_info(call: Call) -> dict:
-    """The account's callback URL and salt; the profile fields SetAccountInfo also takes change nothing here."""
+    """The account's callback URL and salt and whether history keeps SMS texts; the profile fields
+    SetAccountInfo also takes change nothing here."""
     command = parse.account_callbacks(call.params)
+    storage = parse.account_storage(call.params)
     voximplant = state(call.world)
+    known_storage = storage_of(call.world, call.account)
+    voximplant.account_storage[call.account.id] = parse.AccountStorage(
+        *(old if new is None else new for old, new in zip(known_storage, storage)))
     known = voximplant.account_callbacks.get(call.account.id) or account_callbacks_of(call.account)
     voximplant.account_callbacks[call.account.id] = parse.AccountCallbacks(
         known.callback_url if command.callback_url is None else command.callback_url,
@@ -299,19 +305,33 @@ def history(call: Call, query: parse.HistoryQuery, channel: Callable[[Message], 
     """The account mailbox's SMS, oldest first, filtered and paged; with how many matched."""
     numbers = frozenset(n.number for n in call.world.directory.numbers_of_account(call.account.id))
     stored = state(call.world).stored_body_ids
+    storage = storage_of(call.world, call.account)
     rendered = []
     for message in call.world.messages_in(Mailbox(call.account.id)):
         if message.kind is not Kind.SMS or not channel(message):
             continue
-        item = record(call.account, message, numbers, with_text(message, stored))
+        item = record(call.account, message, numbers, with_text(message, stored, storage))
         if matches(message, item, query):
             rendered.append(item)
     return rendered[query.offset:query.offset + query.count], len(rendered)
 
 
-def with_text(message: Message, stored: set[int]) -> bool:
-    """Outbound text is kept only with store_body; what the account receives is always readable."""
-    return message.direction is Direction.INBOUND or message.id in stored
+def storage_of(world: World, account: Account) -> parse.AccountStorage:
+    """SetAccountInfo's storage settings, else the seed's: outbound texts are not kept unless asked for, and
+    inbound ones are (`store_inbound_sms: false` hides them)."""
+    known = state(world).account_storage.get(account.id)
+    if known is not None:
+        return known
+    return parse.AccountStorage(bool(account.auth.get("store_outbound_sms", False)),
+                                bool(account.auth.get("store_inbound_sms", True)))
+
+
+def with_text(message: Message, stored: set[int], storage: parse.AccountStorage) -> bool:
+    """An SMS's text shows in history when its account keeps texts of that direction, or it was sent with
+    store_body."""
+    if message.direction is Direction.INBOUND:
+        return storage.store_inbound_sms
+    return storage.store_outbound_sms or message.id in stored
 
 
 def matches(message: Message, item: dict, query: parse.HistoryQuery) -> bool:

@@ -459,6 +459,17 @@ class AccountCallbacks(NamedTuple):
     callback_salt: str | None
 
 
+class AccountStorage(NamedTuple):
+    """SetAccountInfo's SMS settings: whether history keeps the text of outbound and of inbound SMS."""
+
+    store_outbound_sms: bool | None
+    store_inbound_sms: bool | None
+
+
+def account_storage(params: Params) -> AccountStorage:
+    return AccountStorage(optional_flag(params, "store_outbound_sms"), optional_flag(params, "store_inbound_sms"))
+
+
 def phone_number_info(params: Params) -> PhoneNumberInfo:
     ids, numbers = str_list(params, "phone_id"), str_list(params, "phone_number")
     if ids is None and numbers is None:
