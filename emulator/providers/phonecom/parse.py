@@ -100,15 +100,22 @@ def direction_field(value: Any) -> None:
 
 
 def sms_request(body: dict, account_id: str, caller_extension_id: str | None) -> SmsRequest:
-    fields = every_field({
-        "from": lambda: phone_field(present(body, "from"), "from").strip(),
-        "to": lambda: recipients(present(body, "to")),
-        "text": lambda: text_field(present(body, "text")),
-        "direction": lambda: direction_field(body.get("direction")),
-        "extension_id": lambda: positive_id(body.get("extension_id"), "extension_id"),
-    })
-    return SmsRequest(account_id, fields["from"], fields["to"], fields["text"], caller_extension_id,
-                      fields["extension_id"])
+    try:  # the common case, a valid body, without collecting
+        direction_field(body.get("direction"))
+        return SmsRequest(account_id, phone_field(present(body, "from"), "from").strip(),
+                          recipients(present(body, "to")), text_field(present(body, "text")), caller_extension_id,
+                          positive_id(body.get("extension_id"), "extension_id"))
+    except PhoneComError as error:
+        if error.fields is None:
+            raise
+        every_field({  # the 422 that names every bad field, not only the first
+            "from": lambda: phone_field(present(body, "from"), "from"),
+            "to": lambda: recipients(present(body, "to")),
+            "text": lambda: text_field(present(body, "text")),
+            "direction": lambda: direction_field(body.get("direction")),
+            "extension_id": lambda: positive_id(body.get("extension_id"), "extension_id"),
+        })
+        raise
 
 
 def is_new_value(body: dict) -> bool | None:
