@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import zlib
+from typing import Any, Callable
 
 import brotli
 from aiohttp import StreamReader, web
@@ -51,14 +52,24 @@ def decompressed(data: bytes, coding: str, limit: int) -> bytes:
 
 
 def inflated(data: bytes, wbits: int, limit: int) -> bytes:
-    """gzip or deflate, member after member (gzip allows several), each read to its end."""
+    """gzip or deflate, member after member (gzip allows several)."""
+    return member_by_member(data, limit, lambda: zlib.decompressobj(wbits), zlib.error)
+
+
+def unzstded(data: bytes, limit: int) -> bytes:
+    """Frame after frame, as a zstd stream may hold several."""
+    return member_by_member(data, limit, zstd.ZstdDecompressor, zstd.ZstdError)
+
+
+def member_by_member(data: bytes, limit: int, new_decoder: Callable[[], Any], error: type[Exception]) -> bytes:
+    """Each member read to its end by a decoder of its own, the whole no longer than limit."""
     out = bytearray()
     while data:
-        decoder = zlib.decompressobj(wbits)
+        decoder = new_decoder()
         try:
             out += decoder.decompress(data, limit + 1 - len(out))
-        except zlib.error as error:
-            raise UndecodableBody(str(error)) from None
+        except error as failure:
+            raise UndecodableBody(str(failure)) from None
         if len(out) > limit:
             raise DecodedTooLarge(limit)
         if not decoder.eof:
@@ -78,23 +89,6 @@ def unbrotlied(data: bytes, limit: int) -> bytes:
     if not decoder.is_finished():
         raise UndecodableBody("compressed stream cut short")
     return out
-
-
-def unzstded(data: bytes, limit: int) -> bytes:
-    """Frame after frame, as a zstd stream may hold several."""
-    out = bytearray()
-    while data:
-        decoder = zstd.ZstdDecompressor()
-        try:
-            out += decoder.decompress(data, limit + 1 - len(out))
-        except zstd.ZstdError as error:
-            raise UndecodableBody(str(error)) from None
-        if len(out) > limit:
-            raise DecodedTooLarge(limit)
-        if not decoder.eof:
-            raise UndecodableBody("compressed stream cut short")
-        data = decoder.unused_data
-    return bytes(out)
 
 
 async def decode_body(request: web.Request, limit: int) -> None:

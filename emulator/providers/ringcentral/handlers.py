@@ -437,6 +437,9 @@ def own_message(request: web.Request) -> tuple[World, Extension, Message]:
     return world, me, stored_message(world, session, me, request.match_info["messageId"])
 
 
+ChangeMessage = Callable[[World, Message, object], None]  # what PUT or PATCH does to one message
+
+
 def stored_message(world: World, session: auth.Session, me: Extension, raw_id: str) -> Message:
     """The caller's message with this id, or RingCentral's error for it."""
     if not is_digits(raw_id):
@@ -451,25 +454,24 @@ def stored_message(world: World, session: auth.Session, me: Extension, raw_id: s
 
 
 async def get_message(request: web.Request) -> web.Response:
-    if is_bulk(request.match_info["messageId"]):
-        return await bulk_messages(request, None)
-    _, me, record = own_message(request)
-    return json_response(render.message(origin(request), record, in_list=True, mailbox_owner=me))
+    return await one_or_bulk(request, None)
 
 
 async def put_message(request: web.Request) -> web.Response:
-    if is_bulk(request.match_info["messageId"]):
-        return await bulk_messages(request, update_message)
-    world, me, record = own_message(request)
-    update_message(world, record, await json_body(request))
-    return json_response(render.message(origin(request), record, in_list=True, mailbox_owner=me))
+    return await one_or_bulk(request, update_message)
 
 
 async def patch_message(request: web.Request) -> web.Response:
+    return await one_or_bulk(request, patch_one_message)
+
+
+async def one_or_bulk(request: web.Request, change: ChangeMessage | None) -> web.Response:
+    """One message, read and changed (when the method changes it), or several in bulk syntax."""
     if is_bulk(request.match_info["messageId"]):
-        return await bulk_messages(request, patch_one_message)
+        return await bulk_messages(request, change)
     world, me, record = own_message(request)
-    patch_one_message(world, record, await json_body(request))
+    if change is not None:
+        change(world, record, await json_body(request))
     return json_response(render.message(origin(request), record, in_list=True, mailbox_owner=me))
 
 
@@ -514,9 +516,6 @@ async def delete_message(request: web.Request) -> web.Response:
 
 
 # --- bulk syntax: several messages in one request, each answered in its own part ---------------------
-
-ChangeMessage = Callable[[World, Message, object], None]
-
 
 async def bulk_messages(request: web.Request, change: ChangeMessage | None) -> web.Response:
     """GET, PUT or PATCH of `1,2,3` or `*`: 207 Multi-Status, with the status and body of each message."""
