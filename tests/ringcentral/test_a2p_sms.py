@@ -76,6 +76,7 @@ async def test_lists_are_paged_with_tokens(rc):
     _, created = await batch(rc, operator, [{"to": [f"+1415555010{i}"]} for i in range(5)])
     _, first = await rc.call("GET", A2P + "/messages", operator, params={"perPage": "2"})
     assert len(first["records"]) == 2 and first["paging"]["perPage"] == 2
+    assert first["paging"]["pageToken"] == first["paging"]["firstPageToken"]  # the current page's, on every page
     _, second = await rc.call("GET", A2P + "/messages", operator,
                               params={"perPage": "2", "pageToken": first["paging"]["nextPageToken"]})
     _, third = await rc.call("GET", A2P + "/messages", operator,

@@ -1069,7 +1069,7 @@ def token_page(records: list, wanted) -> web.Response:
     page = records[wanted.offset:wanted.offset + wanted.per_page]
     more = len(records) > wanted.offset + wanted.per_page
     return json_response({"records": page, "paging": render.non_enumerated_paging(
-        wanted.per_page, wanted.offset, more, page_token)})
+        wanted.per_page, wanted.offset, len(page), more, page_token)})
 
 
 def a2p_messages(world: World, account_id: str, wanted) -> list[tuple[Message, str]]:

@@ -375,10 +375,12 @@ def a2p_message(record: Message, batch_id: str, with_text: bool) -> dict:
     return body
 
 
-def non_enumerated_paging(per_page: int, offset: int, more: bool, token) -> dict:
+def non_enumerated_paging(per_page: int, offset: int, shown: int, more: bool, token) -> dict:
+    """Page tokens; the current page's is left out only when the page is empty, as the spec allows."""
     body: dict = {"perPage": per_page, "firstPageToken": token(0)}
-    if offset:
+    if shown:
         body["pageToken"] = token(offset)
+    if offset:
         body["previousPageToken"] = token(max(0, offset - per_page))
     if more:
         body["nextPageToken"] = token(offset + per_page)
