@@ -52,8 +52,10 @@ def decompressed(data: bytes, coding: str, limit: int) -> bytes:
 
 
 def inflated(data: bytes, wbits: int, limit: int) -> bytes:
-    """gzip or deflate, member after member (gzip allows several)."""
-    return member_by_member(data, limit, lambda: zlib.decompressobj(wbits), zlib.error)
+    """gzip or deflate, member after member (gzip allows several; zero bytes after the last are padding, as
+    Python's own gzip reader takes them)."""
+    return member_by_member(data, limit, lambda: zlib.decompressobj(wbits), zlib.error,
+                            padded=wbits == GZIP_WBITS)
 
 
 def unzstded(data: bytes, limit: int) -> bytes:
@@ -61,10 +63,11 @@ def unzstded(data: bytes, limit: int) -> bytes:
     return member_by_member(data, limit, zstd.ZstdDecompressor, zstd.ZstdError)
 
 
-def member_by_member(data: bytes, limit: int, new_decoder: Callable[[], Any], error: type[Exception]) -> bytes:
+def member_by_member(data: bytes, limit: int, new_decoder: Callable[[], Any], error: type[Exception],
+                     padded: bool = False) -> bytes:
     """Each member read to its end by a decoder of its own, the whole no longer than limit."""
     out = bytearray()
-    while data:
+    while data and not (padded and out and not data.strip(b"\0")):
         decoder = new_decoder()
         try:
             out += decoder.decompress(data, limit + 1 - len(out))
@@ -106,7 +109,8 @@ async def decode_body(request: web.Request, limit: int) -> None:
         raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=limit + 1) from None
     request[BODY_DECODED] = True
     if body is not raw:
-        stream = StreamReader(request.protocol, 2**16, loop=asyncio.get_running_loop())
+        # a buffer limit as large as the body, so feeding it whole never asks the connection to pause
+        stream = StreamReader(request.protocol, max(len(body), 2**16), loop=asyncio.get_running_loop())
         stream.feed_data(body)
         stream.feed_eof()
         # aiohttp gives no public way to replace a body; read(), post() and multipart() all use these two

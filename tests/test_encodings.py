@@ -128,3 +128,18 @@ def test_a_compressed_multipart_voximplant_call_is_read_like_a_plain_one(emulato
     assert response.json()["result"] == 1, response.text
     sent = emulator.messages(provider="voximplant", direction="Outbound")
     assert [m["text"] for m in sent] == ["squeezed form"]
+
+
+def test_gzip_padded_with_zero_bytes_after_its_last_member_reads_as_python_reads_it():
+    assert decompressed(gzip.compress(b"padded") + bytes(8), "gzip", LIMIT) == b"padded"
+    with pytest.raises(UndecodableBody):
+        decompressed(gzip.compress(b"x") + b"junk", "gzip", LIMIT)
+
+
+@pytest.mark.parametrize("size", [200_000, LIMIT - 200])
+def test_a_large_compressed_sms_body_within_the_limit_is_read_whole(emulator, token, size):
+    body = json.dumps({**SMS_BODY, "text": "x"}).encode()
+    body = body[:-1] + b" " * (size - len(body)) + b"}"  # JSON padded with spaces to `size` bytes
+    response = requests.post(f"{emulator.url}{SMS}", data=gzip.compress(body), headers={
+        "Authorization": f"Bearer {token}", "Content-Type": "application/json", "Content-Encoding": "gzip"})
+    assert response.status_code == 200, response.text[:300]

@@ -286,3 +286,45 @@ async def test_a_bulk_get_of_too_many_or_no_ids_is_refused(rc, message_ids):
     alice = await rc.login("102")
     status, body = await rc.call("GET", f"{STORE}/{message_ids}", alice)
     assert_rc_error(status, body, 400, "CMN-101")
+
+
+async def test_a_bulk_delete_naming_a_message_twice_deletes_it_once(rc):
+    alice, ids = await two_sms(rc)
+    status, _ = await rc.call("DELETE", f"{STORE}/{ids[0]},{ids[0]}", alice)
+    assert status == 204
+    assert [r["id"] for r in await rc.store(alice, availability="Deleted")] == [int(ids[0])]
+
+
+@pytest.mark.parametrize("path", ["9" * 5000, "9" * 20, f"1,{'9' * 5000}"])
+async def test_a_message_id_longer_than_an_int64_is_invalid(rc, path):
+    alice = await rc.login("102")
+    status, body = await rc.call("GET", f"{STORE}/{path}", alice)
+    if "," in path:
+        assert status == 207 and [p["status"] for p in (await bulk_json(rc, alice, path))] == [404, 400]
+    else:
+        assert_rc_error(status, body, 400, "CMN-101")
+
+
+async def bulk_json(rc, headers, path):
+    _, parts = await rc.call("GET", f"{STORE}/{path}", {**headers, "Accept": MULTIPART_JSON})
+    return parts
+
+
+async def test_a_multipart_part_nested_too_deep_is_no_json_and_gets_a_4xx(rc):
+    alice, ids = await two_sms(rc)
+    deep = "[" * 100_000 + "]" * 100_000
+    body = f"--b\r\nContent-Type: application/json\r\n\r\n{deep}\r\n--b--\r\n"
+    response = await rc.client.put(f"{STORE}/{ids[0]}", data=body,
+                                   headers={**alice, "Content-Type": "multipart/mixed; boundary=b"})
+    assert response.status == 400
+    response = await rc.client.put(f"{STORE}/{ids[0]},{ids[1]}", data=body,
+                                   headers={**alice, "Content-Type": "multipart/mixed; boundary=b"})
+    assert response.status == 400
+
+
+async def test_a_multipart_body_of_more_parts_than_a_bulk_request_holds_is_refused_unparsed(rc):
+    alice, ids = await two_sms(rc)
+    body = "".join("--b\r\n\r\n{}\r\n" for _ in range(5000)) + "--b--\r\n"
+    response = await rc.client.put(f"{STORE}/{ids[0]},{ids[1]}", data=body,
+                                   headers={**alice, "Content-Type": "multipart/mixed; boundary=b"})
+    assert_rc_error(response.status, await response.json(), 400, "CMN-101")

@@ -88,6 +88,7 @@ from .rules import (
 )
 
 
+MAX_ID_DIGITS = 19  # ids are int64
 COUNT_SCAN_LIMIT = 10_000  # records a filtered list reads past its page to count the total
 
 
@@ -441,8 +442,8 @@ ChangeMessage = Callable[[World, Message, object], None]  # what PUT or PATCH do
 
 
 def stored_message(world: World, session: auth.Session, me: Extension, raw_id: str) -> Message:
-    """The caller's message with this id, or RingCentral's error for it."""
-    if not is_digits(raw_id):
+    """The caller's message with this id, or RingCentral's error for it (ids are 64-bit, at most 19 digits)."""
+    if not is_digits(raw_id) or len(raw_id) > MAX_ID_DIGITS:
         raise invalid("messageId")
     record = world.store.get(int(raw_id))
     world.now_ms()

@@ -617,19 +617,20 @@ def path_ids(raw_id: str) -> list[str]:
     """The ids of `1,2,3`, at most 50; `*` has none, as its ids are in the body."""
     if raw_id == "*":
         return []
-    ids = [item.strip() for item in raw_id.split(",")]
+    ids = [item.strip() for item in raw_id.split(",", BULK_IDS_IN_PATH)]
     if not 1 <= len(ids) <= BULK_IDS_IN_PATH or not all(ids):
         raise invalid("messageId")
     return ids
 
 
 def deleted_ids(raw_id: str, body: Any) -> list[str]:
-    """A bulk delete's ids: from the path, or for `*` from the body's array of ids."""
+    """A bulk delete's ids, from the path or for `*` from the body's array, each once: a message named twice
+    is deleted once, not deleted and then purged."""
     if raw_id != "*":
-        return path_ids(raw_id)
+        return list(dict.fromkeys(path_ids(raw_id)))
     if not isinstance(body, list) or not 1 <= len(body) <= BULK_IDS_IN_BODY:
         raise invalid("messageId")
-    return [resource_id(item) for item in body]
+    return list(dict.fromkeys(resource_id(item) for item in body))
 
 
 def resource_id(value: Any) -> str:
@@ -659,14 +660,24 @@ def bulk_changes(raw_id: str, body: Any) -> list[tuple[str, Any]]:
 
 
 def multipart_json_parts(content_type: str, raw: bytes) -> list[Any]:
-    """The JSON of each part of a multipart body (mixed or form-data), in order; a part that is not JSON is None."""
+    """The JSON of each part of a multipart body (mixed or form-data), in order; a part that is not JSON is None.
+
+    A body of more parts than a bulk request may hold is refused before it is parsed, which takes time per part.
+    """
+    boundary = MULTIPART_BOUNDARY.search(content_type)
+    if boundary is None or raw.count(b"--" + boundary.group(1).encode("latin-1", "replace")) > BULK_IDS_IN_BODY + 1:
+        raise invalid("body")
     message = email.message_from_bytes(b"Content-Type: " + content_type.encode("latin-1", "replace") + b"\r\n\r\n" + raw)
     if not message.is_multipart():
         raise invalid("body")
-    parts = []
-    for part in message.get_payload():
-        try:
-            parts.append(json.loads(part.get_payload(decode=True) or b"null"))
-        except ValueError:
-            parts.append(None)
-    return parts
+    return [json_or_none(part.get_payload(decode=True)) for part in message.get_payload()]
+
+
+MULTIPART_BOUNDARY = re.compile(r'boundary="?([^";]+)"?', re.IGNORECASE)
+
+
+def json_or_none(raw: bytes | None) -> Any:
+    try:
+        return json.loads(raw or b"null")
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
+        return None
