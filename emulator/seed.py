@@ -13,6 +13,7 @@ from .core.directory import Directory
 from .core.model import Account, Extension, ExtensionStatus, ExtensionType, PhoneNumber
 from .core.rules import normalize_number
 from .core.world import DeliveryTiming, World
+from .providers.ringcentral.rules import RATE_LIMITS
 
 SEED_VERSION = 1
 PROVIDERS = ("ringcentral", "phonecom", "voximplant")
@@ -26,6 +27,10 @@ ACCOUNT_KEYS = {"id", "name", "operator", "extensions", "phone_numbers"}
 EXTENSION_KEYS = {"id", "number", "name", "type", "status", "members", "email"}
 NUMBER_KEYS = {"id", "number", "extension", "sms_forwarding", "usage_type", "type", "features",
                "sms_supported", "sms_enabled", "label"}
+# Keys that are true or false, so that a string like "false" is an error rather than read as true.
+ACCOUNT_FLAGS = ("store_outbound_sms", "store_inbound_sms")
+NUMBER_FLAGS = ("sms_supported", "sms_enabled", "deactivated", "canceled", "auto_charge", "can_be_used")
+MAX_RATE_LIMIT = 10_000  # requests a minute; each request looks at the minute's earlier ones
 
 
 class SeedError(ValueError):
@@ -104,6 +109,8 @@ def load_account(directory: Directory, provider: str, data: Any, where: str) -> 
     if not isinstance(data, dict) or "id" not in data:
         raise SeedError(f"{where}: an account is a mapping with an id")
     account_id = str(data["id"])
+    check_flags(data, ACCOUNT_FLAGS, where)
+    check_rate_limits(data.get("rate_limits"), where)
     auth = {k: v for k, v in data.items() if k not in ACCOUNT_KEYS}
     account = Account(provider, account_id, str(data.get("name", "")),
                       keeps_unassigned_inbound=KEEPS_UNASSIGNED_INBOUND[provider], auth=auth)
@@ -166,6 +173,7 @@ def load_number(directory: Directory, account_id: str, data: Any, where: str) ->
         data = {"number": str(data)}
     if not isinstance(data, dict) or "number" not in data:
         raise SeedError(f"{where}: a phone number is a mapping with a number")
+    check_flags(data, NUMBER_FLAGS, where)
     e164 = normalize_number(str(data["number"]))
     if e164 is None:
         raise SeedError(f"{where}: {data['number']!r} is not a phone number")
@@ -193,6 +201,25 @@ def load_number(directory: Directory, account_id: str, data: Any, where: str) ->
         extra={k: v for k, v in data.items() if k not in NUMBER_KEYS},
     )
     guard(where, directory.add_number, number)
+
+
+def check_flags(data: dict, names: tuple[str, ...], where: str) -> None:
+    for name in names:
+        if name in data and not isinstance(data[name], bool):
+            raise SeedError(f"{where}.{name}: must be true or false, not {data[name]!r}")
+
+
+def check_rate_limits(value: Any, where: str) -> None:
+    """`rate_limits`: true or false, or requests a minute for the throttling groups it names."""
+    if value is None or isinstance(value, bool):
+        return
+    if not isinstance(value, dict):
+        raise SeedError(f"{where}.rate_limits: true, false, or a mapping of group to requests a minute")
+    for group, count in value.items():
+        if group not in RATE_LIMITS:
+            raise SeedError(f"{where}.rate_limits: unknown group {group!r} (one of {', '.join(RATE_LIMITS)})")
+        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_RATE_LIMIT:
+            raise SeedError(f"{where}.rate_limits.{group}: a whole number of requests from 1 to {MAX_RATE_LIMIT}")
 
 
 def guard(where: str, action, record) -> None:

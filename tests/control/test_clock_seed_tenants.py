@@ -141,3 +141,19 @@ async def test_openapi_document_is_served_and_describes_every_control_route(api)
               if r.resource and r.resource.canonical.startswith("/_emulator")}
     described = {(m, p) for p, item in document["paths"].items() for m in item}
     assert routes == described, json.dumps(sorted(routes ^ described))
+
+
+@pytest.mark.parametrize("change, words", [
+    (lambda d: d["voximplant"]["accounts"][0].update(store_outbound_sms="false"), "store_outbound_sms: must be true"),
+    (lambda d: d["voximplant"]["accounts"][0]["phone_numbers"][0].update(deactivated="no"), "deactivated: must be"),
+    (lambda d: d["ringcentral"]["accounts"][0]["phone_numbers"][0].update(sms_enabled="false"), "sms_enabled: must"),
+    (lambda d: d["ringcentral"]["accounts"][0].update(rate_limits="yes"), "rate_limits: true, false, or a mapping"),
+    (lambda d: d["ringcentral"]["accounts"][0].update(rate_limits={"Fast": 5}), "unknown group 'Fast'"),
+    (lambda d: d["ringcentral"]["accounts"][0].update(rate_limits={"Medium": 10**9}), "rate_limits.Medium"),
+])
+async def test_a_seed_flag_or_rate_limit_of_the_wrong_kind_is_refused_naming_it(api, change, words):
+    data = frozen_seed_data()
+    change(data)
+    status, answer = await api.call("PUT", "/_emulator/seed", data=json.dumps(data),
+                                    headers={"Content-Type": "application/json"})
+    assert status == 400 and words in answer["error"]["message"], answer

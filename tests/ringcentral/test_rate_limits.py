@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from emulator.app import build_app
+from emulator.providers.ringcentral.auth import MAX_WINDOWS, RateLimiter
+from emulator.providers.ringcentral.rules import RATE_LIMITS
 from emulator.seed import build_seed
 from emulator.tenants import Tenants
 
@@ -71,9 +73,35 @@ async def test_a_seed_may_set_its_own_limit_for_a_group_and_callers_are_counted_
     assert response.status == 200 and response.headers["X-Rate-Limit-Limit"] == "50"
 
 
-@pytest.mark.parametrize("rate_limits", [False, None, 0])
+@pytest.mark.parametrize("rate_limits", [False, None])
 async def test_rate_limits_set_false_leave_them_off(aiohttp_client, rate_limits):
     rc = await limited(aiohttp_client, rate_limits)
     for _ in range(6):
         status, _ = await rc.token(grant_type=JWT, assertion="rc-jwt-102")
         assert status == 200
+
+
+async def test_rate_limits_given_as_an_empty_mapping_are_on_with_ringcentrals_defaults(aiohttp_client):
+    rc = await limited(aiohttp_client, {})
+    response = await rc.client.post("/restapi/oauth/token", data={"grant_type": JWT, "assertion": "rc-jwt-102"},
+                                    headers={"Authorization": BASIC})
+    assert response.headers["X-Rate-Limit-Limit"] == "5"
+
+
+async def test_token_requests_with_the_client_in_the_body_are_counted_for_that_client(aiohttp_client):
+    rc = await limited(aiohttp_client, {"Auth": 1})
+    in_body = {"grant_type": JWT, "assertion": "rc-jwt-102", "client_id": "rc-client-id"}
+    first = await rc.client.post("/restapi/oauth/token", data=in_body)
+    second = await rc.client.post("/restapi/oauth/token", data=in_body)
+    by_header = await rc.client.post("/restapi/oauth/token", data={"grant_type": JWT, "assertion": "rc-jwt-102"},
+                                     headers={"Authorization": BASIC})
+    assert [first.status, second.status, by_header.status] == [200, 429, 200]
+
+
+def test_callers_with_nothing_in_the_last_minute_are_forgotten_once_many_are_remembered():
+    limiter = RateLimiter({**RATE_LIMITS})
+    for caller in range(MAX_WINDOWS):
+        assert limiter.admit("Light", f"token-{caller}", 0).allowed
+    assert len(limiter.windows) == MAX_WINDOWS
+    assert limiter.admit("Light", "token-new", 61_000).allowed
+    assert list(limiter.windows) == [("Light", "token-new")]

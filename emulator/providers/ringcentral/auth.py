@@ -1,4 +1,4 @@
-"""RingCentral OAuth: apps, grants, rotating tokens and bearer checks, per tenant."""
+"""RingCentral OAuth: apps, grants, rotating tokens and bearer checks, and the rate limits per caller, per tenant."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from aiohttp import web
 
 from ...core.ids import IdSequence, stable_int63
 from ...core.model import Account, Extension
-from ...core.rules import may_log_in, normalize_number
+from ...core.rules import RateWindow, Throttled, may_log_in, normalize_number, throttle
 from ...core.world import World
+from ...wire import EXCHANGE
 from . import NAME
 from .errors import (
     OAuthError,
@@ -21,7 +22,14 @@ from .errors import (
     token_expired,
     token_not_found,
 )
-from .rules import ACCESS_TOKEN_TTL, REFRESH_TOKEN_TTL
+from .rules import (
+    ACCESS_TOKEN_TTL,
+    RATE_LIMITS,
+    RATE_PENALTY_S,
+    RATE_WINDOW_S,
+    REFRESH_TOKEN_TTL,
+    THROTTLING_GROUPS,
+)
 
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 SCOPE = "ReadAccounts ReadMessages EditMessages SMS InternalMessages ReadPresence"
@@ -244,3 +252,96 @@ def caller_extension(world: World, session: Session) -> Extension:
     if extension is None:
         raise RingCentralError(401, "OAU-213", "Token not found", category="TokenInvalid")
     return extension
+
+
+# --- rate limits ------------------------------------------------------------------------------------------
+
+MAX_WINDOWS = 10_000  # callers remembered per tenant; past that, those with nothing recent are forgotten
+
+
+@attrs.define
+class RateLimiter:
+    """A tenant's RingCentral rate limits, when a seeded account asks for them, and each caller's windows."""
+
+    limits: dict[str, int] | None  # requests a minute per throttling group; None: no limits
+    windows: dict[tuple[str, str], RateWindow] = attrs.field(factory=dict)
+
+    @classmethod
+    def of(cls, world: World) -> RateLimiter:
+        for account in world.directory.accounts.values():
+            if account.provider == NAME and account.auth.get("rate_limits") not in (None, False):
+                return cls(seeded_limits(account.auth["rate_limits"]))
+        return cls(None)
+
+    def admit(self, group: str, caller: str, now_ms: int) -> Throttled:
+        """The caller's request in this group, counted: whether it may go ahead, and what is left."""
+        if len(self.windows) >= MAX_WINDOWS:
+            self.forget_idle(now_ms)
+        key = (group, caller)
+        verdict = throttle(self.windows.get(key, RateWindow()), now_ms, self.limits[group], RATE_WINDOW_S * 1000,
+                           RATE_PENALTY_S * 1000)
+        self.windows[key] = verdict.window
+        return verdict
+
+    def forget_idle(self, now_ms: int) -> None:
+        """Windows with no request in the last minute and no penalty running count nothing any more."""
+        since = now_ms - RATE_WINDOW_S * 1000
+        self.windows = {key: window for key, window in self.windows.items()
+                        if window.penalty_until_ms > now_ms or any(t > since for t in window.times_ms)}
+
+
+def seeded_limits(value) -> dict[str, int]:
+    """`rate_limits: true` gives RingCentral's defaults; a mapping (checked when the seed loads) changes the
+    groups it names."""
+    return {**RATE_LIMITS, **value} if isinstance(value, dict) else dict(RATE_LIMITS)
+
+
+def rate_limiter(world: World) -> RateLimiter:
+    return world.state(RATE_LIMITS_STATE, lambda: RateLimiter.of(world))
+
+
+RATE_LIMITS_STATE = NAME + ".rate-limits"
+
+
+async def rate_caller(request: web.Request, group: str) -> str:
+    """Who a limit counts: the access token, or for the token endpoints the client (Basic auth, else the form's
+    client_id), as RingCentral counts per user and app."""
+    authorization = request.headers.get("Authorization", "")
+    if authorization or group != AUTH_GROUP:
+        return authorization
+    try:
+        form = await request.post()
+    except (ValueError, LookupError, web.HTTPException):
+        return ""
+    return "client_id:" + str(form.get("client_id", ""))
+
+
+AUTH_GROUP = "Auth"
+
+
+def throttled(handler, operation: str):
+    """The handler behind the operation's throttling group, once a seed turns rate limits on: every answer
+    carries the X-Rate-Limit headers, and a caller over the limit gets 429 CMN-301 with Retry-After."""
+    group = THROTTLING_GROUPS.get(operation, "Light")
+
+    async def serve(request: web.Request) -> web.StreamResponse:
+        world = request[EXCHANGE].world
+        limiter = rate_limiter(world)
+        if limiter.limits is None:
+            return await handler(request)
+        verdict = limiter.admit(group, await rate_caller(request, group), world.now_ms())
+        headers = {"X-Rate-Limit-Group": group.lower(), "X-Rate-Limit-Limit": str(limiter.limits[group]),
+                   "X-Rate-Limit-Remaining": str(verdict.remaining), "X-Rate-Limit-Window": str(RATE_WINDOW_S)}
+        if not verdict.allowed:
+            raise RingCentralError(429, "CMN-301", "Request rate exceeded",
+                                   headers={**headers, "Retry-After": str(verdict.retry_after_s)})
+        try:
+            response = await handler(request)
+        except RingCentralError as error:
+            error.headers = {**(error.headers or {}), **headers}
+            raise
+        response.headers.update(headers)
+        return response
+
+    serve.__name__ = getattr(handler, "__name__", "serve")
+    return serve

@@ -11,16 +11,7 @@ from aiohttp import web
 from ...core import carrier
 from ...core.ids import is_digits
 from ...core.model import Availability, Direction, Extension, Kind, Mailbox, Message, Status
-from ...core.rules import (
-    PagerRequest,
-    RateWindow,
-    Reason,
-    Rejection,
-    SmsRequest,
-    can_read_thread,
-    throttle,
-    webhook_standing,
-)
+from ...core.rules import PagerRequest, Reason, Rejection, SmsRequest, can_read_thread, webhook_standing
 from ...core.store import MailboxIndex
 from ...core.world import World
 from ...webhooks import WEBHOOKS_KEY, Webhooks
@@ -77,13 +68,9 @@ from .rules import (
     MAX_SUBSCRIPTIONS,
     NUMBER_STATUSES,
     NUMBER_USAGE_TYPES,
-    RATE_LIMITS,
-    RATE_PENALTY_S,
-    RATE_WINDOW_S,
     SMS_POLICY,
     SUBSCRIPTION_TTL_S,
     SYNC_OVERLAP_MS,
-    THROTTLING_GROUPS,
     WEBHOOK_USER_AGENT,
 )
 
@@ -1126,67 +1113,3 @@ async def a2p_statuses(request: web.Request) -> web.Response:
     wanted = a2p_query(query(request), world.now_ms())
     messages = [m for m, _ in a2p_messages(world, session.account_id, wanted)]
     return json_response(render.a2p_statuses(messages))
-
-
-# --- rate limits ------------------------------------------------------------------------------------------
-
-@attrs.define
-class RateLimiter:
-    """A tenant's RingCentral rate limits, when a seeded account asks for them, and each caller's windows."""
-
-    limits: dict[str, int] | None  # requests a minute per throttling group; None: no limits
-    windows: dict[tuple[str, str], RateWindow] = attrs.field(factory=dict)
-
-    @classmethod
-    def of(cls, world: World) -> RateLimiter:
-        for account in world.directory.accounts.values():
-            if account.provider == NAME and account.auth.get("rate_limits"):
-                return cls(seeded_limits(account.auth["rate_limits"]))
-        return cls(None)
-
-
-def seeded_limits(value) -> dict[str, int]:
-    """`rate_limits: true` gives RingCentral's defaults; a mapping changes the groups it names."""
-    limits = dict(RATE_LIMITS)
-    if isinstance(value, dict):
-        limits.update({group: count for group, count in value.items()
-                       if group in RATE_LIMITS and isinstance(count, int) and not isinstance(count, bool) and count > 0})
-    return limits
-
-
-def rate_limiter(world: World) -> RateLimiter:
-    return world.state(RATE_LIMITS_STATE, lambda: RateLimiter.of(world))
-
-
-RATE_LIMITS_STATE = NAME + ".rate-limits"
-
-
-def throttled(handler: Callable, operation: str) -> Callable:
-    """The handler behind the operation's throttling group, once a seed turns rate limits on: every answer
-    carries the X-Rate-Limit headers, and a caller over the limit gets 429 CMN-301 with Retry-After."""
-    group = THROTTLING_GROUPS.get(operation, "Light")
-
-    async def serve(request: web.Request) -> web.StreamResponse:
-        limiter = rate_limiter(world_of(request))
-        if limiter.limits is None:
-            return await handler(request)
-        limit = limiter.limits[group]
-        key = (group, request.headers.get("Authorization", ""))
-        verdict = throttle(limiter.windows.get(key, RateWindow()), world_of(request).now_ms(), limit,
-                           RATE_WINDOW_S * 1000, RATE_PENALTY_S * 1000)
-        limiter.windows[key] = verdict.window
-        headers = {"X-Rate-Limit-Group": group.lower(), "X-Rate-Limit-Limit": str(limit),
-                   "X-Rate-Limit-Remaining": str(verdict.remaining), "X-Rate-Limit-Window": str(RATE_WINDOW_S)}
-        if not verdict.allowed:
-            raise RingCentralError(429, "CMN-301", "Request rate exceeded",
-                                   headers={**headers, "Retry-After": str(verdict.retry_after_s)})
-        try:
-            response = await handler(request)
-        except RingCentralError as error:
-            error.headers = {**(error.headers or {}), **headers}
-            raise
-        response.headers.update(headers)
-        return response
-
-    serve.__name__ = getattr(handler, "__name__", "serve")
-    return serve

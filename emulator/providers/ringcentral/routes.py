@@ -1,6 +1,6 @@
 """RingCentral's paths, as in its OpenAPI description; `~` is accepted for account and extension."""
 
-from . import handlers
+from . import auth, handlers
 
 ACCOUNT = "/restapi/v1.0/account/{accountId}"
 EXTENSION = ACCOUNT + "/extension/{extensionId}"
@@ -47,5 +47,5 @@ ENDPOINTS = [
 ]
 
 # Each handler behind its throttling group's rate limit, which does nothing until a seed turns limits on.
-ROUTES = [(method, path, handlers.throttled(handler, operation), operation)
+ROUTES = [(method, path, auth.throttled(handler, operation), operation)
           for method, path, handler, operation in ENDPOINTS]
