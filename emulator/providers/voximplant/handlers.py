@@ -40,7 +40,8 @@ class VoximplantState:
     stored_body_ids: set[int] = attrs.field(factory=set)
     token_clock: Callable[[], float] = time.time  # clients sign tokens with wall-clock time
     account_callbacks: dict[str, parse.AccountCallbacks] = attrs.field(factory=dict)  # set by SetAccountInfo
-    account_storage: dict[str, parse.AccountStorage] = attrs.field(factory=dict)  # set by SetAccountInfo
+    # SetAccountInfo's storage settings per account, each with the time it took effect, oldest first
+    account_storage: dict[str, list[tuple[int, parse.AccountStorage]]] = attrs.field(factory=dict)
     last_callback_id: int = 0
     webhooks: Webhooks | None = None  # the application's, given to every new world by watch()
     posting_callbacks: bool = False
@@ -215,9 +216,10 @@ async def set_account_info(call: Call) -> dict:
     command = parse.account_callbacks(call.params)
     storage = parse.account_storage(call.params)
     voximplant = state(call.world)
-    known_storage = storage_of(call.world, call.account)
-    voximplant.account_storage[call.account.id] = parse.AccountStorage(
-        *(old if new is None else new for old, new in zip(known_storage, storage)))
+    now = call.world.now_ms()
+    known_storage = storage_at(call.world, call.account, now)
+    voximplant.account_storage.setdefault(call.account.id, []).append((now, parse.AccountStorage(
+        *(old if new is None else new for old, new in zip(known_storage, storage)))))
     known = voximplant.account_callbacks.get(call.account.id) or account_callbacks_of(call.account)
     voximplant.account_callbacks[call.account.id] = parse.AccountCallbacks(
         known.callback_url if command.callback_url is None else command.callback_url,
@@ -305,30 +307,31 @@ def history(call: Call, query: parse.HistoryQuery, channel: Callable[[Message], 
     """The account mailbox's SMS, oldest first, filtered and paged; with how many matched."""
     numbers = frozenset(n.number for n in call.world.directory.numbers_of_account(call.account.id))
     stored = state(call.world).stored_body_ids
-    storage = storage_of(call.world, call.account)
     rendered = []
     for message in call.world.messages_in(Mailbox(call.account.id)):
         if message.kind is not Kind.SMS or not channel(message):
             continue
-        item = record(call.account, message, numbers, with_text(message, stored, storage))
+        item = record(call.account, message, numbers, with_text(call.world, call.account, message, stored))
         if matches(message, item, query):
             rendered.append(item)
     return rendered[query.offset:query.offset + query.count], len(rendered)
 
 
-def storage_of(world: World, account: Account) -> parse.AccountStorage:
-    """SetAccountInfo's storage settings, else the seed's: outbound texts are not kept unless asked for, and
-    inbound ones are (`store_inbound_sms: false` hides them)."""
-    known = state(world).account_storage.get(account.id)
-    if known is not None:
-        return known
-    return parse.AccountStorage(bool(account.auth.get("store_outbound_sms", False)),
-                                bool(account.auth.get("store_inbound_sms", True)))
+def storage_at(world: World, account: Account, at_ms: int) -> parse.AccountStorage:
+    """The storage settings in force at a moment: SetAccountInfo's latest by then, else the seed's (outbound
+    texts are not kept unless asked for, inbound ones are unless `store_inbound_sms: false`)."""
+    settings = state(world).account_storage.get(account.id, ())
+    for since_ms, storage in reversed(settings):
+        if since_ms <= at_ms:
+            return storage
+    return parse.AccountStorage(account.auth.get("store_outbound_sms", False),
+                                account.auth.get("store_inbound_sms", True))
 
 
-def with_text(message: Message, stored: set[int], storage: parse.AccountStorage) -> bool:
-    """An SMS's text shows in history when its account keeps texts of that direction, or it was sent with
-    store_body."""
+def with_text(world: World, account: Account, message: Message, stored: set[int]) -> bool:
+    """An SMS's text shows in history when its account kept texts of that direction when it came, or it was
+    sent with store_body: a setting changes what is kept from then on, not what was."""
+    storage = storage_at(world, account, message.created_ms)
     if message.direction is Direction.INBOUND:
         return storage.store_inbound_sms
     return storage.store_outbound_sms or message.id in stored
