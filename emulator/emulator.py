@@ -18,6 +18,7 @@ from .core.world import World
 from .seed import Seed, load_default_seed, load_seed_file
 from .server import BackgroundServer
 from .tenants import DEFAULT_TENANT, Tenants, check_name
+from .tls import TlsMaterial
 from .tls import generate as generate_tls
 
 WAIT_POLL_S = 0.02
@@ -60,6 +61,11 @@ class VoximplantAccess:
     api_key: str | None
     credentials_file: Path | None
 
+    @property
+    def endpoint(self) -> str:
+        """The URL without its scheme, as the official client takes it (`VoximplantAPI(..., endpoint=...)`)."""
+        return self.url.split("://", 1)[1]
+
 
 class OnServerLoop:
     """A world whose methods, called from the test thread, run on the server's loop between requests."""
@@ -84,10 +90,16 @@ def first_token(value: Any) -> str | None:
 class Tenant:
     """One tenant of a running emulator, with helpers that read and drive it from Python."""
 
-    def __init__(self, server: BackgroundServer, tenants: Tenants, name: str) -> None:
+    def __init__(self, server: BackgroundServer, tenants: Tenants, name: str, tls: TlsMaterial | None = None) -> None:
         self.server = server
         self.tenants = tenants
         self.name = check_name(name)
+        self.tls = tls  # the server's certificates when it speaks https; trust tls.ca_path
+
+    @property
+    def ca_file(self) -> Path | None:
+        """The CA to trust (REQUESTS_CA_BUNDLE) when the server speaks https, as the Voximplant client needs."""
+        return self.tls.ca_path if self.tls else None
 
     # --- where to point clients ---------------------------------------------------------------
 
@@ -254,9 +266,9 @@ class Emulator(Tenant):
     def __init__(self, seed: Seed | str | Path | dict | None = None, host: str = "127.0.0.1", port: int = 0,
                  tls: bool = False) -> None:
         tenants = Tenants(as_seed(seed))
-        self.tls = generate_tls() if tls else None  # https for clients with a fixed scheme; trust self.tls.ca_path
-        server = BackgroundServer(tenants, host, port, ssl_context=self.tls.context if self.tls else None)
-        super().__init__(server, tenants, DEFAULT_TENANT)
+        material = generate_tls() if tls else None  # https for clients with a fixed scheme
+        server = BackgroundServer(tenants, host, port, ssl_context=material.context if material else None)
+        super().__init__(server, tenants, DEFAULT_TENANT, material)
         self._tenant_count = 0
 
     def tenant(self, name: str | None = None, seed: Seed | str | Path | dict | None = None) -> Tenant:
@@ -264,7 +276,7 @@ class Emulator(Tenant):
         if name is None:
             self._tenant_count += 1
             name = f"tenant-{self._tenant_count}"
-        view = Tenant(self.server, self.tenants, name)
+        view = Tenant(self.server, self.tenants, name, self.tls)
         if seed is not None:
             view.load_seed(seed)
         return view

@@ -17,6 +17,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--sms-emulator-host", default="127.0.0.1", help="address the emulator listens on")
     group.addoption("--sms-emulator-port", type=int, default=0,
                     help="port of the emulator (default 0: a free one, safe with pytest-xdist)")
+    group.addoption("--sms-emulator-tls", action="store_true",
+                    help="serve https with a CA of its own (sms_emulator.ca_file), as the Voximplant client needs")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -29,7 +31,7 @@ def sms_emulator_server(pytestconfig: pytest.Config) -> Iterator[Emulator]:
     """The emulator, started once per session and worker; it raises ServerStartError rather than hang."""
     host = pytestconfig.getoption("--sms-emulator-host")
     port = pytestconfig.getoption("--sms-emulator-port")
-    with Emulator(host=host, port=port) as emulator:
+    with Emulator(host=host, port=port, tls=pytestconfig.getoption("--sms-emulator-tls")) as emulator:
         yield emulator
 
 

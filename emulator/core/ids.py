@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from functools import lru_cache
 
 import attrs
@@ -29,6 +30,12 @@ def stable_int63(*parts: str) -> int:
     """A positive 63-bit integer derived from text, the same in every run."""
     digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big") >> 1
+
+
+def stable_uuid(*parts: str) -> str:
+    """A version-4-shaped UUID derived from text: the same in every run, so recorded sessions replay alike."""
+    digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).digest()
+    return str(uuid.UUID(bytes=digest, version=4))
 
 
 @lru_cache(maxsize=65_536)

@@ -8,7 +8,7 @@ import attrs
 
 from .clock import Clock
 from .directory import Directory
-from .ids import IdSequence
+from .ids import IdSequence, stable_uuid
 from .model import (
     Account,
     Consent,
@@ -72,6 +72,7 @@ class World:
         self.change_listeners: list[Callable[[Message], None]] = []  # told of every change a client makes
         self.tick_listeners: list[Callable[[], None]] = []  # told each time the server reads the clock while idle
         self.consents: dict[tuple[str, str], Consent] = {}  # (number, handset): does the handset take its SMS
+        self.uuid_counts: dict[str, int] = {}  # UUIDs made so far, by kind
         self.name = "default"
 
     # --- reading -------------------------------------------------------------------------
@@ -104,6 +105,12 @@ class World:
         self.now_ms()
         for listener in self.tick_listeners:
             listener()
+
+    def next_uuid(self, kind: str) -> str:
+        """The tenant's next id of a kind that providers write as a UUID (a subscription, a batch): the same
+        in every tenant that makes the same requests, as message ids are."""
+        count = self.uuid_counts[kind] = self.uuid_counts.get(kind, 0) + 1
+        return stable_uuid(kind, str(count))
 
     def state(self, provider: str, factory: Callable[[], Any]) -> Any:
         """A provider face's own per-tenant state (tokens, sessions), created on first use."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
@@ -12,7 +13,7 @@ import yaml
 from aiohttp import web
 
 from ..app import MAX_BODY_BYTES, TENANTS_KEY, TENANT_HEADER
-from ..core.clock import iso_ms
+from ..core.clock import Clock, iso_ms
 from ..encodings import decode_body
 from ..seed import DEFAULT_SEED_PATH, Seed
 from ..wire import UNDECODABLE_BODY
@@ -57,6 +58,24 @@ def pairs_as_dict(pairs) -> dict[str, Any]:
     return out
 
 
+# Requests that set the clock or the world themselves, so a recording leaves their clock alone.
+CLOCK_SETTING_PATHS = ("/_emulator/clock", "/_emulator/seed", "/_emulator/reset")
+
+
+@contextlib.contextmanager
+def time_held(clock: Clock, at_ms: int, hold: bool):
+    """A running clock stands still while a recorded request is handled, so every time the response carries is
+    the request's own, which a replay (its clock advanced from request to request) gives again."""
+    if not hold or clock.frozen:
+        yield
+        return
+    clock.freeze(at_ms)
+    try:
+        yield
+    finally:
+        clock.resume()
+
+
 @attrs.define
 class Recorder:
     """Notes every request of the default tenant with its response, and rewrites the scenario file after each."""
@@ -87,20 +106,26 @@ class Recorder:
             return await handler(request)
         world = request.app[TENANTS_KEY].get()
         before = world.now_ms()
-        response = await handler(request)
-        self.note(request, raw, response, before, request.app[TENANTS_KEY].get())
+        sets_clock = request.path.endswith(CLOCK_SETTING_PATHS)
+        with time_held(world.clock, before, not sets_clock):
+            response = await handler(request)
+        world = request.app[TENANTS_KEY].get()
+        self.note(request, raw, response, before, world, world.now_ms() if sets_clock else before)
         return response
 
     def records(self, request: web.Request) -> bool:
         """Only the default tenant: no tenant prefix, no tenant header."""
         return not request.path.startswith("/t/") and request.headers.get(TENANT_HEADER, "default") == "default"
 
-    def note(self, request: web.Request, raw: bytes, response: web.StreamResponse, before: int, world) -> None:
+    def note(self, request: web.Request, raw: bytes, response: web.StreamResponse, before: int, world,
+             after: int) -> None:
+        """One step, after an advance of the time since the last (`after`: the clock once the request is done,
+        which only a request that sets the clock moves)."""
         if self.start_ms is None:
             self.start_ms, self.frozen = before, world.clock.frozen
         elif self.last_ms is not None and before > self.last_ms:
             self.steps.append({"advance": round((before - self.last_ms) / 1000, 3)})
-        self.last_ms = world.now_ms()
+        self.last_ms = after
         base = f"{request.scheme}://{request.host}"
         step = {"request": self.request_of(request, raw), "expect": self.expect_of(response, base)}
         save = self.save_tokens(step["expect"])

@@ -197,7 +197,8 @@ class Run:
             key = "seconds" if isinstance(payload, (int, float)) else "by"
             return await self.control("POST", "/clock", {"action": "advance", key: payload})
         if step.action == "freeze":
-            return await self.control("POST", "/clock", {"action": "freeze", **({"at": payload} if payload else {})})
+            at = {"at": payload} if isinstance(payload, str) and payload else {}  # null or true: now
+            return await self.control("POST", "/clock", {"action": "freeze", **at})
         if step.action == "inbound":
             return await self.control("POST", "/inbound", payload)
         if step.action == "fault":
@@ -253,13 +254,13 @@ class Run:
         rest = {k: v for k, v in where.items() if k not in SERVER_FILTERS}
         found = [m for m in reply.body["messages"] if matches(rest, m)]
         label = f"messages[{index}] where {show(where)}"
+        problems_before = len(result.problems)
         if "count" in check:
             for problem in compare(check["count"], len(found), f"{label}: count"):
                 result.problems.append(problem.describe())
-        missing = match_each(check.get("match") or [], found)
-        for item in missing:
+        for item in match_each(check.get("match") or [], found):
             result.problems.append(f"{label}: no message matches {show(item)}")
-        if missing or (result.problems and "count" in check):
+        if len(result.problems) > problems_before:  # only this check's own failure shows what it found
             seen = "\n".join(f"    {show(brief(m))}" for m in found[:10]) or "    (none)"
             result.diffs.append(f"{label} found {len(found)}:\n{seen}")
 
@@ -328,6 +329,19 @@ def run_scenario(scenario: Scenario, target: str | None = None) -> ScenarioResul
 
 # --- reporting -------------------------------------------------------------------------------------------
 
+def checks_of(expect: dict) -> list[str]:
+    """What a passing step was checked against, one line for each kind of expectation."""
+    checks = []
+    if "status" in expect:
+        checks.append(f"status {expect['status']}")
+    if "body" in expect:
+        checks.append(("body exactly " if expect.get("exact") else "body has ") + show(expect["body"], 160))
+    for check in expect.get("messages") or ():
+        checks.append(f"messages {show(check.get('where', {}), 100)}: {check.get('count', 'any')} found"
+                      + (f", matching {show(check['match'], 100)}" if "match" in check else ""))
+    return checks or ["nothing expected"]
+
+
 def report(result: ScenarioResult, verbose: bool = False) -> str:
     """Each step with PASS, FAIL or SKIP; a failure shows what differs and a diff of expected against actual."""
     scenario = result.scenario
@@ -341,6 +355,8 @@ def report(result: ScenarioResult, verbose: bool = False) -> str:
             lines += [f"        {p}" for p in outcome.problems]
             for diff in outcome.diffs:
                 lines += [f"        {line}" for line in diff.splitlines()]
+        if verbose and outcome.outcome == "pass":
+            lines += [f"        ok: {check}" for check in checks_of(step.expect)]
     verdict = "passed" if result.passed else "FAILED"
     lines.append(f"  {verdict}: {sum(s.outcome == 'pass' for s in result.steps)} of {len(scenario.steps)} steps")
     return "\n".join(lines)

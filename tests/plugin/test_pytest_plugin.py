@@ -137,3 +137,25 @@ def test_a_taken_port_fails_with_a_clear_error_instead_of_hanging(run):
         """, f"--sms-emulator-port={port}")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines([f"*ServerStartError: cannot listen on 127.0.0.1:{port}*"])
+
+
+def test_with_tls_the_official_voximplant_client_works_through_the_fixture(run):
+    result = run("""
+        from voximplant.apiclient import VoximplantAPI
+
+        def test_send(sms_emulator, monkeypatch):
+            vox = sms_emulator.voximplant
+            monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(sms_emulator.ca_file))
+            api = VoximplantAPI(str(vox.credentials_file), endpoint=vox.endpoint)
+            assert api.send_sms_message("447443332211", "447443332212", "over https")["result"] == 1
+            assert vox.url.startswith("https://") and sms_emulator.messages()[0]["text"] == "over https"
+    """, "--sms-emulator-tls")
+    result.assert_outcomes(passed=1)
+
+
+def test_without_tls_the_fixture_speaks_plain_http_and_has_no_ca(run):
+    result = run("""
+        def test_plain(sms_emulator):
+            assert sms_emulator.url.startswith("http://") and sms_emulator.ca_file is None
+    """)
+    result.assert_outcomes(passed=1)

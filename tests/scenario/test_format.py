@@ -97,3 +97,14 @@ def test_pytest_collects_scenarios_but_not_seeds_or_other_yaml(pytester: pytest.
     result = pytester.runpytest(*INNER_PYTEST, "-v")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*story.yaml::story PASSED*"])
+
+
+def test_a_freeze_step_may_say_true_for_now(tmp_path):
+    from emulator.scenario.format import load_scenario
+    from emulator.scenario.runner import run_scenario
+
+    path = tmp_path / "freeze.yaml"
+    path.write_text("scenario: freeze now\nversion: 1\nseed: {clock: {}}\nsteps:\n  - freeze: true\n"
+                    "  - request: {method: GET, path: /_emulator/clock}\n    expect: {body: {frozen: true}}\n",
+                    encoding="utf-8")
+    assert run_scenario(load_scenario(path)).passed

@@ -125,3 +125,14 @@ def test_a_changed_error_code_fails_with_a_readable_diff(tmp_path):
     assert 'body.errors[0].errorCode: expected "MSG-999", got "MSG-241"' in text
     assert '-      "errorCode": "MSG-999",' in text and '+      "errorCode": "MSG-241",' in text
     assert "FAILED" in text
+    assert "messages[0]" not in text  # its messages check (count 0) held, so it is not shown as a problem
+
+
+def test_verbose_replay_shows_what_each_passing_step_was_checked_against():
+    from emulator.scenario.runner import report
+
+    result = run_scenario(load_scenario(LIBRARY / "ringcentral/sms-from-fax-number.yaml"))
+    quiet, verbose = report(result), report(result, verbose=True)
+    assert "ok:" not in quiet
+    assert "ok: status 403" in verbose and 'ok: body has {"errors": [{"errorCode": "MSG-241"' in verbose
+    assert "ok: messages {}: 0 found" in verbose

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import signal
@@ -163,3 +164,27 @@ def test_replay_reports_each_step_and_fails_with_a_diff(tmp_path):
     assert 'body.messageStatus: expected "Delivered", got "Sent"' in out
     assert '-  "messageStatus": "Delivered"' in out and '+  "messageStatus": "Sent"' in out
     assert "SKIP  step 5" in out and "1 passed, 1 failed, 0 unusable" in out
+
+
+async def test_a_session_recorded_on_a_running_clock_replays_green(tmp_path, aiohttp_client):
+    record = tmp_path / "running.yaml"
+    seed = load_seed_file(DEFAULT_SEED_PATH)
+    app = build_app(Tenants(seed))
+    Recorder(record, seed).install(app)
+    client = await aiohttp_client(app)
+    operator = await (await client.post("/restapi/oauth/token", headers={"Authorization": BASIC},
+                                        data={"grant_type": JWT_GRANT, "assertion": "rc-jwt-101"})).json()
+    headers = {"Authorization": f"Bearer {operator['access_token']}"}
+    await client.post(SMS, headers=headers, json={
+        "from": {"phoneNumber": "+16505550100"}, "to": [{"phoneNumber": "+14155550100"}], "text": "hello"})
+    await asyncio.sleep(0.02)  # time passes between requests, as it does for an application
+    await client.get("/restapi/v1.0/account/~/extension/~/message-sync", headers=headers,
+                     params={"syncType": "FSync"})
+    batch = await (await client.post("/restapi/v1.0/account/~/a2p-sms/batches", headers=headers, json={
+        "from": "+18005550100", "text": "sale", "messages": [{"to": ["+14155550111"]}]})).json()
+    await client.get(f"/restapi/v1.0/account/~/a2p-sms/batches/{batch['id']}", headers=headers)
+    await client.post("/_emulator/inbound", json={"from": "+14155550100", "to": "+16505550102", "text": "hi"})
+    await asyncio.sleep(0.02)
+    await client.get("/_emulator/messages")
+    result = await __import__("emulator.scenario.runner", fromlist=["x"]).run_scenario_async(load_scenario(record))
+    assert result.passed, [s.problems for s in result.steps]

@@ -854,8 +854,9 @@ async def create_subscription(request: web.Request) -> web.Response:
     webhooks = request.app[WEBHOOKS_KEY]
     await validate_webhook(webhooks, wanted.address)
     now = world.now_ms()
-    record = Subscription(str(uuid.uuid4()), session.account_id, me.id, wanted.event_filters, wanted.address,
-                          wanted.verification_token, now, wanted.expires_in or SUBSCRIPTION_TTL_S[2])
+    record = Subscription(world.next_uuid("ringcentral.subscription"), session.account_id, me.id,
+                          wanted.event_filters, wanted.address, wanted.verification_token, now,
+                          wanted.expires_in or SUBSCRIPTION_TTL_S[2])
     record.renew(now)
     registry.by_id[record.id] = record
     registry.listen(world, webhooks)
@@ -994,8 +995,8 @@ async def create_a2p_batch(request: web.Request) -> web.Response:
                              "description": "The destination number is invalid or not supported"})
         else:
             raise invalid("from")  # the sender is the same for every message: nothing was sent
-    batch = A2pBatch(str(uuid.uuid4()), session.account_id, wanted.from_number, now, len(wanted.messages),
-                     tuple(m.id for m in sent))
+    batch = A2pBatch(world.next_uuid("ringcentral.a2p-batch"), session.account_id, wanted.from_number, now,
+                     len(wanted.messages), tuple(m.id for m in sent))
     state = a2p_of(world)
     state.batches[batch.id] = batch
     state.messages.extend((m.id, batch.id) for m in sent)
