@@ -24,7 +24,7 @@ class Exchange:
     """
 
     __slots__ = ("tenant", "tenants", "world", "control", "fault", "fail_delivery", "dropped", "operation",
-                 "base_url", "query")
+                 "base_url", "query", "form_query")
 
     def __init__(self, tenant: str, tenants: Any, world: Any, control: Any) -> None:
         self.tenant = tenant
@@ -37,6 +37,7 @@ class Exchange:
         self.operation: str | None = None  # set by faces whose operation is not known from the route alone
         self.base_url: str | None = None  # worked out on first use by origin()
         self.query: MultiDict[str] | None = None  # parsed on first use by query()
+        self.form_query: MultiDict[str] | None = None  # parsed on first use by form_query(), '+' as a space
 
 
 EXCHANGE = web.RequestKey("exchange", Exchange)
@@ -77,10 +78,10 @@ def form_query(request: web.Request) -> MultiDict[str]:
     """The query string decoded as a form, a '+' as a space: PHP reads Phone.com's so, and its documentation
     says a number's plus must be sent as %2B."""
     exchange = request[EXCHANGE]
-    if exchange.query is None:
+    if exchange.form_query is None:
         pairs = parse_qsl(request.rel_url.raw_query_string, keep_blank_values=True, errors="replace")
-        exchange.query = MultiDict(pairs)
-    return exchange.query
+        exchange.form_query = MultiDict(pairs)
+    return exchange.form_query
 
 
 def encode_json(body: Any) -> bytes:

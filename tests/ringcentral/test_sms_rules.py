@@ -228,6 +228,12 @@ async def test_the_country_of_the_request_decides_how_a_number_without_a_country
     status, body = await rc.call("POST", SMS_PATH, alice, json={
         **sms, "to": [{"phoneNumber": "4155550125"}], "country": {"id": "1"}})
     assert status == 200 and body["to"][0]["phoneNumber"] == "+14155550125", body
+    status, body = await rc.call("POST", SMS_PATH, alice, json={
+        **sms, "to": [{"phoneNumber": "3912345678"}], "country": {"id": "39"}})
+    assert status == 200 and body["to"][0]["phoneNumber"] == "+3912345678", body  # another id: as international
+    status, body = await rc.call("POST", SMS_PATH, alice, json={
+        **sms, "to": [{"phoneNumber": "4155550126"}], "country": {"id": "1", "isoCode": None}})
+    assert status == 200 and body["to"][0]["phoneNumber"] == "+14155550126", body
     status, body = await rc.call("POST", SMS_PATH, alice, json={**sms, "to": [{"phoneNumber": OUTSIDE}],
                                                                  "country": "US"})
     assert_rc_error(status, body, 400, "CMN-101")

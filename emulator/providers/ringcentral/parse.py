@@ -65,16 +65,17 @@ def sms_request(body: dict, account_id: str, caller_id: str) -> SmsRequest:
 
 
 def country_calling_code(country: Any) -> str | None:
-    """How `country` says to read numbers written without a country code: "1" in the North American plan,
-    "" (as international numbers) for any other country, None (the account's country) when not given."""
+    """How `country` says to read numbers written without a country code: "1" in the North American plan
+    (an `isoCode` there, or `id` 1, the United States), "" (as international numbers) for any other country,
+    None (the account's country) when not given."""
     if country is None:
         return None
     if not isinstance(country, dict):
         raise invalid("country")
-    if "id" in country and "isoCode" in country:
+    iso_code, country_id = country.get("isoCode"), country.get("id")
+    if iso_code is not None and country_id is not None:
         raise RingCentralError(400, "MSG-365", "Parameters [country.id] and [country.isoCode] can not be "
                                "specified simultaneously", "country")
-    iso_code, country_id = country.get("isoCode"), country.get("id")
     if iso_code is not None:
         if not isinstance(iso_code, str):
             raise invalid("country.isoCode")
@@ -83,7 +84,7 @@ def country_calling_code(country: Any) -> str | None:
         return None
     if isinstance(country_id, bool) or not isinstance(country_id, (str, int)):
         raise invalid("country.id")
-    return NANP_CALLING_CODE if str(country_id) == US_COUNTRY_ID else None
+    return NANP_CALLING_CODE if str(country_id) == US_COUNTRY_ID else ""
 
 
 @attrs.frozen
