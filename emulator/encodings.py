@@ -82,6 +82,7 @@ def member_by_member(data: bytes, limit: int, new_decoder: Callable[[], Any], er
 
 
 def unbrotlied(data: bytes, limit: int) -> bytes:
+    """Brotli, whose decoder bounds its output itself, so a small body cannot decode to gigabytes."""
     decoder = brotli.Decompressor()
     try:
         out = decoder.process(data, output_buffer_limit=limit + 1)

@@ -204,6 +204,7 @@ def load_number(directory: Directory, account_id: str, data: Any, where: str) ->
 
 
 def check_flags(data: dict, names: tuple[str, ...], where: str) -> None:
+    """True or false only: YAML's 'false' in quotes would otherwise read as true."""
     for name in names:
         if name in data and not isinstance(data[name], bool):
             raise SeedError(f"{where}.{name}: must be true or false, not {data[name]!r}")

@@ -304,6 +304,7 @@ def is_international(policy: SmsPolicy, sender: PhoneNumber, recipient: str) -> 
 
 
 def is_fax_only(directory: Directory, number: str) -> bool:
+    """Whether a number of the world takes faxes only, for providers that refuse an SMS to one."""
     owned = directory.numbers.get(number)
     return owned is not None and owned.is_fax_only
 

@@ -268,6 +268,7 @@ class RateLimiter:
 
     @classmethod
     def of(cls, world: World) -> RateLimiter:
+        """The limits the first RingCentral account of the seed asks for, else none."""
         for account in world.directory.accounts.values():
             if account.provider == NAME and account.auth.get("rate_limits") not in (None, False):
                 return cls(seeded_limits(account.auth["rate_limits"]))
@@ -297,6 +298,7 @@ def seeded_limits(value) -> dict[str, int]:
 
 
 def rate_limiter(world: World) -> RateLimiter:
+    """The tenant's limiter, made on first use from its seed."""
     return world.state(RATE_LIMITS_STATE, lambda: RateLimiter.of(world))
 
 

@@ -523,6 +523,7 @@ async def bulk_messages(request: web.Request, change: ChangeMessage | None) -> w
 
 def bulk_part(world: World, session: auth.Session, me: Extension, message_id: str, change: ChangeMessage | None,
               body, base: str) -> render.BulkPart:
+    """One message of a bulk request, read or changed alone: its own status and body, or its error."""
     href = f"{render.extension_uri(base, session.account_id, me.id)}/message-store/{message_id}"
     try:
         record = stored_message(world, session, me, message_id)

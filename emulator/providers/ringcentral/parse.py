@@ -611,6 +611,7 @@ MULTIPART_JSON = "application/vnd.ringcentral.multipart+json"
 
 
 def is_bulk(raw_id: str) -> bool:
+    """`1,2,3` or `*`: the bulk syntax, which answers in parts."""
     return raw_id == "*" or "," in raw_id
 
 
@@ -635,6 +636,7 @@ def deleted_ids(raw_id: str, body: Any) -> list[str]:
 
 
 def resource_id(value: Any) -> str:
+    """An id as a bulk body names it: a string or an integer, nothing else."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise invalid("resourceId")
     return str(value)

@@ -160,6 +160,7 @@ async def get_phone_numbers(call: Call) -> dict:
 
 
 def number_matches(record: dict, query: parse.NumberQuery) -> bool:
+    """Whether a rendered number passes every GetPhoneNumbers filter asked for."""
     if any(record.get(field) not in values for field, values in query.one_of):
         return False
     if any(not within(record.get(field), low, high) for field, low, high in query.between):
@@ -278,6 +279,7 @@ def post_inbound_sms(world: World, message: Message) -> None:
 # --- history ----------------------------------------------------------------------------------------
 
 async def get_sms_history(call: Call) -> dict | web.Response:
+    """The account's person-to-person SMS, as JSON or, with output=csv, as a file."""
     query = parse.history_query(call.params)
     a2p_ids = state(call.world).a2p_ids
     page, total = history(call, query, lambda m: m.id not in a2p_ids, render.sms_history)
@@ -287,6 +289,7 @@ async def get_sms_history(call: Call) -> dict | web.Response:
 
 
 async def a2p_get_sms_history(call: Call) -> dict | web.Response:
+    """The account's A2P SMS, as JSON or, with output=csv, as a file."""
     query = parse.history_query(call.params, a2p=True)
     a2p_ids = state(call.world).a2p_ids
     page, total = history(call, query, lambda m: m.id in a2p_ids, render.a2p_history)

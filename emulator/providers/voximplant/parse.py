@@ -382,12 +382,14 @@ def category_name(item: str) -> str | None:
 
 
 def number_dates(params: Params) -> tuple[tuple[str, str | None, str | None], ...]:
+    """The renewal and purchase date ranges asked for, written as the records write those dates."""
     ranges = (("phone_next_renewal", *date_range(params, "phone_next_renewal", API_DATE)),
               ("phone_purchase_date", *date_range(params, "phone_purchase_date", API_DATETIME)))
     return tuple(r for r in ranges if r[1] is not None or r[2] is not None)
 
 
 def number_order(params: Params) -> tuple[str, bool] | None:
+    """order_by's field and direction, or None to keep the account's order."""
     value = (params.get("order_by") or "").strip()
     if value == "":
         return None
@@ -467,6 +469,7 @@ class AccountStorage(NamedTuple):
 
 
 def account_storage(params: Params) -> AccountStorage:
+    """The storage settings a SetAccountInfo call changes; None leaves one as it was."""
     return AccountStorage(optional_flag(params, "store_outbound_sms"), optional_flag(params, "store_inbound_sms"))
 
 
