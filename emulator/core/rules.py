@@ -99,7 +99,7 @@ class SmsPolicy:
     required_feature: str | None = None  # a number feature the sender must have besides (A2PSmsSender, say)
     opt_out_code: str | None = None  # honour handsets' STOP replies: a send to one fails with this code
     national_calling_code: str | None = None  # the country a number written without one is read in ("1": NANP)
-    refuses_fax_recipients: bool = False  # an SMS to a fax-only number of the provider's is refused, not dropped
+    refuses_fax_recipients: bool = False  # an SMS to a fax-only number is refused whole, not dropped
     international_feature: str | None = None  # a North American sender needs it to reach a number outside +1
 
 
