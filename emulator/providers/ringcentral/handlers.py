@@ -83,13 +83,23 @@ def world_of(request: web.Request) -> World:
     return request[EXCHANGE].world
 
 
-async def json_body(request: web.Request) -> dict:
+async def json_body(request: web.Request, read=read_json_object):
+    """The JSON body (an object, unless `read` takes any JSON), or RingCentral's 413 or parse error."""
     try:
-        return await read_json_object(request)
+        return await read(request)
     except BodyError as error:
         if error.problem == "too-large":
             raise body_too_large() from None
         raise unparsable_json() from None
+
+
+async def multipart_parts(request: web.Request) -> list:
+    """The JSON of each part of a multipart body, in order (None for a part that is not JSON)."""
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise body_too_large() from None
+    return multipart_json_parts(request.headers.get("Content-Type", ""), raw)
 
 
 async def form_body(request: web.Request) -> dict[str, str]:
@@ -175,12 +185,7 @@ async def sms_body(request: web.Request) -> dict:
     part first, then any attachments)."""
     if not request.content_type.startswith("multipart/"):
         return await json_body(request)
-    try:
-        raw = await request.read()
-    except web.HTTPRequestEntityTooLarge:
-        raise body_too_large() from None
-    parts = multipart_json_parts(request.headers.get("Content-Type", ""), raw)
-    body = next((part for part in parts if isinstance(part, dict)), None)
+    body = next((part for part in await multipart_parts(request) if isinstance(part, dict)), None)
     if body is None:
         raise unparsable_json()
     return body
@@ -537,17 +542,8 @@ def bulk_part(world: World, session: auth.Session, me: Extension, message_id: st
 async def bulk_body(request: web.Request):
     """A bulk change's body: JSON (an array of `{resourceId, body}`, or one change) or multipart/mixed parts."""
     if request.content_type == "multipart/mixed":
-        try:
-            raw = await request.read()
-        except web.HTTPRequestEntityTooLarge:
-            raise body_too_large() from None
-        return multipart_json_parts(request.headers.get("Content-Type", ""), raw)
-    try:
-        return await read_json(request)
-    except BodyError as error:
-        if error.problem == "too-large":
-            raise body_too_large() from None
-        raise unparsable_json() from None
+        return await multipart_parts(request)
+    return await json_body(request, read_json)
 
 
 async def bulk_delete(request: web.Request, raw_id: str) -> web.Response:
