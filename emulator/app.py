@@ -137,7 +137,7 @@ async def answer(request: web.Request, handler, info: RouteInfo, exchange: Excha
     except UNDECODABLE_BODY:
         if face is None:
             return control.error(400, "the body cannot be read")
-        return face.unreadable_body().response()
+        return face.unreadable_body(info.operation).response()
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
         if face is None:

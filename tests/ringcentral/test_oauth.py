@@ -165,3 +165,11 @@ async def test_revoke_needs_the_token_in_the_body_or_the_query(rc):
     assert response.status == 200
     status, _ = await rc.call("GET", STORE, {"Authorization": f"Bearer {login['access_token']}"})
     assert status == 401
+
+
+async def test_a_token_request_whose_body_does_not_decompress_gets_the_oauth_error(rc):
+    response = await rc.client.post("/restapi/oauth/token", data=b"not gzip at all", headers={
+        "Authorization": BASIC, "Content-Type": "application/x-www-form-urlencoded", "Content-Encoding": "gzip"})
+    body = await response.json()
+    assert response.status == 400 and body["error"] == "invalid_request"
+    assert body["errors"][0]["errorCode"] == "OAU-101"

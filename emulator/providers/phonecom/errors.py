@@ -62,7 +62,7 @@ def unparsable_json() -> PhoneComError:
     return bad_request("Request body is not valid JSON")
 
 
-def unreadable_body() -> PhoneComError:
+def unreadable_body(operation: str | None = None) -> PhoneComError:
     """A body that cannot be read at all, such as a broken gzip stream: Phone.com's parse error."""
     return unparsable_json()
 

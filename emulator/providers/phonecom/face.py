@@ -1,7 +1,7 @@
 """What the application needs to mount Phone.com: its routes and its errors for what no route handles.
 
 Every provider has a face module with the same names: NAME, PREFIXES, ROUTES, body_too_large(),
-internal_error(), invalid_uri(), method_not_allowed(method), unreadable_body() and
+internal_error(), invalid_uri(), method_not_allowed(method), unreadable_body(operation) and
 fault_error(status, message).
 """
 

@@ -74,9 +74,15 @@ def unparsable_json() -> RingCentralError:
     return RingCentralError(400, "CMN-103", "JSON can't be parsed.", category="InvalidParameter")
 
 
-def unreadable_body() -> RingCentralError:
-    """A body that cannot be read at all, such as a broken gzip stream: RingCentral's parse error."""
+def unreadable_body(operation: str | None = None) -> RingCentralError:
+    """A body that cannot be read at all, such as a broken gzip stream: RingCentral's parse error, in the OAuth
+    shape on the token endpoints."""
+    if operation in OAUTH_OPERATIONS:
+        return OAuthError(400, "invalid_request", "OAU-101", "Cannot parse request")
     return unparsable_json()
+
+
+OAUTH_OPERATIONS = ("ringcentral.getToken", "ringcentral.revokeToken")
 
 
 def body_too_large() -> RingCentralError:

@@ -126,7 +126,7 @@ def body_too_large() -> VoximplantError:
     return VoximplantError(INVALID_ARGUMENTS)
 
 
-def unreadable_body() -> VoximplantError:
+def unreadable_body(operation: str | None = None) -> VoximplantError:
     return VoximplantError(INVALID_ARGUMENTS)
 
 
