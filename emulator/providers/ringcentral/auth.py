@@ -298,8 +298,8 @@ def seeded_limits(value) -> dict[str, int]:
 
 
 def rate_limiter(world: World) -> RateLimiter:
-    """The tenant's limiter, made on first use from its seed."""
-    return world.state(RATE_LIMITS_STATE, lambda: RateLimiter.of(world))
+    """The tenant's limiter, made on first use from its seed (every request asks: no closure once it exists)."""
+    return world.provider_state.get(RATE_LIMITS_STATE) or world.state(RATE_LIMITS_STATE, lambda: RateLimiter.of(world))
 
 
 RATE_LIMITS_STATE = NAME + ".rate-limits"
