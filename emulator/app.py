@@ -46,6 +46,7 @@ class RouteInfo:
     provider: str | None
     operation: str | None
     journaled: bool = True
+    max_body_bytes: int = MAX_BODY_BYTES
 
 
 def unmatched_route_info(request: web.Request) -> RouteInfo:
@@ -88,6 +89,8 @@ def serving(handler: Callable[[web.Request], Awaitable[web.StreamResponse]], inf
 
     async def serve(request: web.Request) -> web.StreamResponse:
         route = info or unmatched_route_info(request)
+        if route.max_body_bytes != MAX_BODY_BYTES:
+            allow_body(request, route.max_body_bytes)
         started = time.monotonic() if site.write_log is not None else 0.0
         try:
             exchange = bind_tenant(request, site.tenants)
@@ -102,7 +105,19 @@ def serving(handler: Callable[[web.Request], Awaitable[web.StreamResponse]], inf
         return response
 
     serve.__name__ = serve.__qualname__ = getattr(handler, "__name__", "serve")
+    serve.max_body_bytes = info.max_body_bytes if info else MAX_BODY_BYTES  # type: ignore[attr-defined]
     return serve
+
+
+def body_limit(request: web.Request) -> int:
+    """The largest body the request's route takes: MAX_BODY_BYTES, or more where a route carries files."""
+    return getattr(request.match_info.handler, "max_body_bytes", MAX_BODY_BYTES)
+
+
+def allow_body(request: web.Request, limit: int) -> None:
+    """Let this request's body grow to `limit`. aiohttp reads its limit from the request alone, and its public
+    way to change it, clone(), is refused once anything has read the body."""
+    request._client_max_size = limit
 
 
 async def unmatched(request: web.Request) -> web.StreamResponse:
@@ -121,7 +136,7 @@ async def answer(request: web.Request, handler, info: RouteInfo, exchange: Excha
     face = info.face
     try:
         if "Content-Encoding" in request.headers:
-            await decode_body(request, MAX_BODY_BYTES)
+            await decode_body(request, info.max_body_bytes)
         if face is not None and exchange.control.faults.rules:
             faulted = await apply_fault(request, exchange, face, info.operation)
             if faulted is not None or exchange.dropped:
@@ -255,8 +270,10 @@ def provider_error(face, request: web.Request, error: web.HTTPException) -> web.
 def add_routes(app: web.Application, scoped: TenantScoped, routes, provider: str, site: Site, face=None) -> None:
     """Each route is reachable as is and under a tenant prefix; the methods of one path share a resource,
     so the router tries one candidate per path, not one per method."""
+    limits = getattr(face, "BODY_LIMITS", {})
     served = [(method, path, serving(handler, RouteInfo(face, provider, f"{provider}.{operation}",
-                                                         not path.startswith(UNJOURNALED)), site))
+                                                         not path.startswith(UNJOURNALED),
+                                                         limits.get(operation, MAX_BODY_BYTES)), site))
               for method, path, handler, operation in routes]
     for router in (app.router, scoped.router):
         resources: dict[str, web.Resource] = {}

@@ -162,9 +162,11 @@ class Tenant:
         query = parse_filters(python_filters(filters))
         return self._on_loop(lambda world: [message_json(m) for m in select(world, query)])
 
-    def inject_sms(self, from_: str, to: str, text: str) -> dict[str, Any] | None:
-        """An SMS from an outside handset; None when the owner of `to` drops it."""
-        message = self._on_loop(lambda world: inject(world, from_, to, text))
+    def inject_sms(self, from_: str, to: str, text: str, media: list[dict[str, Any]] | None = None
+                   ) -> dict[str, Any] | None:
+        """An SMS from an outside handset; None when the owner of `to` drops it. With `media` (dicts of
+        content_type, file_name and content bytes) it is an MMS."""
+        message = self._on_loop(lambda world: inject(world, from_, to, text, media))
         return None if message is None else message_json(message)
 
     def advance(self, seconds: float | str) -> int:

@@ -23,8 +23,8 @@ def python_block(heading: str, index: int = 0) -> str:
     return re.findall(r"```python\n(.*?)```", section, re.S)[index]
 
 
-def run(code: str, env: dict | None = None) -> str:
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+def run(code: str, env: dict | None = None, cwd: Path = ROOT) -> str:
+    result = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=60,
                             env=env)
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -40,6 +40,14 @@ def test_the_ringcentral_sdk_example_runs(emulator):
     code = python_block("### RingCentral").replace("http://127.0.0.1:8080", emulator.tenant("readme-rc").url)
     output = run(code)
     assert "Queued" in output and "Outbound" in output
+
+
+def test_the_ringcentral_mms_example_runs_after_the_login(emulator, tmp_path):
+    (tmp_path / "receipt.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    login = python_block("### RingCentral").split("sms = platform.post", 1)[0]
+    code = (login + python_block("### RingCentral", 1)).replace("http://127.0.0.1:8080",
+                                                                  emulator.tenant("readme-mms").url)
+    assert run(code, cwd=tmp_path).split()[-2:] == ["MmsAttachment", "264"]
 
 
 def test_the_ringcentral_webhook_example_runs(emulator, webhook_endpoint):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
 from ..core import carrier
 from ..core.model import Message
-from ..core.rules import normalize_number
+from ..core.rules import Attachment, normalize_number
 from ..core.world import World
 
 
@@ -25,13 +27,49 @@ def phone(name: str, value: Any) -> str:
     return number
 
 
-def inject(world: World, handset: Any, to: Any, text: Any) -> Message | None:
-    """Deliver through the provider owning `to`; None when the owner drops it, as the real network does."""
+MAX_MEDIA = 10
+
+
+def attachment(index: int, value: Any) -> Attachment:
+    """One file of an inbound MMS: {content_type, file_name?, content (bytes, from Python) or content_base64}."""
+    where = f"media[{index}]"
+    if not isinstance(value, dict) or not set(value) <= {"content_type", "file_name", "content", "content_base64"}:
+        raise InboundRefused(400, f"{where} must be an object of content_type, file_name and content_base64")
+    content_type, file_name = value.get("content_type"), value.get("file_name")
+    if not isinstance(content_type, str) or "/" not in content_type:
+        raise InboundRefused(400, f"{where}.content_type must be a media type such as image/png")
+    if file_name is not None and not isinstance(file_name, str):
+        raise InboundRefused(400, f"{where}.file_name must be a string")
+    content = value.get("content")
+    if content is None:
+        try:
+            content = base64.b64decode(value.get("content_base64", ""), validate=True)
+        except (binascii.Error, TypeError, ValueError):
+            raise InboundRefused(400, f"{where}.content_base64 must be base64") from None
+    if not isinstance(content, bytes):
+        raise InboundRefused(400, f"{where}.content must be bytes; JSON carries a file as content_base64")
+    return Attachment(content_type, file_name, content)
+
+
+def attachments(media: Any) -> tuple[Attachment, ...]:
+    if media is None:
+        return ()
+    if not isinstance(media, list) or len(media) > MAX_MEDIA:
+        raise InboundRefused(400, f"media must be a list of at most {MAX_MEDIA} files")
+    return tuple(attachment(index, value) for index, value in enumerate(media))
+
+
+def inject(world: World, handset: Any, to: Any, text: Any, media: Any = None) -> Message | None:
+    """Deliver through the provider owning `to`; None when the owner drops it, as the real network does.
+
+    With `media` the message is an MMS: its files, which the receiving mailbox lists and serves.
+    """
     handset, to = phone("from", handset), phone("to", to)
     if not isinstance(text, str):
         raise InboundRefused(400, "text must be a string")
+    files = attachments(media)
     if to not in world.directory.numbers:
         raise InboundRefused(404, f"no account in this tenant owns {to}")
     if handset in world.directory.numbers:
         raise InboundRefused(400, f"{handset} belongs to an account; send from it through its provider's API")
-    return carrier.receive_from_outside(world, handset, to, text)
+    return carrier.receive_from_outside(world, handset, to, text, files)

@@ -174,4 +174,6 @@ def message_json(message: Message) -> dict[str, Any]:
         "segments": message.segments,
         "read": message.read,
         "error_code": message.error_code,
+        "media": [{"id": m.id, "content_type": m.content_type, "file_name": m.file_name, "size": m.size}
+                  for m in message.media],
     }

@@ -180,10 +180,10 @@ async def delete_messages(request: web.Request) -> web.Response:
 
 @refusals
 async def inbound(request: web.Request) -> web.Response:
-    """An SMS from an outside handset, arriving through the provider that owns the number."""
-    body = await json_object(request, {"from", "to", "text"}, {"from", "to", "text"})
+    """An SMS (or, with media, an MMS) from an outside handset, arriving through the provider that owns the number."""
+    body = await json_object(request, {"from", "to", "text", "media"}, {"from", "to", "text"})
     try:
-        message = inject(world_of(request), body["from"], body["to"], body["text"])
+        message = inject(world_of(request), body["from"], body["to"], body["text"], body.get("media"))
     except InboundRefused as refused:
         raise ControlError(refused.status, str(refused)) from None
     if message is None:

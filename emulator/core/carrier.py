@@ -8,9 +8,11 @@ import attrs
 
 from .directory import Directory
 from .ids import sms_conversation_id
-from .model import Direction, Kind, Mailbox, Message, Party, Status, Thread
+from .model import Direction, Kind, Mailbox, Media, Message, Party, Status, Thread
 from .rules import (
+    Attachment,
     Delivery,
+    MmsPolicy,
     Outcome,
     PagerDecision,
     PagerRequest,
@@ -18,10 +20,13 @@ from .rules import (
     SmsDecision,
     SmsPolicy,
     SmsRequest,
+    check_media,
+    check_mms_route,
     check_text,
     consent_change,
     decide_pager,
     decide_sms_route,
+    media_type,
     route_sms,
 )
 from .text import segment_count
@@ -58,9 +63,17 @@ def send_sms(
     policy: SmsPolicy,
     provider: str,
     fail_delivery: str | None = None,
+    attachments: tuple[Attachment, ...] = (),
+    mms: MmsPolicy | None = None,
 ) -> SmsSent | Rejection:
-    """Decide, then record: the sender's outbound copy and an inbound copy in every receiving mailbox."""
-    route = check_text(request.text, policy.max_text_units, policy.measure) or sms_route(world, request, policy)
+    """Decide, then record: the sender's outbound copy and an inbound copy in every receiving mailbox.
+
+    With attachments (which need the provider's `mms` policy) the SMS is an MMS, whose text may be empty.
+    """
+    if attachments:
+        route = mms_route(world, request, policy, attachments, mms)
+    else:
+        route = check_text(request.text, policy.max_text_units, policy.measure) or sms_route(world, request, policy)
     if isinstance(route, Rejection):
         return route
     now = world.now_ms()
@@ -81,6 +94,8 @@ def send_sms(
         segments=segment_count(text),
         provider=provider,
     )
+    if attachments:
+        outbound.media = stored_media(world, attachments, mms)
     saved = route.decision.sender_mailbox is not None
     if saved:
         world.add_message(outbound)
@@ -103,6 +118,30 @@ def send_sms(
 
 
 NO_ONE: frozenset[str] = frozenset()
+
+
+def mms_route(world: World, request: SmsRequest, policy: SmsPolicy, attachments: tuple[Attachment, ...],
+              mms: MmsPolicy | None) -> SmsRoute | Rejection:
+    """The files first, then the SMS route, then whether that route may carry files."""
+    if mms is None:
+        raise ValueError("attachments need the provider's MmsPolicy")
+    refused = (check_text(request.text, policy.max_text_units, policy.measure, required=False)
+               or check_media(attachments, mms))
+    if refused:
+        return refused
+    route = sms_route(world, request, policy)
+    if isinstance(route, Rejection):
+        return route
+    return check_mms_route(route.decision, mms) or route
+
+
+def stored_media(world: World, attachments: tuple[Attachment, ...], mms: MmsPolicy | None) -> tuple[Media, ...]:
+    """The files as every copy of the message keeps them, each with an id of its own."""
+    return tuple(Media(world.ids.take(), (media_type(a, mms) if mms else a.content_type) or UNTYPED, a.file_name,
+                       a.content) for a in attachments)
+
+
+UNTYPED = "application/octet-stream"
 
 
 def opted_out_recipients(world: World, route: SmsRoute) -> frozenset[str]:
@@ -184,11 +223,14 @@ def inbound_copy(world: World, outbound: Message, mailbox: Mailbox, provider: st
         to_department=outbound.to_department,
         segments=outbound.segments,
         provider=provider,
+        media=outbound.media,
     )
 
 
-def receive_from_outside(world: World, handset: str, to_number: str, text: str) -> Message | None:
-    """An SMS from a handset nobody in the world owns; it lands wherever the number routes it.
+def receive_from_outside(world: World, handset: str, to_number: str, text: str,
+                         attachments: tuple[Attachment, ...] = ()) -> Message | None:
+    """An SMS (an MMS, with attachments) from a handset nobody in the world owns; it lands wherever the number
+    routes it.
 
     A reply of STOP (or START) opts the handset out of (or back in to) texts from that number.
     """
@@ -213,6 +255,7 @@ def receive_from_outside(world: World, handset: str, to_number: str, text: str) 
         conversation_id=sms_conversation_id(handset, to_number),
         segments=segment_count(text),
         provider=delivery.provider,
+        media=stored_media(world, attachments, None),
     )
     return world.add_message(message)
 

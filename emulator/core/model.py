@@ -162,6 +162,20 @@ class Party:
     name: str | None = None
 
 
+@attrs.frozen(slots=True)
+class Media:
+    """A file sent with a message (MMS), shared by every copy of it: one upload, one id, wherever it landed."""
+
+    id: int
+    content_type: str
+    file_name: str | None
+    content: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+
 @attrs.define(slots=True, eq=False, weakref_slot=False)
 class Message:
     """One copy of a message in one mailbox; each side has its own id, status and read state.
@@ -192,6 +206,7 @@ class Message:
     # Per recipient of a group SMS, the status it stops at short of the message's (Sent: nobody receives it;
     # SendingFailed: the handset opted out); None while every recipient follows the message.
     recipient_ends: tuple[Status | None, ...] | None = None
+    media: tuple[Media, ...] = ()  # an MMS's files; a plain SMS has none
 
     @property
     def status(self) -> Status:

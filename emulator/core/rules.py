@@ -55,6 +55,11 @@ class Reason(Enum):
     PAGER_RECIPIENT_WRONG_TYPE = "pager-recipient-wrong-type"
     REPLY_TARGET_UNKNOWN = "reply-target-unknown"
     REPLY_NOT_PARTICIPANT = "reply-not-participant"
+    MEDIA_TOO_MANY = "media-too-many"
+    MEDIA_TOO_LARGE = "media-too-large"  # all of a message's files together
+    MEDIA_TYPE_UNSUPPORTED = "media-type-unsupported"  # value: "<position from 1>:<file name or type>"
+    SENDER_NUMBER_NOT_MMS_SENDER = "sender-number-not-mms-sender"
+    RECIPIENT_INTERNATIONAL_MMS = "recipient-international-mms"
 
 
 @attrs.frozen
@@ -113,6 +118,27 @@ class SmsRequest(NamedTuple):
     caller_extension_id: str | None = None
     save_to_extension_id: str | None = None
     calling_code: str | None = None  # the request's country for numbers without one; None: the policy's
+
+
+class Attachment(NamedTuple):
+    """A file as a request sends it with an SMS, making it an MMS."""
+
+    content_type: str | None  # None when the request does not say; then the file name's extension tells
+    file_name: str | None
+    content: bytes
+
+
+@attrs.frozen
+class MmsPolicy:
+    """A provider's limits for the files of an MMS and for who may send one where."""
+
+    max_attachments: int
+    max_total_bytes: int
+    content_types: frozenset[str]
+    # the type of a file sent without one, by its name's extension: {".jpg": "image/jpeg"}
+    extension_types: dict[str, str] = attrs.field(factory=dict, hash=False)
+    sender_feature: str | None = None  # a number feature the sender needs (MmsSender, say)
+    domestic_prefix: str | None = None  # from a number starting with it, MMS reaches only numbers that do too
 
 
 class SmsDecision(NamedTuple):
@@ -191,12 +217,49 @@ def normalized_number(raw: str, calling_code: str | None = None) -> str | None:
 remembered_number = lru_cache(maxsize=4096)(normalized_number)  # numbers recur on every send
 
 
-def check_text(text: str | None, policy_limit: int, measure: Callable[[str], int]) -> Rejection | None:
-    """Text is required and measured the provider's way; one unit over the limit is refused."""
+def check_text(text: str | None, policy_limit: int, measure: Callable[[str], int], required: bool = True
+               ) -> Rejection | None:
+    """Text is required (unless files carry the message) and measured the provider's way; one unit over the
+    limit is refused."""
     if text is None or text == "":
-        return Rejection(Reason.TEXT_MISSING, "text")
+        return Rejection(Reason.TEXT_MISSING, "text") if required else None
     if measure(text) > policy_limit:
         return Rejection(Reason.TEXT_TOO_LONG, "text")
+    return None
+
+
+def media_type(attachment: Attachment, policy: MmsPolicy) -> str | None:
+    """The file's media type in lower case without parameters, or from its name's extension when not given."""
+    if attachment.content_type:
+        return attachment.content_type.split(";", 1)[0].strip().lower()
+    name = attachment.file_name or ""
+    dot = name.rfind(".")
+    return policy.extension_types.get(name[dot:].lower()) if dot >= 0 else None
+
+
+def check_media(attachments: tuple[Attachment, ...], policy: MmsPolicy) -> Rejection | None:
+    """At most so many files, so many bytes together, each of a media type the provider carries."""
+    if len(attachments) > policy.max_attachments:
+        return Rejection(Reason.MEDIA_TOO_MANY, "attachments")
+    if sum(len(a.content) for a in attachments) > policy.max_total_bytes:
+        return Rejection(Reason.MEDIA_TOO_LARGE, "attachments")
+    for position, attachment in enumerate(attachments, 1):
+        if media_type(attachment, policy) not in policy.content_types:
+            named = attachment.file_name or attachment.content_type or ""
+            return Rejection(Reason.MEDIA_TYPE_UNSUPPORTED, "attachments", f"{position}:{named}")
+    return None
+
+
+def check_mms_route(decision: SmsDecision, policy: MmsPolicy) -> Rejection | None:
+    """An accepted SMS route carries media only from a number able to send MMS, and only at home."""
+    sender = decision.sender_number
+    if policy.sender_feature is not None and policy.sender_feature not in sender.features:
+        return Rejection(Reason.SENDER_NUMBER_NOT_MMS_SENDER, "from", sender.number)
+    home = policy.domestic_prefix
+    if home is not None and sender.number.startswith(home):
+        for delivery in decision.deliveries:
+            if not delivery.number.startswith(home):
+                return Rejection(Reason.RECIPIENT_INTERNATIONAL_MMS, "to", delivery.number)
     return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -12,7 +13,7 @@ import attrs
 import yaml
 from aiohttp import web
 
-from ..app import MAX_BODY_BYTES, TENANTS_KEY, TENANT_HEADER
+from ..app import TENANTS_KEY, TENANT_HEADER, allow_body, body_limit
 from ..core.clock import Clock, iso_ms
 from ..encodings import decode_body
 from ..seed import DEFAULT_SEED_PATH, Seed
@@ -98,7 +99,9 @@ class Recorder:
         if not self.records(request):
             return await handler(request)
         try:
-            await decode_body(request, MAX_BODY_BYTES)
+            limit = body_limit(request)
+            allow_body(request, limit)
+            await decode_body(request, limit)
             raw = await request.read()
         except web.HTTPException:
             raw = b""
@@ -149,7 +152,11 @@ class Recorder:
     def body_of(self, request: web.Request, raw: bytes, headers: dict[str, str]) -> dict[str, Any]:
         if not raw:
             return {}
-        text = raw.decode("utf-8", errors="replace")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:  # files of an MMS, say: kept byte for byte
+            headers["Content-Type"] = request.headers.get("Content-Type", "application/octet-stream")
+            return {"body_base64": base64.b64encode(raw).decode("ascii")}
         if request.content_type == "application/json":
             try:
                 return {"json": json.loads(text)}

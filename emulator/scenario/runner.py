@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import contextlib
 import json
 import re
@@ -72,7 +74,7 @@ class Tenant:
     base: str
 
     async def send(self, method: str, path: str, *, query: dict | None = None, json_body: Any = None,
-                   form: dict | None = None, body: str | None = None, headers: dict | None = None) -> Reply:
+                   form: dict | None = None, body: str | bytes | None = None, headers: dict | None = None) -> Reply:
         kwargs: dict[str, Any] = {"params": flat_params(query), "headers": headers or {}}
         if json_body is not None:
             kwargs["data"] = json.dumps(json_body, ensure_ascii=False).encode()
@@ -80,7 +82,7 @@ class Tenant:
         elif form is not None:
             kwargs["data"] = flat_params(form)
         elif body is not None:
-            kwargs["data"] = body.encode()
+            kwargs["data"] = body.encode() if isinstance(body, str) else body
         try:
             async with self.http.request(method, self.base + path, **kwargs) as response:
                 raw = await response.read()
@@ -224,8 +226,14 @@ class Run:
             else:
                 query = {**signed.params, **(query or {})}
         headers = {**signed.headers, **(payload.get("headers") or {})}
+        body = payload.get("body")
+        if "body_base64" in payload:
+            try:
+                body = base64.b64decode(payload["body_base64"], validate=True)
+            except (binascii.Error, ValueError):
+                raise StepFailed("request.body_base64 is not base64") from None
         return await self.tenant.send(payload["method"], payload["path"], query=query, json_body=payload.get("json"),
-                                      form=form, body=payload.get("body"), headers=headers)
+                                      form=form, body=body, headers=headers)
 
     async def check(self, step: Step, reply: Reply | None) -> StepResult:
         """Every expectation of the step against its reply and the world afterwards, then its captures."""

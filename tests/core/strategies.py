@@ -45,6 +45,7 @@ def directories(draw, with_department: bool = False) -> Directory:
                                      usage_type="MainCompanyNumber", features=frozenset({"SmsSender"})))
     for index, extension in enumerate(extensions):
         features = frozenset({"SmsSender"}) if draw(st.booleans()) or index == 0 else frozenset()
+        features |= {"MmsSender"} if draw(st.booleans()) else frozenset()
         kind = "FaxOnly" if draw(st.integers(0, 9)) == 0 and index else "VoiceFax"
         directory.add_number(PhoneNumber(f"n{index}", f"+165055502{index:02d}", ACCOUNT, extension.id,
                                          type=kind, features=features))

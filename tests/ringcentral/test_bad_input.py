@@ -75,8 +75,16 @@ async def test_missing_fields_are_named(rc):
 
 async def test_an_oversize_body_is_refused_with_413(rc):
     alice = await rc.login("102")
+    status, body = await raw(rc, "POST", PAGER, alice, b"{\"text\": \"" + b"a" * (2 * 1024 * 1024) + b"\"}")
+    assert_rc_error(status, body, 413, "MSG-338")
+
+
+async def test_an_sms_body_may_grow_to_the_10_mib_of_mms_files_and_no_further(rc):
+    alice = await rc.login("102")
     status, body = await raw(rc, "POST", SMS, alice, b"{\"text\": \"" + b"a" * (2 * 1024 * 1024) + b"\"}")
-    assert status == 413 and body["errors"][0]["errorCode"]
+    assert_rc_error(status, body, 400, "CMN-100")  # read whole: the JSON lacks `from`
+    status, body = await raw(rc, "POST", SMS, alice, b"{\"text\": \"" + b"a" * (11 * 1024 * 1024) + b"\"}")
+    assert_rc_error(status, body, 413, "MSG-338")
 
 
 async def test_unknown_routes_get_ringcentrals_404(rc):

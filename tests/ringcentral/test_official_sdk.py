@@ -140,6 +140,20 @@ def test_bulk_get_and_put_with_the_sdk_answer_each_message_in_its_own_part(platf
 
 
 @pytest.mark.parametrize("mixed", [False, True], ids=["form-data", "mixed"])
+def test_an_mms_built_with_the_sdk_is_sent_and_its_file_downloaded(platform, mixed):
+    platform.login(jwt="rc-jwt-102")
+    picture = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
+    builder = MultipartBuilder(platform).set_multipart_mixed(mixed).set_body({
+        "from": {"phoneNumber": "+16505550102"}, "to": [{"phoneNumber": "+14155550100"}], "text": "a picture"})
+    builder.add(("picture.png", picture, "image/png"))
+    sent = platform.send_request(builder.request("/restapi/v1.0/account/~/extension/~/mms")).json_dict()
+    _, attachment = sent["attachments"]
+    assert attachment["type"] == "MmsAttachment" and attachment["size"] == len(picture)
+    downloaded = platform.get(attachment["uri"])
+    assert downloaded.response().headers["Content-Type"] == "image/png" and downloaded.body() == picture
+
+
+@pytest.mark.parametrize("mixed", [False, True], ids=["form-data", "mixed"])
 def test_an_sms_sent_as_the_sdks_multipart_request_is_sent_like_a_json_one(platform, mixed):
     platform.login(jwt="rc-jwt-102")
     builder = MultipartBuilder(platform).set_multipart_mixed(mixed).set_body({

@@ -44,6 +44,30 @@ async def test_a_group_sms_with_each_recipients_status_matches_the_vendor_schema
     assert {r["messageStatus"] for r in record["to"]} == {"Delivered"}
 
 
+async def test_an_mms_its_stored_copies_and_its_instant_event_match_the_vendor_schema(rc, receiver):
+    from .test_mms import PNG, multipart
+
+    alice, bob = await rc.login("102"), await rc.login("103")
+    await rc.call("POST", "/restapi/v1.0/subscription", bob, json={
+        "eventFilters": ["/restapi/v1.0/account/~/extension/~/message-store/instant?type=SMS"],
+        "deliveryMode": {"transportType": "WebHook", "address": receiver.url}})
+    raw, content_type = multipart({"from": {"phoneNumber": "+16505550102"}, "to": [{"phoneNumber": "+16505550103"}],
+                                   "text": "schema"}, [("pic.png", PNG, "image/png")])
+    response = await rc.client.post("/restapi/v1.0/account/~/extension/~/mms", data=raw,
+                                    headers={**alice, "Content-Type": content_type})
+    sent = await response.json()
+    assert_valid(sent, "GetSMSMessageInfoResponse")
+    for headers in (alice, bob):
+        _, body = await rc.call("GET", STORE, headers)
+        assert_valid(body, "GetMessageList")
+        assert body["records"][0]["attachments"][1]["type"] == "MmsAttachment"
+    await rc.client.app[WEBHOOKS_KEY].settle()
+    (instant,) = receiver.events()
+    for attachment in instant["body"]["attachments"]:  # ids are strings in events: see the subscriptions test
+        attachment["id"] = int(attachment["id"])
+    assert_valid(instant, "InstantMessageEvent")
+
+
 async def test_pager_response_matches_the_vendor_schema(rc):
     alice = await rc.login("102")
     _, body = await rc.pager(alice, ["103"], "schema")

@@ -91,6 +91,28 @@ async def test_a_recorded_session_replays_green_with_identical_bodies(tmp_path, 
     assert matchers == {"$string"}  # only the issued tokens vary; every other byte of every body is expected as is
 
 
+async def test_an_mms_with_binary_files_is_recorded_byte_for_byte_and_replays_green(tmp_path, aiohttp_client):
+    from ..ringcentral.test_mms import PNG, envelope, multipart
+
+    record = tmp_path / "session.yaml"
+    seed = load_seed_file(frozen_seed_file(tmp_path))
+    app = build_app(Tenants(seed))
+    Recorder(record, seed).install(app)
+    client = await aiohttp_client(app)
+    response = await client.post("/restapi/oauth/token", data={"grant_type": JWT_GRANT, "assertion": "rc-jwt-102"},
+                                 headers={"Authorization": BASIC})
+    token = (await response.json())["access_token"]
+    raw, content_type = multipart(envelope(), [("pic.png", PNG, "image/png")])
+    response = await client.post(SMS, data=raw, headers={"Authorization": f"Bearer {token}",
+                                                         "Content-Type": content_type})
+    assert response.status == 200
+    step = yaml.safe_load(record.read_text(encoding="utf-8"))["steps"][1]
+    assert base64.b64decode(step["request"]["body_base64"]) == raw
+    assert step["request"]["headers"]["Content-Type"] == content_type
+    result = await __import__("emulator.scenario.runner", fromlist=["x"]).run_scenario_async(load_scenario(record))
+    assert result.passed, [s.problems for s in result.steps]
+
+
 async def test_a_body_that_does_not_decompress_is_answered_but_not_recorded(tmp_path, aiohttp_client):
     record = tmp_path / "session.yaml"
     seed = load_seed_file(frozen_seed_file(tmp_path))

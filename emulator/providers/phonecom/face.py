@@ -1,6 +1,6 @@
 """What the application needs to mount Phone.com: its routes and its errors for what no route handles.
 
-Every provider has a face module with the same names: NAME, PREFIXES, ROUTES, body_too_large(),
+Every provider has a face module with the same names: NAME, PREFIXES, ROUTES, BODY_LIMITS, body_too_large(),
 internal_error(), invalid_uri(), method_not_allowed(method), unreadable_body(operation) and
 fault_error(status, message).
 """
@@ -8,7 +8,7 @@ fault_error(status, message).
 from . import NAME
 from .errors import (body_too_large, fault_error, internal_error, invalid_uri, method_not_allowed,
                      unreadable_body)
-from .routes import PREFIXES, ROUTES
+from .routes import BODY_LIMITS, PREFIXES, ROUTES
 
-__all__ = ["NAME", "PREFIXES", "ROUTES", "body_too_large", "fault_error", "internal_error", "invalid_uri",
-           "method_not_allowed", "unreadable_body"]
+__all__ = ["NAME", "PREFIXES", "ROUTES", "BODY_LIMITS", "body_too_large", "fault_error", "internal_error",
+           "invalid_uri", "method_not_allowed", "unreadable_body"]

@@ -6,6 +6,7 @@ ACCOUNT = "/v4/accounts/{account_id}"
 EXTENSION = ACCOUNT + "/extensions/{extension_id}"
 
 PREFIXES = ("/v4",)
+BODY_LIMITS: dict[str, int] = {}  # every operation takes the application's default limit
 
 ROUTES = [
     ("GET", "/v4/oauth/access-token", handlers.access_token_details, "getAccessToken"),

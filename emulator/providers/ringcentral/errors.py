@@ -4,6 +4,8 @@ Choices where sources disagree (newest primary source wins; see the README's fid
 - non-owned `from`: 403 MSG-304 (Developer Guide, current) rather than 400 MSG-245 (2018 explorer);
 - Disabled/Frozen pager recipient: 400 MSG-324 with the Developer Guide's wording;
 - invalid bearer token: 401 with legacy top-level `TokenInvalid` and `OAU-213` in `errors[]`.
+- MMS from a number without the MmsSender feature: 403 MSG-242 "The requested feature is not available", the
+  documented code for a number that may not send what is asked (no source shows an MMS-specific one);
 - message sync: `syncType` optional (FSync) and a 24-hour default frame, as the current spec says, rather than the
   2019 guide's mandatory `syncType` and one-week frame (rules.py); a token it did not issue: 400 MSG-333.
 """
@@ -226,6 +228,19 @@ def from_rejection(rejection: Rejection) -> RingCentralError:
         case Reason.TOO_MANY_RECIPIENTS:
             return RingCentralError(400, "MSG-381", "Exceeded maximum number of recipients for a Group MMS: [10]",
                                     "to", category="InvalidParameter")
+        case Reason.MEDIA_TOO_MANY:
+            return RingCentralError(400, "MSG-379", "Too many attachments", "attachments", category="InvalidParameter")
+        case Reason.MEDIA_TOO_LARGE:
+            return RingCentralError(400, "MSG-376", "Attachment size limit exceeded", "attachments",
+                                    category="InvalidParameter")
+        case Reason.MEDIA_TYPE_UNSUPPORTED:
+            position, _, named = value.partition(":")
+            return RingCentralError(415, "MSG-348", f"Unsupported attachment media type, attachment [{position}]: "
+                                    f"[{named}]", "attachments")
+        case Reason.SENDER_NUMBER_NOT_MMS_SENDER:
+            return RingCentralError(403, "MSG-242", "The requested feature is not available", "from")
+        case Reason.RECIPIENT_INTERNATIONAL_MMS:
+            return RingCentralError(403, "MSG-383", "International MMS feature is not available", "to")
         case Reason.PAGER_FROM_DEPARTMENT:
             return RingCentralError(403, "MSG-330", "Sending from department message is not supported.", "from")
         case Reason.PAGER_SENDER_MISMATCH:

@@ -11,7 +11,7 @@ from aiohttp import web
 from ...core import carrier
 from ...core.ids import is_digits
 from ...core.model import Availability, Direction, Extension, Kind, Mailbox, Message, Status
-from ...core.rules import PagerRequest, Reason, Rejection, SmsRequest, can_read_thread, webhook_standing
+from ...core.rules import Attachment, PagerRequest, Reason, Rejection, SmsRequest, can_read_thread, webhook_standing
 from ...core.store import MailboxIndex
 from ...core.world import World
 from ...webhooks import WEBHOOKS_KEY, Webhooks
@@ -44,7 +44,10 @@ from .parse import (
     consent_updates,
     deleted_ids,
     is_bulk,
-    multipart_json_parts,
+    Part,
+    json_or_none,
+    request_and_files,
+    split_multipart,
     page_token,
     path_ids,
     MessageFilter,
@@ -66,6 +69,7 @@ from .rules import (
     A2P_REJECTED_CODE,
     BLACKLIST_AFTER_MS,
     MAX_SUBSCRIPTIONS,
+    MMS_POLICY,
     NUMBER_STATUSES,
     NUMBER_USAGE_TYPES,
     SMS_POLICY,
@@ -93,13 +97,13 @@ async def json_body(request: web.Request, read=read_json_object):
         raise unparsable_json() from None
 
 
-async def multipart_parts(request: web.Request) -> list:
-    """The JSON of each part of a multipart body, in order (None for a part that is not JSON)."""
+async def multipart_parts(request: web.Request) -> list[Part]:
+    """The parts of a multipart body, in order."""
     try:
         raw = await request.read()
     except web.HTTPRequestEntityTooLarge:
         raise body_too_large() from None
-    return multipart_json_parts(request.headers.get("Content-Type", ""), raw)
+    return split_multipart(request.headers.get("Content-Type", ""), raw)
 
 
 async def form_body(request: web.Request) -> dict[str, str]:
@@ -170,25 +174,37 @@ def caller(request: web.Request) -> tuple[auth.Session, Extension]:
 # --- sending --------------------------------------------------------------------------------
 
 async def send_sms(request: web.Request) -> web.Response:
+    """An SMS, or an MMS when files come with it (the SDKs' multipart request)."""
+    return await send_message(request, files_required=False)
+
+
+async def send_mms(request: web.Request) -> web.Response:
+    """/mms, the alias that always carries files."""
+    return await send_message(request, files_required=True)
+
+
+async def send_message(request: web.Request, files_required: bool) -> web.Response:
     session, me = caller(request)
-    body = await sms_body(request)
+    body, files = await sms_body(request)
+    if files_required and not files:
+        raise mandatory("attachments")
     world = world_of(request)
     command = sms_request(body, session.account_id, me.id)
-    result = carrier.send_sms(world, command, SMS_POLICY, NAME, request[EXCHANGE].fail_delivery)
+    result = carrier.send_sms(world, command, SMS_POLICY, NAME, request[EXCHANGE].fail_delivery, files, MMS_POLICY)
     if isinstance(result, Rejection):
         raise from_rejection(result)
     return json_response(render.message(origin(request), result.outbound, mailbox_owner=me))
 
 
-async def sms_body(request: web.Request) -> dict:
-    """JSON, or the JSON part of a multipart body, as the official SDKs' MultipartBuilder sends it (a `json`
-    part first, then any attachments)."""
+async def sms_body(request: web.Request) -> tuple[dict, tuple[Attachment, ...]]:
+    """JSON, or a multipart body as the official SDKs' MultipartBuilder sends it: the request's JSON part, then
+    the files that make it an MMS."""
     if not request.content_type.startswith("multipart/"):
-        return await json_body(request)
-    body = next((part for part in await multipart_parts(request) if isinstance(part, dict)), None)
+        return await json_body(request), ()
+    body, files = request_and_files(await multipart_parts(request))
     if body is None:
         raise unparsable_json()
-    return body
+    return body, files
 
 
 async def send_pager(request: web.Request) -> web.Response:
@@ -542,7 +558,7 @@ def bulk_part(world: World, session: auth.Session, me: Extension, message_id: st
 async def bulk_body(request: web.Request):
     """A bulk change's body: JSON (an array of `{resourceId, body}`, or one change) or multipart/mixed parts."""
     if request.content_type == "multipart/mixed":
-        return await multipart_parts(request)
+        return [json_or_none(part.content) for part in await multipart_parts(request)]
     return await json_body(request, read_json)
 
 
@@ -619,16 +635,26 @@ async def delete_by_filter(request: web.Request) -> web.Response:
 
 
 async def message_content(request: web.Request) -> web.Response:
+    """The text of an SMS (its Text attachment, whose id is the message's) or one of an MMS's files."""
     _, _, record = own_message(request)
-    if request.match_info["attachmentId"] != str(record.id) or record.availability is Availability.PURGED:
+    wanted = request.match_info["attachmentId"]
+    if record.availability is Availability.PURGED:
         raise not_found("attachmentId")  # a Purged message's attachments are already deleted (the spec's enum)
+    if wanted == str(record.id) and render.has_text(record):
+        response = web.Response(text=record.text, content_type="text/plain", charset="utf-8")
+        default_name = f"{record.id}.txt"
+    else:
+        media = next((m for m in record.media if str(m.id) == wanted), None)
+        if media is None:
+            raise not_found("attachmentId")
+        response = web.Response(body=media.content, content_type=media.content_type)
+        default_name = media.file_name or str(media.id)
     params = query(request)
-    response = web.Response(text=record.text, content_type="text/plain", charset="utf-8")
     disposition = params.get("contentDisposition")
     if disposition is not None:
         if disposition not in ("Inline", "Attachment"):
             raise invalid("contentDisposition")
-        filename = params.get("contentDispositionFilename") or f"{record.id}.txt"
+        filename = params.get("contentDispositionFilename") or default_name
         response.headers["Content-Disposition"] = f'{disposition.lower()}; filename="{filename}"'
     return response
 
@@ -722,6 +748,7 @@ class Subscription:
     failing_since_ms: int | None = None  # when the current run of failed deliveries began
     blacklisted_ms: int | None = None
     blacklist_reason: str = ""
+    origin: str = ""  # the server as the subscriber reached it, for the links in what it is sent
 
     def renew(self, now_ms: int) -> None:
         self.expires_ms = now_ms + 1000 * self.lifetime_s
@@ -789,7 +816,7 @@ class Subscriptions:
             if record.blacklisted_ms is not None:
                 continue
             for event_filter in record.filters:
-                body = event_body(world, event_filter, message, new, now)
+                body = event_body(world, event_filter, message, new, now, record.origin)
                 if body is not None:
                     self.send(world, record, event_filter.text, body, now)
 
@@ -803,7 +830,8 @@ class Subscriptions:
                            on_answer=lambda status, error: record.answered(status, error, world.now_ms()))
 
 
-def event_body(world: World, event_filter: EventFilter, message: Message, new: bool, now_ms: int) -> dict | None:
+def event_body(world: World, event_filter: EventFilter, message: Message, new: bool, now_ms: int, base: str
+               ) -> dict | None:
     """What one filter sends for a stored or changed message, or None when the filter does not take it."""
     mailbox = message.mailbox
     if event_filter.mailbox != (mailbox.account_id, mailbox.extension_id):
@@ -816,7 +844,7 @@ def event_body(world: World, event_filter: EventFilter, message: Message, new: b
         if not new or message.kind is not Kind.SMS or message.direction is not Direction.INBOUND:
             return None
         owner = world.directory.extensions.get(mailbox.extension_id)
-        return render.instant_sms(message, owner) if owner is not None else None
+        return render.instant_sms(message, owner, base) if owner is not None else None
     return render.message_store_change(message, new, now_ms)
 
 
@@ -853,7 +881,7 @@ async def create_subscription(request: web.Request) -> web.Response:
     now = world.now_ms()
     record = Subscription(world.next_uuid("ringcentral.subscription"), session.account_id, me.id,
                           wanted.event_filters, wanted.address, wanted.verification_token, now,
-                          wanted.expires_in or SUBSCRIPTION_TTL_S[2])
+                          wanted.expires_in or SUBSCRIPTION_TTL_S[2], origin=origin(request))
     record.renew(now)
     registry.by_id[record.id] = record
     registry.listen(world, webhooks)

@@ -14,7 +14,7 @@ from multidict import MultiDict
 
 from ...core.clock import parse_iso
 from ...core.model import Availability, Direction, Kind
-from ...core.rules import NANP_CALLING_CODE, PagerRecipient, SmsRequest
+from ...core.rules import NANP_CALLING_CODE, Attachment, PagerRecipient, SmsRequest
 from ...core.text import utf16_units
 from ...webhooks import is_webhook_url
 from ...wire import has_lone_surrogate
@@ -662,8 +662,16 @@ def bulk_changes(raw_id: str, body: Any) -> list[tuple[str, Any]]:
             for message_id, entry in zip(ids, body)]
 
 
-def multipart_json_parts(content_type: str, raw: bytes) -> list[Any]:
-    """The JSON of each part of a multipart body (mixed or form-data), in order; a part that is not JSON is None.
+class Part(NamedTuple):
+    """One part of a multipart body: its type and file name as sent (None when not), and its bytes."""
+
+    content_type: str | None
+    file_name: str | None
+    content: bytes
+
+
+def split_multipart(content_type: str, raw: bytes) -> list[Part]:
+    """The parts of a multipart body (mixed or form-data), in order.
 
     A body of more parts than a bulk request may hold is refused before it is parsed, which takes time per part.
     """
@@ -673,7 +681,19 @@ def multipart_json_parts(content_type: str, raw: bytes) -> list[Any]:
     message = email.message_from_bytes(b"Content-Type: " + content_type.encode("latin-1", "replace") + b"\r\n\r\n" + raw)
     if not message.is_multipart():
         raise invalid("body")
-    return [json_or_none(part.get_payload(decode=True)) for part in message.get_payload()]
+    return [Part(part.get("Content-Type"), part.get_filename(), part.get_payload(decode=True) or b"")
+            for part in message.get_payload()]
+
+
+def request_and_files(parts: list[Part]) -> tuple[dict | None, tuple[Attachment, ...]]:
+    """An SMS sent in parts, as the SDKs' MultipartBuilder sends it: the request's JSON (the first part that is
+    a JSON object), and every other part a file to send with it."""
+    for index, part in enumerate(parts):
+        body = json_or_none(part.content)
+        if isinstance(body, dict):
+            files = parts[:index] + parts[index + 1:]
+            return body, tuple(Attachment(p.content_type, p.file_name, p.content) for p in files)
+    return None, ()
 
 
 MULTIPART_BOUNDARY = re.compile(r'boundary="?([^";]+)"?', re.IGNORECASE)

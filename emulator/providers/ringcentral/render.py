@@ -11,7 +11,8 @@ from urllib.parse import quote
 from ...core.clock import iso_ms
 from ...core.directory import Directory
 from ...core.ids import is_digits
-from ...core.model import Availability, Direction, Extension, ExtensionType, Kind, Message, Party, PhoneNumber, Status
+from ...core.model import (Availability, Direction, Extension, ExtensionType, Kind, Media, Message, Party, PhoneNumber,
+                           Status)
 from ...wire import encode_json
 
 API = "/restapi/v1.0"
@@ -73,8 +74,7 @@ def message(base: str, record: Message, in_list: bool = False, mailbox_owner: Ex
     body["creationTime"] = iso_ms(record.created_ms)
     body["readStatus"] = "Read" if record.read else "Unread"
     body["priority"] = "Normal"
-    body["attachments"] = [] if record.availability is Availability.PURGED else [
-        {"id": record.id, "uri": f"{uri}/content/{record.id}", "type": "Text", "contentType": "text/plain"}]
+    body["attachments"] = [] if record.availability is Availability.PURGED else attachments(record, uri)
     body["direction"] = record.direction
     body["availability"] = record.availability
     body["subject"] = record.text
@@ -89,6 +89,27 @@ def message(base: str, record: Message, in_list: bool = False, mailbox_owner: Ex
     if mailbox_owner is not None and mailbox_owner.type is ExtensionType.DEPARTMENT:
         body["owner"] = {"extensionId": mailbox_owner.id, "extensionType": mailbox_owner.type,
                          "name": mailbox_owner.name}
+    return body
+
+
+def attachments(record: Message, uri: str) -> list[dict]:
+    """The text as a Text attachment (an MMS may have none), then an MMS's files."""
+    listed = [{"id": record.id, "uri": f"{uri}/content/{record.id}", "type": "Text", "contentType": "text/plain"}
+              ] if has_text(record) else []
+    listed.extend(media_attachment(media, uri) for media in record.media)
+    return listed
+
+
+def has_text(record: Message) -> bool:
+    """Every SMS has its text as an attachment; an MMS sent without text has none."""
+    return bool(record.text) or not record.media
+
+
+def media_attachment(media: Media, uri: str, id_as_string: bool = False) -> dict:
+    body: dict = {"id": str(media.id) if id_as_string else media.id, "uri": f"{uri}/content/{media.id}",
+                  "type": "MmsAttachment", "contentType": media.content_type, "size": media.size}
+    if media.file_name:
+        body["fileName"] = media.file_name
     return body
 
 
@@ -297,8 +318,9 @@ def notification(event: str, subscription_id: str, owner_id: str, body: dict, uu
             "ownerId": owner_id, "body": body}
 
 
-def instant_sms(record: Message, owner: Extension) -> dict:
-    """A new inbound SMS as the message-store/instant event carries it: ids as strings, no uris."""
+def instant_sms(record: Message, owner: Extension, base: str) -> dict:
+    """A new inbound SMS as the message-store/instant event carries it: ids as strings, no uris but the links
+    to an MMS's files."""
     return {
         "id": str(record.id),
         "to": [{**sms_party(p), "target": p.extension_id == owner.id} for p in record.recipients],
@@ -308,7 +330,7 @@ def instant_sms(record: Message, owner: Extension) -> dict:
         "lastModifiedTime": iso_ms(record.modified_ms),
         "readStatus": "Read" if record.read else "Unread",
         "priority": "Normal",
-        "attachments": [{"id": str(record.id), "type": "Text", "contentType": "text/plain"}],
+        "attachments": instant_attachments(record, base),
         "direction": record.direction,
         "availability": record.availability,
         "subject": record.text,
@@ -318,6 +340,12 @@ def instant_sms(record: Message, owner: Extension) -> dict:
         "eventType": "Create",
         "owner": {"extensionId": owner.id, "extensionType": owner.type, "name": owner.name},
     }
+
+
+def instant_attachments(record: Message, base: str) -> list[dict]:
+    listed = [{"id": str(record.id), "type": "Text", "contentType": "text/plain"}] if has_text(record) else []
+    listed.extend(media_attachment(media, message_uri(base, record), id_as_string=True) for media in record.media)
+    return listed
 
 
 def message_store_change(record: Message, new: bool, now_ms: int) -> dict:

@@ -1,6 +1,7 @@
 """RingCentral's paths, as in its OpenAPI description; `~` is accepted for account and extension."""
 
 from . import auth, handlers
+from .rules import MMS_MAX_BODY_BYTES
 
 ACCOUNT = "/restapi/v1.0/account/{accountId}"
 EXTENSION = ACCOUNT + "/extension/{extensionId}"
@@ -11,12 +12,14 @@ SUBSCRIPTION_LIST = "/restapi/v1.0/subscription"
 SUBSCRIPTION = SUBSCRIPTION_LIST + "/{subscriptionId}"
 
 PREFIXES = ("/restapi",)
+BODY_LIMITS = {"createSMSMessage": MMS_MAX_BODY_BYTES, "createMMS": MMS_MAX_BODY_BYTES}  # both carry MMS files
 
 ENDPOINTS = [
     ("POST", "/restapi/oauth/token", handlers.token, "getToken"),
     ("POST", "/restapi/oauth/revoke", handlers.revoke, "revokeToken"),
     # sends ahead of the rest: the router tries the paths that share a prefix in this order
     ("POST", EXTENSION + "/sms", handlers.send_sms, "createSMSMessage"),
+    ("POST", EXTENSION + "/mms", handlers.send_mms, "createMMS"),
     ("POST", EXTENSION + "/company-pager", handlers.send_pager, "createInternalTextMessage"),
     ("GET", ACCOUNT + "/extension", handlers.list_extensions, "listExtensions"),
     ("GET", EXTENSION, handlers.get_extension, "readExtension"),

@@ -1,6 +1,6 @@
 """RingCentral's limits, handed to the core rules."""
 
-from ...core.rules import SmsPolicy
+from ...core.rules import MmsPolicy, SmsPolicy
 from ...core.text import utf16_units
 
 OPT_OUT_CODE = "SMS-RC-413"  # "Destination subscriber opted out": a send to a handset that replied STOP to the sender
@@ -16,6 +16,32 @@ SMS_POLICY = SmsPolicy(
     refuses_fax_recipients=True,  # 403 MSG-309 "Cannot receive SMS on Fax number"
     international_feature="InternationalSmsSender",  # else 403 MSG-240, InternationalProhibited
 )
+
+# MMS: an SMS sent with files, to /sms or its alias /mms, as multipart (the request's JSON first, then the files).
+# Limits and media types from the Developer Guide's "Sending MMS" (updated 2025-06-05); the guide's table lists
+# audio/arm (.arm), kept as written, beside audio/amr. A part without a Content-Type is typed by its file name.
+MMS_CONTENT_TYPES = {
+    "image/jpeg": (".jpeg", ".jpg"), "image/png": (".png",), "image/bmp": (".bmp",), "image/gif": (".gif",),
+    "image/tiff": (".tiff", ".tif"), "image/svg+xml": (".svg",), "image/webp": (".webp",),
+    "video/3gpp": (".3gp",), "video/mp4": (".mp4", ".m4v"), "video/mpeg": (".mpeg", ".mpg"), "video/avi": (".avi",),
+    "video/x-flv": (".flv",), "video/x-ms-wmv": (".wmv",), "video/quicktime": (".mov", ".qt"),
+    "video/webm": (".webm",), "video/ogg": (".ogg",),
+    "audio/mpeg": (".mp3",), "audio/mp4": (".m4a",), "audio/ogg": (".oga",), "audio/wav": (".wav",),
+    "audio/arm": (".arm",), "audio/amr": (".amr",), "audio/3gpp": (),
+    "text/vcard": (".vcf", ".vcard"), "application/zip": (".zip",), "application/gzip": (".gzip", ".gz"),
+    "application/rtf": (".rtf",), "application/pdf": (".pdf",), "text/html": (".html", ".htm"),
+    "text/plain": (".txt",), "text/csv": (".csv",), "text/calendar": (".ics",),
+}
+MMS_FEATURE = "MmsSender"  # toll-free numbers never have it (the guide's SMS requirements)
+MMS_POLICY = MmsPolicy(
+    max_attachments=10,           # else 400 MSG-379 "Too many attachments"
+    max_total_bytes=1_500_000,    # all files together (the spec's createSMSMessage); else 400 MSG-376
+    content_types=frozenset(MMS_CONTENT_TYPES),
+    extension_types={ext: kind for kind, exts in MMS_CONTENT_TYPES.items() for ext in exts},
+    sender_feature=MMS_FEATURE,   # else 403 MSG-242 "The requested feature is not available"
+    domestic_prefix="+1",         # from a North American number, MMS stays there: 403 MSG-383 otherwise
+)
+MMS_MAX_BODY_BYTES = 10 * 1024 * 1024  # the spec's x-request-max-body-size of /mms; /sms carries the same files
 
 # A request's `country` reads numbers without a country code in it: in the North American plan a ten-digit number
 # is national; any other country's numbers are read as international. Country id 1 is the United States.
@@ -40,7 +66,8 @@ RATE_WINDOW_S = 60
 RATE_PENALTY_S = 60
 THROTTLING_GROUPS = {
     "getToken": "Auth", "revokeToken": "Auth",
-    "createSMSMessage": "Medium", "createInternalTextMessage": "Medium", "listExtensions": "Medium",
+    "createSMSMessage": "Medium", "createMMS": "Medium", "createInternalTextMessage": "Medium",
+    "listExtensions": "Medium",
     "deleteMessageByFilter": "Medium", "updateMessage": "Medium", "patchMessage": "Medium",
     "deleteMessage": "Medium", "readMessageContent": "Medium", "createSubscription": "Medium",
     "updateSubscription": "Medium", "deleteSubscription": "Medium",

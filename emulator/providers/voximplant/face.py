@@ -1,6 +1,6 @@
 """What the application needs to mount Voximplant: its routes and its errors for what no route handles.
 
-Every provider has a face module with the same names: NAME, PREFIXES, ROUTES, body_too_large(),
+Every provider has a face module with the same names: NAME, PREFIXES, ROUTES, BODY_LIMITS, body_too_large(),
 internal_error(), invalid_uri(), method_not_allowed(method), unreadable_body(operation) and
 fault_error(status, message).
 Voximplant also has `operation(request)`: its routes carry no method, the path or `cmd` names it; and
@@ -11,7 +11,7 @@ from . import NAME
 from .errors import (body_too_large, fault_error, internal_error, invalid_uri, method_not_allowed,
                      unreadable_body)
 from .handlers import operation, watch
-from .routes import PREFIXES, ROUTES
+from .routes import BODY_LIMITS, PREFIXES, ROUTES
 
-__all__ = ["NAME", "PREFIXES", "ROUTES", "body_too_large", "fault_error", "internal_error", "invalid_uri",
-           "method_not_allowed", "operation", "unreadable_body", "watch"]
+__all__ = ["NAME", "PREFIXES", "ROUTES", "BODY_LIMITS", "body_too_large", "fault_error", "internal_error",
+           "invalid_uri", "method_not_allowed", "operation", "unreadable_body", "watch"]

@@ -3,6 +3,7 @@
 from . import handlers
 
 PREFIXES = ("/platform_api",)
+BODY_LIMITS: dict[str, int] = {}  # every operation takes the application's default limit
 
 ROUTES = [  # the method in the path first: the router tries a path's candidates in this order
     ("POST", "/platform_api/{method}", handlers.platform_api, "callMethod"),
