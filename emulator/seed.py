@@ -18,6 +18,7 @@ from .providers.ringcentral.rules import RATE_LIMITS
 SEED_VERSION = 1
 PROVIDERS = ("ringcentral", "phonecom", "voximplant")
 DEFAULT_RETENTION = 100_000  # stored copies per tenant, so a long-running CI server keeps bounded memory
+DEFAULT_MEDIA_RETENTION = 256 * 1024 * 1024  # bytes of MMS files per tenant, likewise (a shared file counts once)
 DEFAULT_SEED_PATH = Path(__file__).resolve().parent.parent / "scenarios" / "seeds" / "default.yaml"
 
 # Where an SMS to a number with no owning extension goes, per provider.
@@ -47,11 +48,12 @@ class Seed:
     frozen_at_ms: int | None = None
     retention: int | None = None  # build_seed gives DEFAULT_RETENTION unless the seed says otherwise
     source: str = "<inline>"
+    media_retention: int | None = None  # build_seed gives DEFAULT_MEDIA_RETENTION unless the seed says otherwise
 
     def new_world(self, name: str = "default") -> World:
         """A fresh tenant: it shares the directory until it changes it, and owns its messages."""
         clock = Clock(frozen_at_ms=self.frozen_at_ms)
-        world = World(self.directory, clock, self.timing, self.retention)
+        world = World(self.directory, clock, self.timing, self.retention, self.media_retention)
         world.name = name
         return world
 
@@ -90,7 +92,7 @@ def build_seed(data: Any, source: str = "<inline>") -> Seed:
     version = data.get("version", SEED_VERSION)
     if version != SEED_VERSION:
         raise SeedError(f"{source}: seed version {version!r} is not supported (expected {SEED_VERSION})")
-    unknown = set(data) - {"version", "clock", "delivery", "retention", *PROVIDERS}
+    unknown = set(data) - {"version", "clock", "delivery", "retention", "media_retention", *PROVIDERS}
     if unknown:
         raise SeedError(f"{source}: unknown seed section(s): {', '.join(sorted(map(str, unknown)))}")
     directory = Directory()
@@ -102,7 +104,8 @@ def build_seed(data: Any, source: str = "<inline>") -> Seed:
         for index, account in enumerate(accounts):
             load_account(directory, provider, account, f"{source}: {provider}.accounts[{index}]")
     return Seed(directory, data, load_timing(data, source), load_frozen_at(data, source),
-                load_retention(data, source), source)
+                load_retention(data, source), source,
+                load_retention(data, source, "media_retention", DEFAULT_MEDIA_RETENTION, "bytes of MMS files"))
 
 
 def load_account(directory: Directory, provider: str, data: Any, where: str) -> None:
@@ -249,13 +252,15 @@ def load_frozen_at(data: dict, source: str) -> int | None:
         raise SeedError(f"{source}: clock.frozen_at {frozen_at!r} is not an ISO-8601 time") from None
 
 
-def load_retention(data: dict, source: str) -> int | None:
-    """Messages a tenant keeps before forgetting its oldest; DEFAULT_RETENTION when absent, no limit when null."""
-    if "retention" not in data:
-        return DEFAULT_RETENTION
-    retention = data["retention"]
+def load_retention(data: dict, source: str, key: str = "retention", default: int = DEFAULT_RETENTION,
+                   unit: str = "messages") -> int | None:
+    """What a tenant keeps (messages, or bytes of MMS files) before forgetting its oldest messages: the default
+    when absent, no limit when null."""
+    if key not in data:
+        return default
+    retention = data[key]
     if retention is None:
         return None
-    if not isinstance(retention, int) or retention < 1:
-        raise SeedError(f"{source}: retention is a positive number of messages")
+    if isinstance(retention, bool) or not isinstance(retention, int) or retention < 1:
+        raise SeedError(f"{source}: {key} is a positive number of {unit}")
     return retention

@@ -11,6 +11,7 @@ from .directory import Directory
 from .ids import IdSequence, stable_uuid
 from .model import (
     Account,
+    Availability,
     Consent,
     Extension,
     ExtensionStatus,
@@ -55,12 +56,13 @@ class World:
         clock: Clock | None = None,
         timing: DeliveryTiming = DeliveryTiming(),
         retention: int | None = None,
+        media_retention: int | None = None,
     ) -> None:
         self._directory = directory
         self._owns_directory = False
         self.clock = clock or Clock()
         self.timing = timing
-        self.store = MessageStore(retention)
+        self.store = MessageStore(retention, media_retention)
         self.ids = IdSequence(FIRST_MESSAGE_ID)
         self.threads: dict[int, Thread] = {}
         self.provider_state: dict[str, Any] = {}
@@ -232,6 +234,9 @@ class World:
         """A client changed the message: stamp it and let the store's window counts follow."""
         message.modified_ms = self.now_ms()
         self.store.changed(message)
+        if message.availability is Availability.PURGED and message.media:
+            self.store.release_media(message)  # a purged message's files are deleted
+            message.media = ()
         for listener in self.change_listeners:
             listener(message)
 

@@ -97,6 +97,9 @@ async def test_put_seed_as_yaml_text_is_kept_across_a_reset(api):
     ("", "application/yaml", "empty"),
     ("- a list", "application/yaml", "a seed is a mapping"),
     ('{"version": 2}', "application/json", "version 2"),
+    ('{"version": 1, "retention": 0}', "application/json", "retention is a positive number of messages"),
+    ('{"version": 1, "media_retention": true}', "application/json",
+     "media_retention is a positive number of bytes of MMS files"),
 ])
 async def test_bad_seeds_are_refused_with_the_loaders_message(api, body, content_type, words):
     status, answer = await api.call("PUT", "/_emulator/seed", data=body, headers={"Content-Type": content_type})

@@ -7,7 +7,7 @@ import random
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emulator.core.model import Availability, Direction, Kind, Mailbox, Message, Party, Status
+from emulator.core.model import Availability, Direction, Kind, Mailbox, Media, Message, Party, Status
 from emulator.core.store import MessageStore
 
 BOXES = [Mailbox("1", "101"), Mailbox("1", "102"), Mailbox(None, None, "+14155550100")]
@@ -98,3 +98,31 @@ def test_lookups_order_and_retention_agree_with_a_plain_model(operations, retent
     assert all(store.get(number) is model.get(number) for number in range(0, next_id + 2))
     by_mailbox = {box: sorted(m.id for m in model.values() if m.mailbox == box) for box in BOXES}
     assert {box: sorted(m.id for m in store.mailbox(box).messages) for box in BOXES} == by_mailbox
+
+
+@given(st.lists(st.tuples(st.sampled_from(["mms", "mms", "sms", "copy", "forget", "purge"]), st.integers(0, 40)),
+                max_size=60),
+       st.sampled_from([None, 40, 100]))
+def test_mms_files_count_once_however_many_copies_share_them_and_stay_within_their_retention(operations, limit):
+    """A file shared by an MMS's copies counts once; the oldest messages go when the files pass the limit."""
+    store, next_id, last = MessageStore(media_retention=limit), 1, None
+    for operation, size in operations:
+        if operation in ("forget", "purge"):
+            victim = next(iter(store.newest_first()), None)
+            if victim is not None and operation == "forget":
+                store.forget(victim)
+            elif victim is not None and victim.media:
+                store.release_media(victim)  # as the world does when a message is purged
+                victim.media = ()
+            continue
+        copy = message(next_id, BOXES[next_id % 3], next_id)
+        if operation == "mms":
+            copy.media = (Media(10_000 + next_id, "image/png", None, bytes(size)),)
+        elif operation == "copy" and last is not None:
+            copy.media = last.media  # another mailbox's copy of the same MMS
+        store.add(copy)
+        last, next_id = copy, next_id + 1
+        held = {m.id: m.size for stored in store.newest_first() for m in stored.media}
+        assert store.media_bytes == sum(held.values())
+        if limit is not None:
+            assert store.media_bytes <= limit
