@@ -173,27 +173,29 @@ def caller(request: web.Request) -> tuple[auth.Session, Extension]:
 
 # --- sending --------------------------------------------------------------------------------
 
-async def send_sms(request: web.Request) -> web.Response:
-    """An SMS, or an MMS when files come with it (the SDKs' multipart request)."""
-    return await send_message(request, files_required=False)
+def message_sender(files_required: bool):
+    """The handler of /sms (an SMS, or an MMS when files come with it) or of /mms (the alias that needs files);
+    one function each rather than a shared coroutine awaited by two, as every SMS passes through it."""
+
+    async def send_message(request: web.Request) -> web.Response:
+        session, me = caller(request)
+        body, files = await sms_body(request)
+        if files_required and not files:
+            raise mandatory("attachments")
+        world = world_of(request)
+        command = sms_request(body, session.account_id, me.id)
+        result = carrier.send_sms(world, command, SMS_POLICY, NAME, request[EXCHANGE].fail_delivery, files,
+                                  MMS_POLICY)
+        if isinstance(result, Rejection):
+            raise from_rejection(result)
+        return json_response(render.message(origin(request), result.outbound, mailbox_owner=me))
+
+    send_message.__name__ = send_message.__qualname__ = "send_mms" if files_required else "send_sms"
+    return send_message
 
 
-async def send_mms(request: web.Request) -> web.Response:
-    """/mms, the alias that always carries files."""
-    return await send_message(request, files_required=True)
-
-
-async def send_message(request: web.Request, files_required: bool) -> web.Response:
-    session, me = caller(request)
-    body, files = await sms_body(request)
-    if files_required and not files:
-        raise mandatory("attachments")
-    world = world_of(request)
-    command = sms_request(body, session.account_id, me.id)
-    result = carrier.send_sms(world, command, SMS_POLICY, NAME, request[EXCHANGE].fail_delivery, files, MMS_POLICY)
-    if isinstance(result, Rejection):
-        raise from_rejection(result)
-    return json_response(render.message(origin(request), result.outbound, mailbox_owner=me))
+send_sms = message_sender(files_required=False)
+send_mms = message_sender(files_required=True)
 
 
 async def sms_body(request: web.Request) -> tuple[dict, tuple[Attachment, ...]]:

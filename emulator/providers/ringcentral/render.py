@@ -74,7 +74,13 @@ def message(base: str, record: Message, in_list: bool = False, mailbox_owner: Ex
     body["creationTime"] = iso_ms(record.created_ms)
     body["readStatus"] = "Read" if record.read else "Unread"
     body["priority"] = "Normal"
-    body["attachments"] = [] if record.availability is Availability.PURGED else attachments(record, uri)
+    if record.availability is Availability.PURGED:
+        body["attachments"] = []
+    elif record.media:
+        body["attachments"] = mms_attachments(record, uri)
+    else:
+        body["attachments"] = [{"id": record.id, "uri": f"{uri}/content/{record.id}", "type": "Text",
+                                "contentType": "text/plain"}]
     body["direction"] = record.direction
     body["availability"] = record.availability
     body["subject"] = record.text
@@ -92,10 +98,10 @@ def message(base: str, record: Message, in_list: bool = False, mailbox_owner: Ex
     return body
 
 
-def attachments(record: Message, uri: str) -> list[dict]:
-    """The text as a Text attachment (an MMS may have none), then an MMS's files."""
+def mms_attachments(record: Message, uri: str) -> list[dict]:
+    """An MMS's text as its Text attachment (none when it has no text), then its files."""
     listed = [{"id": record.id, "uri": f"{uri}/content/{record.id}", "type": "Text", "contentType": "text/plain"}
-              ] if has_text(record) else []
+              ] if record.text else []
     listed.extend(media_attachment(media, uri) for media in record.media)
     return listed
 
