@@ -177,9 +177,22 @@ def print_banner(base: str, seed) -> None:
 
 
 def voximplant_credentials(account, seed) -> list[str]:
-    """The api_key and the credentials.json the official Voximplant clients read, when the seed has them."""
-    lines = [f"    api_key={account.auth['api_key']}"] if account.provider == "voximplant" and "api_key" in account.auth else []
-    if account.provider == "voximplant" and account.auth.get("credentials_file"):
+    """The api_key, the service account's key id and the credentials.json the official Voximplant clients read,
+    when the seed has them."""
+    if account.provider != "voximplant":
+        return []
+    lines = [f"    api_key={account.auth['api_key']}"] if "api_key" in account.auth else []
+    if account.auth.get("credentials_file"):
         path = (Path(seed.source).parent / str(account.auth["credentials_file"])).resolve()
-        lines.append(f"    credentials.json: {path}")
+        key_id = service_key_id(path)
+        lines.append(f"    credentials.json: {path}" + (f" (key_id={key_id})" if key_id else ""))
     return lines
+
+
+def service_key_id(path: Path) -> str | None:
+    """The key id a credentials file names, for the banner; None when it cannot be read."""
+    try:
+        key_id = json.loads(path.read_text(encoding="utf-8")).get("key_id")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return str(key_id) if key_id else None

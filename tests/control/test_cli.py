@@ -58,6 +58,16 @@ def test_serve_on_port_zero_prints_the_port_writes_the_ready_file_and_stops_clea
     assert not ready.exists()
 
 
+def test_the_banner_names_every_seeded_credential_the_official_clients_take(tmp_path):
+    process, _ = start(tmp_path)
+    process.send_signal(signal.SIGTERM)
+    out, _ = process.communicate(timeout=10)
+    for credential in ("client_id=rc-client-id", "client_secret=rc-client-secret", "jwt=rc-jwt-102",
+                       "access_token=pc-owner-token", "api_key=vox-api-key", "key_id=vox-key-id",
+                       "voximplant-credentials.json"):
+        assert credential in out, credential
+
+
 def test_serve_with_tls_answers_https_that_trusts_the_printed_ca(tmp_path):
     process, ready = start(tmp_path, "--tls", "--tls-dir", str(tmp_path / "tls"))
     base = ready.read_text().strip()
