@@ -267,10 +267,12 @@ def provider_error(face, request: web.Request, error: web.HTTPException) -> web.
         {"message": error.reason}, error.status)
 
 
-def add_routes(app: web.Application, scoped: TenantScoped, routes, provider: str, site: Site, face=None) -> None:
+def add_routes(app: web.Application, scoped: TenantScoped, routes, provider: str, site: Site, face=None,
+               limits: dict[str, int] | None = None) -> None:
     """Each route is reachable as is and under a tenant prefix; the methods of one path share a resource,
-    so the router tries one candidate per path, not one per method."""
-    limits = getattr(face, "BODY_LIMITS", {})
+    so the router tries one candidate per path, not one per method. `limits`: body sizes beyond the default,
+    by operation (a face's BODY_LIMITS)."""
+    limits = getattr(face, "BODY_LIMITS", {}) if limits is None else limits
     served = [(method, path, serving(handler, RouteInfo(face, provider, f"{provider}.{operation}",
                                                          not path.startswith(UNJOURNALED),
                                                          limits.get(operation, MAX_BODY_BYTES)), site))
@@ -295,7 +297,7 @@ def build_app(tenants: Tenants, request_log: Callable[[dict[str, Any]], None] | 
     scoped = TenantScoped()
     for face in FACES:
         add_routes(app, scoped, face.ROUTES, face.NAME, site, face)
-    add_routes(app, scoped, control.ROUTES, "control", site)
+    add_routes(app, scoped, control.ROUTES, "control", site, limits=control.BODY_LIMITS)
     app.router.register_resource(scoped)
     app.cleanup_ctx.append(tenant_clocks_read_while_idle)
     app.cleanup_ctx.append(webhooks_closed_on_cleanup)

@@ -160,14 +160,14 @@ class Tenant:
     def messages(self, **filters: Any) -> list[dict[str, Any]]:
         """Messages of this tenant, newest first, filtered as GET /_emulator/messages is (from_ means from)."""
         query = parse_filters(python_filters(filters))
-        return self._on_loop(lambda world: [message_json(m) for m in select(world, query)])
+        return self._on_loop(lambda world: [message_json(m, self.url) for m in select(world, query)])
 
     def inject_sms(self, from_: str, to: str, text: str, media: list[dict[str, Any]] | None = None
                    ) -> dict[str, Any] | None:
         """An SMS from an outside handset; None when the owner of `to` drops it. With `media` (dicts of
         content_type, file_name and content bytes) it is an MMS."""
         message = self._on_loop(lambda world: inject(world, from_, to, text, media))
-        return None if message is None else message_json(message)
+        return None if message is None else message_json(message, self.url)
 
     def advance(self, seconds: float | str) -> int:
         """Move this tenant's clock forward (seconds, or '5m'); returns the new time in ms."""
@@ -228,7 +228,7 @@ class Tenant:
         deadline = time.monotonic() + timeout
 
         def look() -> list[dict[str, Any]] | None:
-            found = self._on_loop(lambda world: [message_json(m) for m in select(world, query)])
+            found = self._on_loop(lambda world: [message_json(m, self.url) for m in select(world, query)])
             if len(found) >= count:
                 return found
             if time.monotonic() >= deadline:

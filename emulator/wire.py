@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl, quote, unquote
 
 import orjson
 from aiohttp import web
@@ -180,3 +181,17 @@ def origin(request: web.Request) -> str:
 def has_lone_surrogate(text: str) -> bool:
     """Half of a surrogate pair cannot be stored or sent as UTF-8."""
     return any(0xD800 <= ord(ch) <= 0xDFFF for ch in text) if not text.isascii() else False
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def content_disposition(kind: str, filename: str) -> str:
+    """`inline` or `attachment` with a file name any client reads back as it was: quoted as ASCII (quotes and
+    line breaks cannot break out of it), and as RFC 6266's `filename*` when the name is not plain ASCII."""
+    plain = CONTROL_CHARACTERS.sub("", filename)
+    fallback = plain.encode("ascii", "replace").decode("ascii").replace("\\", "\\\\").replace('"', '\\"')
+    header = f'{kind}; filename="{fallback}"'
+    if not plain.isascii() or plain != filename:
+        header += f"; filename*=UTF-8''{quote(plain, safe='')}"
+    return header

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from typing import Any
 
 from ..core import carrier
 from ..core.model import Message
 from ..core.rules import Attachment, normalize_number
 from ..core.world import World
+from ..wire import CONTROL_CHARACTERS
 
 
 class InboundRefused(ValueError):
@@ -36,19 +38,26 @@ def attachment(index: int, value: Any) -> Attachment:
     if not isinstance(value, dict) or not set(value) <= {"content_type", "file_name", "content", "content_base64"}:
         raise InboundRefused(400, f"{where} must be an object of content_type, file_name and content_base64")
     content_type, file_name = value.get("content_type"), value.get("file_name")
-    if not isinstance(content_type, str) or "/" not in content_type:
+    kind = MEDIA_TYPE.fullmatch(content_type.split(";", 1)[0].strip()) if isinstance(content_type, str) else None
+    if kind is None:
         raise InboundRefused(400, f"{where}.content_type must be a media type such as image/png")
-    if file_name is not None and not isinstance(file_name, str):
-        raise InboundRefused(400, f"{where}.file_name must be a string")
+    if file_name is not None and (not isinstance(file_name, str) or CONTROL_CHARACTERS.search(file_name)):
+        raise InboundRefused(400, f"{where}.file_name must be a string without control characters")
+    if "content" not in value and "content_base64" not in value:
+        raise InboundRefused(400, f"{where} needs its bytes: content_base64")
     content = value.get("content")
     if content is None:
         try:
-            content = base64.b64decode(value.get("content_base64", ""), validate=True)
+            content = base64.b64decode(value["content_base64"], validate=True)
         except (binascii.Error, TypeError, ValueError):
             raise InboundRefused(400, f"{where}.content_base64 must be base64") from None
     if not isinstance(content, bytes):
         raise InboundRefused(400, f"{where}.content must be bytes; JSON carries a file as content_base64")
-    return Attachment(content_type, file_name, content)
+    return Attachment(kind.group(0).lower(), file_name, content)
+
+
+# RFC 6838's type and subtype names; parameters after ";" are dropped.
+MEDIA_TYPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}")
 
 
 def attachments(media: Any) -> tuple[Attachment, ...]:
@@ -62,12 +71,15 @@ def attachments(media: Any) -> tuple[Attachment, ...]:
 def inject(world: World, handset: Any, to: Any, text: Any, media: Any = None) -> Message | None:
     """Deliver through the provider owning `to`; None when the owner drops it, as the real network does.
 
-    With `media` the message is an MMS: its files, which the receiving mailbox lists and serves.
+    With `media` the message is an MMS (its text may then be left out): its files, which the receiving mailbox
+    lists and serves.
     """
     handset, to = phone("from", handset), phone("to", to)
+    files = attachments(media)
+    if text is None and files:
+        text = ""  # a picture alone
     if not isinstance(text, str):
         raise InboundRefused(400, "text must be a string")
-    files = attachments(media)
     if to not in world.directory.numbers:
         raise InboundRefused(404, f"no account in this tenant owns {to}")
     if handset in world.directory.numbers:

@@ -153,8 +153,9 @@ def numbers_of(message: Message) -> set[str | None]:
     return {party_number(message.sender), *(party_number(p) for p in message.recipients)}
 
 
-def message_json(message: Message) -> dict[str, Any]:
-    """One copy of a message as the control API shows it, whichever provider holds it."""
+def message_json(message: Message, base: str = "") -> dict[str, Any]:
+    """One copy of a message as the control API shows it, whichever provider holds it; `base` is the tenant's
+    URL, for the links to an MMS's files."""
     return {
         "id": message.id,
         "provider": message.provider,
@@ -174,6 +175,6 @@ def message_json(message: Message) -> dict[str, Any]:
         "segments": message.segments,
         "read": message.read,
         "error_code": message.error_code,
-        "media": [{"id": m.id, "content_type": m.content_type, "file_name": m.file_name, "size": m.size}
-                  for m in message.media],
+        "media": [{"id": m.id, "content_type": m.content_type, "file_name": m.file_name, "size": m.size,
+                   "url": f"{base}/_emulator/media/{m.id}"} for m in message.media],
     }

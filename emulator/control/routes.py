@@ -17,7 +17,7 @@ from ..core.world import World
 from ..seed import Seed, SeedError, build_seed, parse_yaml
 from ..tenants import Tenants
 from ..webhooks import WEBHOOKS_KEY
-from ..wire import EXCHANGE, BodyError, json_response, read_json
+from ..wire import EXCHANGE, BodyError, json_response, origin, read_json
 from .inbound import InboundRefused, inject
 from .clock import ClockError, apply_clock_command, clock_json
 from .messages import FILTERS, QueryError, message_json, page_of, page_params, parse_filters, select
@@ -75,7 +75,8 @@ async def json_object(request: web.Request, allowed: set[str], required: set[str
     try:
         body = await read_json(request)
     except BodyError as problem:
-        raise ControlError(400, BODY_PROBLEMS.get(problem.problem, "the body cannot be read")) from None
+        status = 413 if problem.problem == "too-large" else 400
+        raise ControlError(status, BODY_PROBLEMS.get(problem.problem, "the body cannot be read")) from None
     body = {} if body is None else body
     if not isinstance(body, dict):
         raise ControlError(400, "the body must be a JSON object")
@@ -167,7 +168,7 @@ async def list_messages(request: web.Request) -> web.Response:
     limit, offset = page_params(params)
     total, page = page_of(world_of(request), query, offset, limit)
     return json_response({"total": total, "limit": limit, "offset": offset,
-                          "messages": [message_json(m) for m in page]})
+                          "messages": [message_json(m, origin(request)) for m in page]})
 
 
 @refusals
@@ -181,15 +182,25 @@ async def delete_messages(request: web.Request) -> web.Response:
 @refusals
 async def inbound(request: web.Request) -> web.Response:
     """An SMS (or, with media, an MMS) from an outside handset, arriving through the provider that owns the number."""
-    body = await json_object(request, {"from", "to", "text", "media"}, {"from", "to", "text"})
+    body = await json_object(request, {"from", "to", "text", "media"}, {"from", "to"})
     try:
-        message = inject(world_of(request), body["from"], body["to"], body["text"], body.get("media"))
+        message = inject(world_of(request), body["from"], body["to"], body.get("text"), body.get("media"))
     except InboundRefused as refused:
         raise ControlError(refused.status, str(refused)) from None
     if message is None:
         return json_response({"delivered": False, "message": None,
                               "reason": f"{body['to']} does not receive SMS now (disabled, unassigned or not SMS-capable)"})
-    return json_response({"delivered": True, "message": message_json(message)}, 201)
+    return json_response({"delivered": True, "message": message_json(message, origin(request))}, 201)
+
+
+@refusals
+async def media(request: web.Request) -> web.Response:
+    """A file of an MMS any copy in the tenant still holds: what a handset received, say."""
+    raw = request.match_info["media_id"]
+    found = world_of(request).store.media(int(raw)) if is_digits(raw) and len(raw) < 20 else None
+    if found is None:
+        raise ControlError(404, f"no file {raw} in this tenant")
+    return web.Response(body=found.content, headers={"Content-Type": found.content_type})
 
 
 # --- clock --------------------------------------------------------------------------------------
@@ -221,7 +232,8 @@ async def add_fault(request: web.Request) -> web.Response:
     try:
         body = await read_json(request)
     except BodyError as problem:
-        raise ControlError(400, BODY_PROBLEMS.get(problem.problem, "the body cannot be read")) from None
+        status = 413 if problem.problem == "too-large" else 400
+        raise ControlError(status, BODY_PROBLEMS.get(problem.problem, "the body cannot be read")) from None
     rule = control_of(world_of(request)).faults.add(body)
     return json_response(rule.as_dict(), 201)
 
@@ -259,17 +271,17 @@ async def wait(request: web.Request) -> web.Response:
     while True:
         found = select(world, query)
         if len(found) >= count:
-            return json_response(wait_json(found, count, False))
+            return json_response(wait_json(found, count, False, origin(request)))
         if loop.time() >= deadline:
-            body = wait_json(found, count, True)
+            body = wait_json(found, count, True, origin(request))
             body["message"] = f"timed out after {timeout:g} s with {len(found)} of {count} matching message(s)"
             return json_response(body, 408)
         await asyncio.sleep(WAIT_POLL_S)
 
 
-def wait_json(found: list, count: int, timed_out: bool) -> dict[str, Any]:
+def wait_json(found: list, count: int, timed_out: bool, base: str) -> dict[str, Any]:
     return {"timed_out": timed_out, "wanted": count, "count": len(found),
-            "messages": [message_json(m) for m in found]}
+            "messages": [message_json(m, base) for m in found]}
 
 
 def int_param(params: dict, name: str, default: int, low: int, high: int) -> int:
@@ -376,6 +388,7 @@ ROUTES = [
     ("GET", PREFIX + "/messages", list_messages, "listMessages"),
     ("DELETE", PREFIX + "/messages", delete_messages, "deleteMessages"),
     ("POST", PREFIX + "/inbound", inbound, "injectInbound"),
+    ("GET", PREFIX + "/media/{media_id}", media, "getMedia"),
     ("GET", PREFIX + "/clock", get_clock, "getClock"),
     ("POST", PREFIX + "/clock", post_clock, "setClock"),
     ("GET", PREFIX + "/faults", list_faults, "listFaults"),
@@ -391,4 +404,7 @@ ROUTES = [
     ("GET", PREFIX + "/openapi.json", openapi, "openapi"),
 ]
 
-__all__ = ["FILTERS", "PREFIX", "ROUTES", "error"]
+# An injected MMS carries its files as base64: as much as RingCentral's 1.5 MB of files, a third larger.
+BODY_LIMITS = {"injectInbound": 10 * 1024 * 1024}
+
+__all__ = ["BODY_LIMITS", "FILTERS", "PREFIX", "ROUTES", "error"]

@@ -57,6 +57,7 @@ class Reason(Enum):
     REPLY_NOT_PARTICIPANT = "reply-not-participant"
     MEDIA_TOO_MANY = "media-too-many"
     MEDIA_TOO_LARGE = "media-too-large"  # all of a message's files together
+    MEDIA_EMPTY = "media-empty"  # value: "<position from 1>"
     MEDIA_TYPE_UNSUPPORTED = "media-type-unsupported"  # value: "<position from 1>:<file name or type>"
     SENDER_NUMBER_NOT_MMS_SENDER = "sender-number-not-mms-sender"
     RECIPIENT_INTERNATIONAL_MMS = "recipient-international-mms"
@@ -132,11 +133,13 @@ class Attachment(NamedTuple):
 class MmsPolicy:
     """A provider's limits for the files of an MMS and for who may send one where."""
 
-    max_attachments: int
-    max_total_bytes: int
-    content_types: frozenset[str]
-    # the type of a file sent without one, by its name's extension: {".jpg": "image/jpeg"}
+    max_attachments: int | None  # None: no limit the provider documents
+    max_total_bytes: int | None
+    content_types: frozenset[str] | None  # None: any type, as the file is sent as it is
+    # the type of a file sent without one (or as plain bytes), by its name's extension: {".jpg": "image/jpeg"}
     extension_types: dict[str, str] = attrs.field(factory=dict, hash=False)
+    type_aliases: dict[str, str] = attrs.field(factory=dict, hash=False)  # another name of a carried type
+    refuses_empty_files: bool = False
     sender_feature: str | None = None  # a number feature the sender needs (MmsSender, say)
     domestic_prefix: str | None = None  # from a number starting with it, MMS reaches only numbers that do too
 
@@ -228,21 +231,33 @@ def check_text(text: str | None, policy_limit: int, measure: Callable[[str], int
     return None
 
 
+GENERIC_TYPES = frozenset({"application/octet-stream", "binary/octet-stream", ""})
+
+
 def media_type(attachment: Attachment, policy: MmsPolicy) -> str | None:
-    """The file's media type in lower case without parameters, or from its name's extension when not given."""
-    if attachment.content_type:
-        return attachment.content_type.split(";", 1)[0].strip().lower()
+    """The file's media type in lower case without parameters, under its usual name; from its name's extension
+    when the request gives none, or only says it is bytes."""
+    given = (attachment.content_type or "").split(";", 1)[0].strip().lower()
+    if given not in GENERIC_TYPES:
+        return policy.type_aliases.get(given, given)
     name = attachment.file_name or ""
     dot = name.rfind(".")
-    return policy.extension_types.get(name[dot:].lower()) if dot >= 0 else None
+    by_name = policy.extension_types.get(name[dot:].lower()) if dot >= 0 else None
+    return by_name or given or None
 
 
 def check_media(attachments: tuple[Attachment, ...], policy: MmsPolicy) -> Rejection | None:
     """At most so many files, so many bytes together, each of a media type the provider carries."""
-    if len(attachments) > policy.max_attachments:
+    if policy.max_attachments is not None and len(attachments) > policy.max_attachments:
         return Rejection(Reason.MEDIA_TOO_MANY, "attachments")
-    if sum(len(a.content) for a in attachments) > policy.max_total_bytes:
+    if policy.refuses_empty_files:
+        for position, attachment in enumerate(attachments, 1):
+            if not attachment.content:
+                return Rejection(Reason.MEDIA_EMPTY, "attachments", str(position))
+    if policy.max_total_bytes is not None and sum(len(a.content) for a in attachments) > policy.max_total_bytes:
         return Rejection(Reason.MEDIA_TOO_LARGE, "attachments")
+    if policy.content_types is None:
+        return None
     for position, attachment in enumerate(attachments, 1):
         if media_type(attachment, policy) not in policy.content_types:
             named = attachment.file_name or attachment.content_type or ""

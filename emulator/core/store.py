@@ -6,7 +6,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from typing import Callable, Iterator
 
-from .model import Availability, Kind, Mailbox, Message
+from .model import Availability, Kind, Mailbox, Media, Message
 
 COMPACT_AFTER = 4096  # forgotten slots at the front of a mailbox before its lists are compacted
 # Read on every add; Python 3.11 looks an enum member up on its class through a Python-level hook.
@@ -147,7 +147,7 @@ class MessageStore:
         self.retention = retention
         self.media_retention = media_retention
         self.media_bytes = 0
-        self._media_holders: dict[int, int] = {}  # a file's id -> the stored copies holding it
+        self._media_holders: dict[int, list] = {}  # a file's id -> [the file, the stored copies holding it]
         self._messages: list[Message | None] = []  # in id order; forgotten ones before _head are None
         self._ids = array("q")  # the ids, unboxed: 8 bytes each, and compacted without freeing an int each
         self._head = 0
@@ -183,19 +183,28 @@ class MessageStore:
 
     def _hold_media(self, message: Message) -> None:
         for media in message.media:
-            holders = self._media_holders.get(media.id, 0)
-            if not holders:
+            held = self._media_holders.get(media.id)
+            if held is None:
+                self._media_holders[media.id] = [media, 1]
                 self.media_bytes += media.size
-            self._media_holders[media.id] = holders + 1
+            else:
+                held[1] += 1
 
     def release_media(self, message: Message) -> None:
         """The copy no longer keeps its files (forgotten, or purged); a file nobody holds stops counting."""
         for media in message.media:
-            holders = self._media_holders.pop(media.id, 1) - 1
-            if holders:
-                self._media_holders[media.id] = holders
-            else:
+            held = self._media_holders.get(media.id)
+            if held is None:
+                continue
+            held[1] -= 1
+            if not held[1]:
+                del self._media_holders[media.id]
                 self.media_bytes -= media.size
+
+    def media(self, media_id: int) -> Media | None:
+        """A file some stored copy still holds, by its id."""
+        held = self._media_holders.get(media_id)
+        return None if held is None else held[0]
 
     def _insert(self, message: Message) -> None:
         position = bisect_left(self._ids, message.id, self._head)

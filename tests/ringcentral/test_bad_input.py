@@ -159,8 +159,11 @@ async def test_arbitrary_list_parameters_never_get_a_5xx(rc, params):
         assert_envelope(response.status, await response.json())
 
 
-async def test_a_multipart_sms_without_a_json_part_gets_ringcentrals_parse_error(rc):
+async def test_a_multipart_sms_without_a_json_part_or_form_fields_gets_ringcentrals_parse_error(rc):
     alice = await rc.login("102")
-    body = '--b\r\nContent-Disposition: form-data; name="text"\r\n\r\nhello\r\n--b--\r\n'
+    body = '--b\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--b--\r\n'
     response = await rc.client.post(SMS, data=body, headers={**alice, "Content-Type": "multipart/form-data; boundary=b"})
     assert_rc_error(response.status, await response.json(), 400, "CMN-103")
+    body = '--b\r\nContent-Disposition: form-data; name="text"\r\n\r\nhello\r\n--b--\r\n'
+    response = await rc.client.post(SMS, data=body, headers={**alice, "Content-Type": "multipart/form-data; boundary=b"})
+    assert_rc_error(response.status, await response.json(), 400, "CMN-100")  # form fields, `from` missing

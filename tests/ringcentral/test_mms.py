@@ -81,7 +81,7 @@ async def test_each_file_downloads_byte_for_byte_with_its_type_from_both_mailbox
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(content=st.binary(min_size=0, max_size=4096))
+@given(content=st.binary(min_size=1, max_size=4096))
 async def test_any_bytes_of_a_file_come_back_unchanged(rc, content):
     alice = await rc.login("102")
     _, sent = await post_files(rc, SMS, alice, envelope(), [("blob.zip", content, "application/zip")])
@@ -223,8 +223,10 @@ async def test_an_mms_from_a_handset_is_injected_with_base64_files_and_served_to
         "from": HANDSET, "to": BOB, "text": "", "media": [
             {"content_type": "image/png", "file_name": "pic.png", "content_base64": base64.b64encode(PNG).decode()}]})
     assert status == 201, body
-    assert body["message"]["media"] == [{"id": body["message"]["media"][0]["id"], "content_type": "image/png",
-                                         "file_name": "pic.png", "size": len(PNG)}]
+    (shown,) = body["message"]["media"]
+    assert (shown["content_type"], shown["file_name"], shown["size"]) == ("image/png", "pic.png", len(PNG))
+    response = await rc.client.get(path_of(shown["url"]))
+    assert response.content_type == "image/png" and await response.read() == PNG
     (inbound,) = await rc.store(bob, direction="Inbound")
     (picture,) = inbound["attachments"]
     response = await rc.client.get(path_of(picture["uri"]), headers=bob)
@@ -238,9 +240,142 @@ async def test_an_mms_from_a_handset_is_injected_with_base64_files_and_served_to
     ([{"content_type": "png"}], "content_type must be a media type"),
     ([{"content_type": "image/png", "size": 3}], "must be an object of"),
     ([{"content_type": "image/png"}] * 11, "at most 10"),
+    ([{"content_type": "image/png"}], "needs its bytes"),
+    ([{"content_type": "text/plain\r\nX: 1", "content_base64": "aGk="}], "content_type must be a media type"),
+    ([{"content_type": "image/png", "file_name": "a\r\nX: 1.png", "content_base64": "aGk="}], "control characters"),
 ])
 async def test_a_bad_injected_file_is_a_400_that_says_what_is_wrong(rc, media, problem):
     status, body = await rc.call("POST", "/_emulator/inbound", {}, json={
         "from": HANDSET, "to": BOB, "text": "x", "media": media})
     assert status == 400 and problem in body["error"]["message"], body
     assert len(rc.world.store) == 0
+
+
+async def post_raw(rc, headers: dict, raw: bytes, boundary: str = "b") -> tuple[int, dict]:
+    response = await rc.client.post(SMS, data=raw, headers={
+        **headers, "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    return response.status, await response.json()
+
+
+JSON_PART = (b'--b\r\nContent-Disposition: form-data; name="json"\r\nContent-Type: application/json\r\n\r\n' +
+             json.dumps(envelope()).encode() + b"\r\n")
+
+
+def file_part(head: bytes, content: bytes, closing: bytes = b"\r\n") -> bytes:
+    return b"--b\r\n" + head + b"\r\n\r\n" + content + closing
+
+
+async def test_a_file_name_keeps_its_unicode_and_quotes_as_the_sdk_sends_them(rc):
+    alice = await rc.login("102")
+    name = 'reçu "final" €.png'
+    _, body = await post_files(rc, SMS, alice, envelope(), [(name.replace('"', "%22"), PNG, "image/png")])
+    assert body["attachments"][1]["fileName"] == name
+    response = await rc.client.get(path_of(body["attachments"][1]["uri"]), params={"contentDisposition": "Attachment"},
+                                   headers=alice)
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="re?u \\"final\\" ?.png"')
+    assert "filename*=UTF-8''re%C3%A7u%20%22final%22%20%E2%82%AC.png" in disposition
+
+
+async def test_a_download_name_with_a_line_break_is_refused_not_written_into_the_headers(rc):
+    alice = await rc.login("102")
+    _, body = await post_files(rc, SMS, alice, envelope(), [("pic.png", PNG, "image/png")])
+    status, error = await rc.call("GET", path_of(body["attachments"][1]["uri"]), alice, params={
+        "contentDisposition": "Attachment", "contentDispositionFilename": "x\r\nSet-Cookie: a=b"})
+    assert_rc_error(status, error, 400, "CMN-101")
+
+
+async def test_files_written_without_a_line_break_before_the_next_delimiter_stay_apart(rc):
+    """As one of RingCentral's SDKs (ringcentral-extensible) writes a file: its last byte, then the delimiter."""
+    alice = await rc.login("102")
+    first, second = PNG + b"\r", b"\xff\xd8\xff\xe0"
+    raw = (JSON_PART + file_part(b'Content-Disposition: form-data; name="a"; filename="a.png"\r\n'
+                                 b"Content-Type: image/png", first, b"") +
+           file_part(b'Content-Disposition: form-data; name="b"; filename="b.jpg"\r\nContent-Type: image/jpeg',
+                     second, b"") + b"--b--\r\n")
+    status, body = await post_raw(rc, alice, raw)
+    assert status == 200, body
+    assert [a["size"] for a in body["attachments"][1:]] == [len(first), len(second)]
+
+
+async def test_the_request_may_be_form_fields_with_one_to_per_recipient(rc):
+    alice = await rc.login("102")
+    fields = [(b'name="from"', b"+16505550102"), (b'name="to"', b"+16505550103"), (b'name="to"', b"+14155550100"),
+              (b'name="text"', "voilà".encode())]
+    raw = b"".join(file_part(b"Content-Disposition: form-data; " + name, value) for name, value in fields)
+    raw += file_part(b'Content-Disposition: form-data; name="attachment"; filename="p.png"\r\nContent-Type: image/png',
+                     PNG) + b"--b--\r\n"
+    status, body = await post_raw(rc, alice, raw)
+    assert status == 200, body
+    assert [r["phoneNumber"] for r in body["to"]] == [BOB, HANDSET] and body["subject"] == "voilà"
+    assert body["attachments"][1]["size"] == len(PNG)
+
+
+async def test_an_empty_file_is_refused_with_msg_347(rc):
+    alice = await rc.login("102")
+    status, body = await post_files(rc, SMS, alice, envelope(), [("p.png", b"", "image/png")])
+    assert_rc_error(status, body, 400, "MSG-347")
+
+
+@pytest.mark.parametrize("content_type, name, stored", [
+    ("application/octet-stream", "photo.png", "image/png"),   # the PHP SDK types every file so
+    ("image/jpg", "photo.jpg", "image/jpeg"),
+    ("audio/x-wav", "hello.wav", "audio/wav"),                 # what Python's mimetypes says for .wav
+    ("IMAGE/PNG; name=x", "p", "image/png"),
+])
+async def test_a_file_under_another_name_of_a_carried_type_is_sent_as_that_type(rc, content_type, name, stored):
+    alice = await rc.login("102")
+    status, body = await post_files(rc, SMS, alice, envelope(), [(name, PNG, content_type)])
+    assert status == 200, body
+    assert body["attachments"][1]["contentType"] == stored
+
+
+@pytest.mark.parametrize("raw", [
+    JSON_PART + file_part(b'Content-Disposition: form-data; name="a"; filename="a.png"\r\nContent-Type: image/png',
+                          b"\x89PNGd", b""),                                          # cut short: no closing line
+    JSON_PART + file_part(b'Content-Disposition: form-data; name="a"; filename="a.png"\r\nContent-Type: image/png\r\n'
+                          b"Content-Transfer-Encoding: base64", b"!!!@@@") + b"--b--\r\n",  # not base64
+    JSON_PART + file_part(b'Content-Disposition: form-data; name="a"; ' + b"x=1; " * 5000, b"1") + b"--b--\r\n",
+], ids=["truncated", "bad-base64", "huge-headers"])
+async def test_a_broken_multipart_body_is_refused_with_400_and_nothing_is_sent(rc, raw):
+    alice = await rc.login("102")
+    status, body = await post_raw(rc, alice, raw)
+    assert_rc_error(status, body, 400, "CMN-101")
+    assert len(rc.world.store) == 0
+
+
+async def test_a_part_type_that_is_not_ascii_is_an_unsupported_media_type(rc):
+    alice = await rc.login("102")
+    raw = JSON_PART + file_part(b'Content-Disposition: form-data; name="a"; filename="a.png"\r\n'
+                                b"Content-Type: image/p\xffng", b"xx") + b"--b--\r\n"
+    status, body = await post_raw(rc, alice, raw)
+    assert_rc_error(status, body, 415, "MSG-348")
+
+
+async def test_a_body_far_over_the_files_limit_is_refused_as_too_large_files_without_parsing(rc):
+    alice = await rc.login("102")
+    raw = JSON_PART + file_part(b'Content-Disposition: form-data; name="a"; filename="a.png"\r\n'
+                                b"Content-Type: image/png", b"\0" * 4_000_000) + b"--b--\r\n"
+    status, body = await post_raw(rc, alice, raw)
+    assert_rc_error(status, body, 400, "MSG-376")
+
+
+async def test_a_handsets_picture_needs_no_text_and_its_bytes_are_at_the_control_apis_media_url(rc):
+    status, body = await rc.call("POST", "/_emulator/inbound", {}, json={"from": HANDSET, "to": ALICE, "media": [
+        {"content_type": "Image/GIF; name=dot", "content_base64": base64.b64encode(b"GIF89a").decode()}]})
+    assert status == 201 and body["message"]["text"] == ""
+    (shown,) = body["message"]["media"]
+    assert shown["content_type"] == "image/gif" and shown["file_name"] is None
+    response = await rc.client.get(path_of(shown["url"]))
+    assert response.headers["Content-Type"] == "image/gif" and await response.read() == b"GIF89a"
+    status, error = await rc.call("GET", "/_emulator/media/1", {})
+    assert status == 404 and "no file 1" in error["error"]["message"]
+
+
+async def test_an_injected_file_may_pass_the_control_apis_1_mib_as_other_control_bodies_may_not(rc):
+    picture = bytes(1_400_000)
+    status, body = await rc.call("POST", "/_emulator/inbound", {}, json={"from": HANDSET, "to": ALICE, "media": [
+        {"content_type": "image/png", "content_base64": base64.b64encode(picture).decode()}]})
+    assert status == 201 and body["message"]["media"][0]["size"] == len(picture)
+    status, body = await rc.call("POST", "/_emulator/faults", {}, json={"provider": "x" * (2 * 1024 * 1024)})
+    assert status == 413 and body["error"]["message"] == "the body is too large"

@@ -5,7 +5,8 @@ Choices where sources disagree (newest primary source wins; see the README's fid
 - Disabled/Frozen pager recipient: 400 MSG-324 with the Developer Guide's wording;
 - invalid bearer token: 401 with legacy top-level `TokenInvalid` and `OAU-213` in `errors[]`.
 - MMS from a number without the MmsSender feature: 403 MSG-242 "The requested feature is not available", the
-  documented code for a number that may not send what is asked (no source shows an MMS-specific one);
+  documented code for a number that may not send what is asked; the one MMS code known, BIL-103 "Feature [MMS]
+  is not available for current account", is about the account, and no source gives one for a number;
 - message sync: `syncType` optional (FSync) and a 24-hour default frame, as the current spec says, rather than the
   2019 guide's mandatory `syncType` and one-week frame (rules.py); a token it did not issue: 400 MSG-333.
 """
@@ -230,6 +231,9 @@ def from_rejection(rejection: Rejection) -> RingCentralError:
                                     "to", category="InvalidParameter")
         case Reason.MEDIA_TOO_MANY:
             return RingCentralError(400, "MSG-379", "Too many attachments", "attachments", category="InvalidParameter")
+        case Reason.MEDIA_EMPTY:
+            return RingCentralError(400, "MSG-347", "Attachment body is empty", "attachments",
+                                    category="InvalidParameter")
         case Reason.MEDIA_TOO_LARGE:
             return RingCentralError(400, "MSG-376", "Attachment size limit exceeded", "attachments",
                                     category="InvalidParameter")

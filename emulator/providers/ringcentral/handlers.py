@@ -15,7 +15,8 @@ from ...core.rules import Attachment, PagerRequest, Reason, Rejection, SmsReques
 from ...core.store import MailboxIndex
 from ...core.world import World
 from ...webhooks import WEBHOOKS_KEY, Webhooks
-from ...wire import EXCHANGE, BodyError, json_response, origin, query, read_json, read_json_object
+from ...wire import (CONTROL_CHARACTERS, EXCHANGE, BodyError, content_disposition, json_response, origin, query,
+                     read_json, read_json_object)
 from . import NAME, auth, render
 from .errors import (
     OAuthError,
@@ -69,6 +70,7 @@ from .rules import (
     A2P_REJECTED_CODE,
     BLACKLIST_AFTER_MS,
     MAX_SUBSCRIPTIONS,
+    MMS_PARSED_BYTES,
     MMS_POLICY,
     NUMBER_STATUSES,
     NUMBER_USAGE_TYPES,
@@ -97,12 +99,14 @@ async def json_body(request: web.Request, read=read_json_object):
         raise unparsable_json() from None
 
 
-async def multipart_parts(request: web.Request) -> list[Part]:
-    """The parts of a multipart body, in order."""
+async def multipart_parts(request: web.Request, most_bytes: int | None = None) -> list[Part]:
+    """The parts of a multipart body, in order; a body over `most_bytes` is refused unread, as too large files."""
     try:
         raw = await request.read()
     except web.HTTPRequestEntityTooLarge:
         raise body_too_large() from None
+    if most_bytes is not None and len(raw) > most_bytes:
+        raise from_rejection(Rejection(Reason.MEDIA_TOO_LARGE, "attachments"))
     return split_multipart(request.headers.get("Content-Type", ""), raw)
 
 
@@ -203,7 +207,7 @@ async def sms_body(request: web.Request) -> tuple[dict, tuple[Attachment, ...]]:
     the files that make it an MMS."""
     if not request.content_type.startswith("multipart/"):
         return await json_body(request), ()
-    body, files = request_and_files(await multipart_parts(request))
+    body, files = request_and_files(await multipart_parts(request, MMS_PARSED_BYTES))
     if body is None:
         raise unparsable_json()
     return body, files
@@ -649,7 +653,7 @@ async def message_content(request: web.Request) -> web.Response:
         media = next((m for m in record.media if str(m.id) == wanted), None)
         if media is None:
             raise not_found("attachmentId")
-        response = web.Response(body=media.content, content_type=media.content_type)
+        response = web.Response(body=media.content, headers={"Content-Type": media.content_type})
         default_name = media.file_name or str(media.id)
     params = query(request)
     disposition = params.get("contentDisposition")
@@ -657,7 +661,9 @@ async def message_content(request: web.Request) -> web.Response:
         if disposition not in ("Inline", "Attachment"):
             raise invalid("contentDisposition")
         filename = params.get("contentDispositionFilename") or default_name
-        response.headers["Content-Disposition"] = f'{disposition.lower()}; filename="{filename}"'
+        if CONTROL_CHARACTERS.search(params.get("contentDispositionFilename") or ""):
+            raise invalid("contentDispositionFilename")
+        response.headers["Content-Disposition"] = content_disposition(disposition.lower(), filename)
     return response
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import base64
 import email
+import email.errors
+import email.message
+import email.policy
 import json
 import re
 from typing import Any, NamedTuple
@@ -663,8 +666,10 @@ def bulk_changes(raw_id: str, body: Any) -> list[tuple[str, Any]]:
 
 
 class Part(NamedTuple):
-    """One part of a multipart body: its type and file name as sent (None when not), and its bytes."""
+    """One part of a multipart body: its form field name, type and file name as sent (None when not), and
+    its bytes."""
 
+    name: str | None
     content_type: str | None
     file_name: str | None
     content: bytes
@@ -674,26 +679,101 @@ def split_multipart(content_type: str, raw: bytes) -> list[Part]:
     """The parts of a multipart body (mixed or form-data), in order.
 
     A body of more parts than a bulk request may hold is refused before it is parsed, which takes time per part.
+    Headers are read as UTF-8, as HTTP clients write a file's name; a delimiter right after a file's last byte
+    (as one RingCentral SDK writes it, without the line break before it) still ends the file.
     """
-    boundary = MULTIPART_BOUNDARY.search(content_type)
-    if boundary is None or raw.count(b"--" + boundary.group(1).encode("latin-1", "replace")) > BULK_IDS_IN_BODY + 1:
+    found = MULTIPART_BOUNDARY.search(content_type)
+    if found is None:
         raise invalid("body")
-    message = email.message_from_bytes(b"Content-Type: " + content_type.encode("latin-1", "replace") + b"\r\n\r\n" + raw)
-    if not message.is_multipart():
+    delimiter = b"--" + found.group(1).encode("latin-1", "replace")
+    segments = raw.split(delimiter)
+    if len(segments) > BULK_IDS_IN_BODY + 2 or not headers_bounded(segments[1:-1]):
         raise invalid("body")
-    return [Part(part.get("Content-Type"), part.get_filename(), part.get_payload(decode=True) or b"")
-            for part in message.get_payload()]
+    raw = re.sub(rb"(?<!\n)" + re.escape(delimiter), b"\r\n" + delimiter, raw)
+    try:
+        message = email.message_from_bytes(b"Content-Type: " + content_type.encode("latin-1", "replace") +
+                                           b"\r\n\r\n" + raw, policy=email.policy.HTTP)
+        if not message.is_multipart() or message.defects:  # a body cut short, say
+            raise invalid("body")
+        return [one_part(part) for part in message.get_payload()]
+    except (email.errors.MessageError, ValueError, LookupError, TypeError, AttributeError):
+        raise invalid("body") from None
+
+
+MAX_PART_HEADER_BYTES = 8192  # the headers of one part; parsing them takes time that grows faster than their size
+HEADER_END = re.compile(rb"\r?\n\r?\n")
+
+
+def headers_bounded(segments: list[bytes]) -> bool:
+    """Every part's headers end within MAX_PART_HEADER_BYTES."""
+    for segment in segments:
+        end = HEADER_END.search(segment, 0, MAX_PART_HEADER_BYTES + 4)
+        if end is None and len(segment) > MAX_PART_HEADER_BYTES:
+            return False
+    return True
+
+
+def one_part(part: email.message.Message) -> Part:
+    content = part.get_payload(decode=True)
+    if any(isinstance(defect, email.errors.InvalidBase64CharactersDefect | email.errors.InvalidBase64PaddingDefect)
+           for defect in part.defects):
+        raise invalid("body")
+    content_type = part.get("Content-Type")
+    return Part(form_name(part), None if content_type is None else str(content_type), file_name(part),
+                content or b"")
+
+
+def form_name(part: email.message.Message) -> str | None:
+    name = part.get_param("name", header="content-disposition")
+    return name if isinstance(name, str) else None
+
+
+def file_name(part: email.message.Message) -> str | None:
+    """The file name as the client wrote it: HTML forms and requests escape a quote and line breaks as %22,
+    %0A and %0D in it."""
+    name = part.get_filename()
+    if not name:
+        return None
+    return name.replace("%22", '"').replace("%0A", "\n").replace("%0D", "\r")
 
 
 def request_and_files(parts: list[Part]) -> tuple[dict | None, tuple[Attachment, ...]]:
     """An SMS sent in parts, as the SDKs' MultipartBuilder sends it: the request's JSON (the first part that is
-    a JSON object), and every other part a file to send with it."""
+    a JSON object), and every other part a file to send with it. Without a JSON part, the request may be form
+    fields (`from`, `to` once per recipient, `text`, `country`), as the spec's form-data schema lays it out."""
     for index, part in enumerate(parts):
         body = json_or_none(part.content)
         if isinstance(body, dict):
             files = parts[:index] + parts[index + 1:]
             return body, tuple(Attachment(p.content_type, p.file_name, p.content) for p in files)
-    return None, ()
+    fields = [p for p in parts if p.file_name is None and p.name in FORM_FIELDS]
+    if not fields:
+        return None, ()
+    files = tuple(Attachment(p.content_type, p.file_name, p.content) for p in parts if p not in fields)
+    return form_request(fields), files
+
+
+FORM_FIELDS = ("from", "to", "text", "country")
+
+
+def form_request(fields: list[Part]) -> dict:
+    """The request as form fields: a number stands for `{"phoneNumber": ...}`, and JSON is read as JSON."""
+    body: dict = {}
+    for part in fields:
+        try:
+            value = part.content.decode("utf-8")
+        except UnicodeDecodeError:
+            raise invalid(part.name or "body") from None
+        if part.name == "text":
+            body["text"] = value
+            continue
+        parsed = json_or_none(part.content)
+        item = parsed if isinstance(parsed, dict) else {"phoneNumber": value.strip()}
+        if part.name == "to":
+            body.setdefault("to", []).append(item)
+        else:
+            body[part.name] = item if part.name == "from" else parsed
+    return body
 
 
 MULTIPART_BOUNDARY = re.compile(r'boundary="?([^";]+)"?', re.IGNORECASE)

@@ -111,10 +111,11 @@ def has_text(record: Message) -> bool:
     return bool(record.text) or not record.media
 
 
-def media_attachment(media: Media, uri: str, id_as_string: bool = False) -> dict:
-    body: dict = {"id": str(media.id) if id_as_string else media.id, "uri": f"{uri}/content/{media.id}",
+def media_attachment(media: Media, uri: str, in_event: bool = False) -> dict:
+    """An MMS file; an instant event gives its id as a string and no fileName, as RingCentral's 2025 sample."""
+    body: dict = {"id": str(media.id) if in_event else media.id, "uri": f"{uri}/content/{media.id}",
                   "type": "MmsAttachment", "contentType": media.content_type, "size": media.size}
-    if media.file_name:
+    if media.file_name and not in_event:
         body["fileName"] = media.file_name
     return body
 
@@ -350,7 +351,7 @@ def instant_sms(record: Message, owner: Extension, base: str) -> dict:
 
 def instant_attachments(record: Message, base: str) -> list[dict]:
     listed = [{"id": str(record.id), "type": "Text", "contentType": "text/plain"}] if has_text(record) else []
-    listed.extend(media_attachment(media, message_uri(base, record), id_as_string=True) for media in record.media)
+    listed.extend(media_attachment(media, message_uri(base, record), in_event=True) for media in record.media)
     return listed
 
 

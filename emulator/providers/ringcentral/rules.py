@@ -19,7 +19,8 @@ SMS_POLICY = SmsPolicy(
 
 # MMS: an SMS sent with files, to /sms or its alias /mms, as multipart (the request's JSON first, then the files).
 # Limits and media types from the Developer Guide's "Sending MMS" (updated 2025-06-05); the guide's table lists
-# audio/arm (.arm), kept as written, beside audio/amr. A part without a Content-Type is typed by its file name.
+# audio/arm (.arm), kept as written, beside audio/amr. A part without a Content-Type, or typed only as bytes
+# (application/octet-stream, as the PHP SDK sends every file), is typed by its file name.
 MMS_CONTENT_TYPES = {
     "image/jpeg": (".jpeg", ".jpg"), "image/png": (".png",), "image/bmp": (".bmp",), "image/gif": (".gif",),
     "image/tiff": (".tiff", ".tif"), "image/svg+xml": (".svg",), "image/webp": (".webp",),
@@ -33,15 +34,23 @@ MMS_CONTENT_TYPES = {
     "text/plain": (".txt",), "text/csv": (".csv",), "text/calendar": (".ics",),
 }
 MMS_FEATURE = "MmsSender"  # toll-free numbers never have it (the guide's SMS requirements)
+MMS_MAX_TOTAL_BYTES = 1_500_000  # all files together (the spec's createSMSMessage); else 400 MSG-376
 MMS_POLICY = MmsPolicy(
     max_attachments=10,           # else 400 MSG-379 "Too many attachments"
-    max_total_bytes=1_500_000,    # all files together (the spec's createSMSMessage); else 400 MSG-376
+    max_total_bytes=MMS_MAX_TOTAL_BYTES,
     content_types=frozenset(MMS_CONTENT_TYPES),
     extension_types={ext: kind for kind, exts in MMS_CONTENT_TYPES.items() for ext in exts},
+    type_aliases={"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg", "video/x-msvideo": "video/avi",
+                  "video/msvideo": "video/avi", "audio/x-wav": "audio/wav", "audio/wave": "audio/wav",
+                  "audio/mp3": "audio/mpeg", "text/x-vcard": "text/vcard"},  # what clients also call them
+    refuses_empty_files=True,     # 400 MSG-347 "Attachment body is empty"
     sender_feature=MMS_FEATURE,   # else 403 MSG-242 "The requested feature is not available"
     domestic_prefix="+1",         # from a North American number, MMS stays there: 403 MSG-383 otherwise
 )
 MMS_MAX_BODY_BYTES = 10 * 1024 * 1024  # the spec's x-request-max-body-size of /mms; /sms carries the same files
+# A body larger than this holds files over MMS_POLICY's limit however they are encoded (base64 takes 4/3): it is
+# refused before parsing, which would hold up every other request for half a second at 10 MiB.
+MMS_PARSED_BYTES = 2 * MMS_MAX_TOTAL_BYTES + 64 * 1024
 
 # A request's `country` reads numbers without a country code in it: in the North American plan a ten-digit number
 # is national; any other country's numbers are read as international. Country id 1 is the United States.
