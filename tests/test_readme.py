@@ -71,16 +71,22 @@ def test_the_ringcentral_opt_out_example_runs(emulator):
 def test_the_phonecom_events_example_runs(emulator, webhook_endpoint):
     url, events, arrived = webhook_endpoint
     tenant = emulator.tenant("readme-pc-events")
-    code = python_block("### Phone.com", 1).replace("http://127.0.0.1:8080", tenant.url).replace(
+    code = python_block("### Phone.com", 2).replace("http://127.0.0.1:8080", tenant.url).replace(
         "http://127.0.0.1:5000/events", url)
     assert "2.0.0" in run(code)
     tenant.inject_sms("+14155550100", "+12125550101", "to the events callback")
     assert arrived.wait(10) and events[0]["data"]["message"] == "to the events callback"
 
 
+def test_the_phonecom_messages_example_sends_an_mms_and_reads_its_file_back(emulator):
+    tenant = emulator.tenant("readme-pc-messages")
+    output = run(python_block("### Phone.com", 1).replace("http://127.0.0.1:8080", tenant.url)).split("\n")
+    assert output[0].endswith(" mms") and output[1] == "queued b'GIF89a'"
+
+
 def test_the_phonecom_app_token_example_runs(emulator):
     tenant = emulator.tenant("readme-pc-token")
-    output = run(python_block("### Phone.com", 2).replace("http://127.0.0.1:8080", tenant.url))
+    output = run(python_block("### Phone.com", 3).replace("http://127.0.0.1:8080", tenant.url))
     assert "account-owner 3600" in output
 
 

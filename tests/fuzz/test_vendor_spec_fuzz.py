@@ -19,7 +19,7 @@ from .envelopes import assert_control_error, assert_phonecom_error, assert_ringc
 
 RINGCENTRAL_SPEC = REFERENCE / "ringcentral" / "rc-sms-subset.yml"
 PHONECOM_SPEC = REFERENCE / "phonecom" / "phonecom_openapi_v4.6.11.json"  # the newest Phone.com spec
-PHONECOM_PATHS = r"/sms|/phone-numbers|/extensions"
+PHONECOM_PATHS = r"/sms|/messages|/phone-numbers|/extensions"
 
 
 def cases(schema, path_parameters: dict, headers: dict):

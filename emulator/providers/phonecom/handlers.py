@@ -16,7 +16,7 @@ from ...core.model import Availability, Direction, Extension, Kind, Mailbox, Mes
 from ...core.rules import Rejection
 from ...core.world import World
 from ...webhooks import DELIVERY_TIMEOUT_S, WEBHOOKS_KEY, Webhooks
-from ...wire import EXCHANGE, BodyError, form_query, json_response, read_json_object
+from ...wire import EXCHANGE, BodyError, form_query, json_response, origin, read_json_object
 from . import NAME, auth, render
 from .errors import PhoneComError, bad_request, body_too_large, from_rejection, invalid, not_found, unparsable_json
 from .parse import (
@@ -31,13 +31,15 @@ from .parse import (
     is_new_value,
     list_query,
     listener_fields,
+    message_request,
     mode_value,
     number_filter,
+    read_value,
     sms_request,
     subscription_tags,
     token_request,
 )
-from .rules import CALLBACK_TEST_BODY, EVENTS_VERSION, SMS_POLICY
+from .rules import CALLBACK_TEST_BODY, EVENTS_VERSION, MESSAGE_MMS_POLICY, SMS_POLICY
 
 
 def world_of(request: web.Request) -> World:
@@ -154,8 +156,13 @@ def visible_messages(world: World, account_id: str, extension: Extension | None)
 
 
 def one_message(request: web.Request) -> tuple[World, Message]:
+    """The SMS the path names by its 40-hex id, or the message by its number (the Messages API), in scope."""
     world, account_id, extension = scope_of(request)
-    message_id = render.core_id(request.match_info["sms_id"])
+    if "sms_id" in request.match_info:
+        message_id = render.core_id(request.match_info["sms_id"])
+    else:
+        raw = request.match_info["message_id"]
+        message_id = int(raw) if is_digits(raw) and len(raw) <= MAX_ID_DIGITS else None
     record = world.store.get(message_id) if message_id is not None else None
     world.now_ms()
     if record is None or record.availability is not Availability.ALIVE or record.mailbox.is_outside:
@@ -243,6 +250,85 @@ async def delete_sms(request: web.Request) -> web.Response:
     record.availability = Availability.DELETED
     world.touch(record)
     return respond({})
+
+
+# --- Messages API ----------------------------------------------------------------------------------
+
+MAX_ID_DIGITS = 19
+MESSAGE_FILTERS: dict[str, tuple[Callable[[str], Any], Callable[[Message], list]]] = {
+    "message_id": (as_text, lambda m: [str(m.id)]),
+    "direction": (as_direction, lambda m: ["out" if m.direction is Direction.OUTBOUND else "in"]),
+    "from": (as_text, lambda m: [m.sender.number]),
+    "to": (as_text, lambda m: [p.number for p in m.recipients]),
+    "extension_id": (as_integer, extension_value),
+    "read": (as_flag, lambda m: [m.read]),
+    "conversation_id": (as_text, lambda m: [format(m.conversation_id & 0xFFFFFFFF, "08x")]),
+    "created_at": (as_timestamp, lambda m: [m.created_ms // 1000]),
+    "updated_at": (as_timestamp, lambda m: [m.modified_ms // 1000]),
+    "archived_at": (as_timestamp, lambda m: [None]),  # nothing is archived
+}
+MESSAGE_BOUNDS = {"created_after": ("created_at", "gt"), "created_before": ("created_at", "lt"),
+                  "updated_after": ("updated_at", "gt"), "updated_before": ("updated_at", "lt")}
+MESSAGE_SORTS: dict[str, Callable[[Message], Any]] = {"id": lambda m: m.id}
+
+
+def message_query(params: MultiDict[str]) -> ListQuery:
+    """The Messages list's filters; `created_after` and the like are `created_at` with `gt` or `lt`."""
+    filters = {k: v[0] for k, v in MESSAGE_FILTERS.items()}
+    filters.update({name: as_timestamp for name in MESSAGE_BOUNDS})
+    return list_query(params, filters, MESSAGE_SORTS, {"deleted": DELETED_OPTIONS})
+
+
+def message_getters() -> dict[str, Callable[[Message], list]]:
+    getters = {k: v[1] for k, v in MESSAGE_FILTERS.items()}
+    getters.update({name: MESSAGE_FILTERS[field][1] for name, (field, _) in MESSAGE_BOUNDS.items()})
+    return getters
+
+
+def bounded_conditions(wanted: ListQuery) -> ListQuery:
+    """`created_after=T` reads as `created_at=gt:T` (a value with an operator keeps it)."""
+    conditions = tuple((field, attrs.evolve(c, operator=MESSAGE_BOUNDS[field][1]) if field in MESSAGE_BOUNDS and
+                        c.operator == "eq" else c) for field, c in wanted.conditions)
+    return attrs.evolve(wanted, conditions=conditions)
+
+
+async def create_message(request: web.Request) -> web.Response:
+    world, account_id, extension = scope_of(request)
+    command, files = message_request(await json_body(request), account_id, extension.id if extension else None)
+    result = carrier.send_sms(world, command, SMS_POLICY, NAME, request[EXCHANGE].fail_delivery, files,
+                              MESSAGE_MMS_POLICY)
+    if isinstance(result, Rejection):
+        raise from_rejection(result)
+    return respond(render.created_message(result.outbound, origin(request)), 201)
+
+
+async def list_messages(request: web.Request) -> web.Response:
+    world, account_id, extension = scope_of(request)
+    params = form_query(request)
+    wanted = bounded_conditions(message_query(params))
+    mode_value(params)
+    deleted = wanted.options.get("deleted", "ignore")
+    records = [r for r in visible_messages(world, account_id, extension) if wanted_availability(r, deleted)]
+    chosen = select(records, wanted, message_getters(), MESSAGE_SORTS)
+    base = origin(request)
+    items = [render.message_item(r, base) for r in page(wanted, chosen)]
+    return respond(render.list_body(wanted.filters_echo, wanted.sort_echo, len(chosen), wanted.offset,
+                                    wanted.limit, items))
+
+
+async def get_message(request: web.Request) -> web.Response:
+    _, record = one_message(request)
+    mode_value(form_query(request))
+    return respond(render.message_item(record, origin(request)))
+
+
+async def patch_message(request: web.Request) -> web.Response:
+    world, record = one_message(request)
+    read = read_value(await json_body(request))
+    if read is not None:
+        record.read = read
+        world.touch(record)
+    return respond(render.message_item(record, origin(request)))
 
 
 # --- phone numbers and extensions -------------------------------------------------------------------
@@ -371,6 +457,7 @@ class EventsListener:
     version: str
     created_at: int
     expires_at: int | None
+    origin: str = ""  # the server as its creator reached it, for the links to a message's files
 
 
 @attrs.frozen
@@ -441,8 +528,8 @@ class Events:
 
 def message_tags(message: Message) -> list[str]:
     inbound = message.direction is Direction.INBOUND
-    return ["message", "*ms-message", "sms-message", "received-message" if inbound else "sent-message",
-            "inbound" if inbound else "outbound"]
+    return ["message", "*ms-message", "mms-message" if message.media else "sms-message",
+            "received-message" if inbound else "sent-message", "inbound" if inbound else "outbound"]
 
 
 def own_did(world: World, message: Message) -> str:
@@ -582,7 +669,8 @@ async def create_listener(request: web.Request) -> web.Response:
     fields = listener_fields(await json_body(request), creating=True)
     record = EventsListener(events.next_id(), account_id, extension.id if extension else None,
                             callback_for(events, fields.callback_id, account_id, extension),
-                            fields.version or EVENTS_VERSION, world.now_ms() // 1000, fields.expires_at)
+                            fields.version or EVENTS_VERSION, world.now_ms() // 1000, fields.expires_at,
+                            origin(request))
     events.listeners[record.id] = record
     return respond(render.events_listener(record), 201)
 

@@ -7,7 +7,8 @@ from functools import lru_cache
 
 from ...core.clock import utc_second
 from ...core.directory import Directory
-from ...core.model import Direction, Extension, Message, PhoneNumber
+from ...core.ids import stable_uuid
+from ...core.model import Direction, Extension, Media, Message, PhoneNumber
 from .rules import RECIPIENT_STATUS, TOKEN_TYPE
 
 ID_HEX_DIGITS = 40
@@ -83,6 +84,58 @@ def sms(directory: Directory, record: Message, mode: str = "full") -> dict:
     if extension is not None and mode == "full":
         body["extension"] = extension_summary(extension)
     return body
+
+
+def message_item(record: Message, base: str) -> dict:
+    """A Messages API item, as the one third-party client that records it reads it: a numeric `id` (and as a
+    string `message_id`), the send's UUID as `old_id` on outbound items, epoch `created_at`, `to` with each
+    recipient's `delivery_status`, a string `conversation_id`, and `media` as events describe files."""
+    outbound = record.direction is Direction.OUTBOUND
+    body: dict = {"id": record.id, "message_id": str(record.id)}
+    if outbound:
+        body["old_id"] = send_uuid(record)
+    body.update({
+        "conversation_id": format(record.conversation_id & 0xFFFFFFFF, "08x"),
+        "type": "mms" if record.media else "sms",
+        "direction": "out" if outbound else "in",
+        "from": record.sender.number,
+        "to": message_recipients(record),
+        "text": record.text,
+        "media": [media_item(media, base) for media in record.media],
+        "extension_id": optional_int(record.mailbox.extension_id),
+        "created_at": record.created_ms // 1000,
+        "updated_at": record.modified_ms // 1000,
+        "read": record.read,
+    })
+    return body
+
+
+def created_message(record: Message, base: str) -> dict:
+    """Send Message's answer: the message, whose `id` is the send's UUID (later reads give the numeric id, and
+    this UUID as `old_id`)."""
+    body = message_item(record, base)
+    body["id"] = body.pop("old_id")
+    return body
+
+
+def send_uuid(record: Message) -> str:
+    return stable_uuid("phonecom.message", str(record.id))
+
+
+def message_recipients(record: Message) -> list[dict]:
+    items = []
+    for party, status in zip(record.recipients, record.recipient_statuses()):
+        item: dict = {"number": party.number, "delivery_status": RECIPIENT_STATUS.get(status, "queued")}
+        if item["delivery_status"] == "delivered" and record.delivered_ms is not None:
+            item["sent_at"] = item["delivered_at"] = record.delivered_ms // 1000
+        items.append(item)
+    return items
+
+
+def media_item(media: Media, base: str) -> dict:
+    """A file as Phone.com's message events describe one; its url serves the bytes."""
+    return {"url": f"{base}/_emulator/media/{media.id}", "type": media.content_type, "size": media.size,
+            "filename": media.file_name}
 
 
 def phone_number(directory: Directory, record: PhoneNumber) -> dict:
@@ -200,8 +253,8 @@ def message_event(listener, message: Message, did: str, tags: list[str], event_u
             "inbox": {"id": message.id, "extension_id": optional_int(message.mailbox.extension_id), "did": did},
             "from": {"type": "did", "id": message.sender.number},
             "to": [{"type": "did", "id": p.number} for p in message.recipients],
-            "type": "sms",
+            "type": "mms" if message.media else "sms",
             "message": message.text,
-            "media": [],
+            "media": [media_item(media, listener.origin) for media in message.media],
         },
     }

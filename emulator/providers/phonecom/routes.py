@@ -1,12 +1,13 @@
 """Phone.com's v4 paths, as in its OpenAPI description (the account id is `voip_id` there, `account_id` in 2017)."""
 
 from . import handlers
+from .rules import MESSAGE_MAX_BODY_BYTES
 
 ACCOUNT = "/v4/accounts/{account_id}"
 EXTENSION = ACCOUNT + "/extensions/{extension_id}"
 
 PREFIXES = ("/v4",)
-BODY_LIMITS: dict[str, int] = {}  # every operation takes the application's default limit
+BODY_LIMITS = {"create-account-message": MESSAGE_MAX_BODY_BYTES, "create-extension-message": MESSAGE_MAX_BODY_BYTES}
 
 ROUTES = [
     ("GET", "/v4/oauth/access-token", handlers.access_token_details, "getAccessToken"),
@@ -25,6 +26,18 @@ ROUTES = [
     ("GET", EXTENSION + "/sms/{sms_id}", handlers.get_sms, "get-extension-sms"),
     ("PATCH", EXTENSION + "/sms/{sms_id}", handlers.patch_sms, "patch-extension-sms"),
     ("DELETE", EXTENSION + "/sms/{sms_id}", handlers.delete_sms, "delete-extension-sms"),
+]
+
+for scope, base in (("account", ACCOUNT), ("extension", EXTENSION)):
+    ROUTES += [  # the Messages API, which v4.6.11 names as the SMS API's replacement
+        ("POST", base + "/messages", handlers.create_message, f"create-{scope}-message"),
+        ("GET", base + "/messages", handlers.list_messages, f"list-{scope}-messages"),
+        ("GET", base + "/messages/{message_id}", handlers.get_message, f"get-{scope}-message"),
+        ("PATCH", base + "/messages/{message_id}", handlers.patch_message, f"patch-{scope}-message"),
+        ("DELETE", base + "/messages/{message_id}", handlers.delete_sms, f"delete-{scope}-message"),
+    ]
+
+ROUTES += [
     ("GET", ACCOUNT + "/phone-numbers", handlers.list_phone_numbers, "list-account-phone-numbers"),
     ("GET", EXTENSION + "/phone-numbers", handlers.list_phone_numbers, "list-extension-phone-numbers"),
     ("GET", ACCOUNT + "/extensions", handlers.list_extensions, "list-account-extensions"),

@@ -1,7 +1,7 @@
 """Phone.com's limits, handed to the core rules, and its names for the core's statuses."""
 
 from ...core.model import Status
-from ...core.rules import SmsPolicy
+from ...core.rules import MmsPolicy, SmsPolicy
 
 
 def characters(text: str) -> int:
@@ -21,6 +21,11 @@ SMS_POLICY = SmsPolicy(
     save_unassigned_outbound=False,    # no extension_id and no sms_forwarding: sent, not saved (Create SMS doc)
     national_calling_code="1",         # a US carrier: 312 555 0199 is +13125550199, not a number in +31
 )
+
+# The Messages API sends SMS and MMS. "Phone.com will try to send the file provided via the API as is" (Send
+# Message, v4.6.11): no count, size or type of file is refused; the body may be as large as RingCentral's.
+MESSAGE_MMS_POLICY = MmsPolicy(max_attachments=None, max_total_bytes=None, content_types=None)
+MESSAGE_MAX_BODY_BYTES = 10 * 1024 * 1024
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 500
