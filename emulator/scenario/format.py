@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import re
 from functools import lru_cache
@@ -223,10 +225,22 @@ def semantic_problems(data: dict) -> Iterator[tuple[Location, str]]:
             for name in re.findall(r"\$\{([^}]*)\}", text):
                 if name not in saved and not REPEAT.match(name):
                     yield location, f"${{{name}}} is not saved by an earlier step"
+        for part in ("request", "expect"):
+            encoded = (step.get(part) or {}).get("body_base64") if isinstance(step.get(part), dict) else None
+            if isinstance(encoded, str) and not is_base64(encoded):
+                yield where + (part, "body_base64"), "body_base64 is not base64"
         for name, source in (step.get("save") or {}).items():
             if not SAVE_PATH.match(source):
                 yield where + ("save", name), f"cannot save {source!r}: use status, headers.<Name> or body.<path>"
             saved.add(name)
+
+
+def is_base64(text: str) -> bool:
+    try:
+        base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
 
 
 def strings_in(value: Any, where: Location) -> Iterator[tuple[Location, str]]:

@@ -182,7 +182,11 @@ class Recorder:
         expect: dict[str, Any] = {"status": response.status}
         body = getattr(response, "body", None)
         if isinstance(body, (bytes, bytearray)) and body:
-            text = bytes(body).decode("utf-8", errors="replace")
+            try:
+                text = bytes(body).decode("utf-8")
+            except UnicodeDecodeError:  # a file: expected byte for byte
+                expect["body_base64"] = base64.b64encode(bytes(body)).decode("ascii")
+                return expect
             try:
                 value: Any = json.loads(text)
                 expect["exact"] = True

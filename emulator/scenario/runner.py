@@ -38,6 +38,7 @@ class Reply:
     status: int
     headers: dict[str, str]
     body: Any
+    raw: bytes = b""
 
 
 @attrs.define
@@ -86,7 +87,7 @@ class Tenant:
         try:
             async with self.http.request(method, self.base + path, **kwargs) as response:
                 raw = await response.read()
-                return Reply(response.status, dict(response.headers), decode(raw, response.content_type))
+                return Reply(response.status, dict(response.headers), decode(raw, response.content_type), raw)
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             raise StepFailed(f"{method} {path}: {type(error).__name__}: {error}") from None
 
@@ -288,6 +289,11 @@ def check_reply(step: Step, expect: dict, reply: Reply, result: StepResult) -> N
         lowered = {k.lower(): v for k, v in reply.headers.items()}
         wanted = {k.lower(): v for k, v in expect["headers"].items()}
         result.problems += [p.describe() for p in compare(wanted, lowered, "headers")]
+    if "body_base64" in expect:
+        wanted, got = base64.b64decode(expect["body_base64"]), reply.raw
+        if wanted != got:
+            first = next((i for i, (a, b) in enumerate(zip(wanted, got)) if a != b), min(len(wanted), len(got)))
+            result.problems.append(f"body: expected {len(wanted)} bytes, got {len(got)}, first different at byte {first}")
     if "body" in expect:
         mismatches: list[Mismatch] = compare(expect["body"], reply.body, "body", bool(expect.get("exact")))
         if mismatches:
@@ -344,6 +350,8 @@ def checks_of(expect: dict) -> list[str]:
         checks.append(f"status {expect['status']}")
     if "body" in expect:
         checks.append(("body exactly " if expect.get("exact") else "body has ") + show(expect["body"], 160))
+    if "body_base64" in expect:
+        checks.append(f"body is exactly {len(base64.b64decode(expect['body_base64']))} given bytes")
     for check in expect.get("messages") or ():
         checks.append(f"messages {show(check.get('where', {}), 100)}: {check.get('count', 'any')} found"
                       + (f", matching {show(check['match'], 100)}" if "match" in check else ""))

@@ -46,6 +46,8 @@ BAD = [
     ("unusable inline seed", "scenario: x\nversion: 1\nseed:\n  inline: {ringcentral: {accounts: [{name: x}]}}\n"
      "steps:\n  - advance: 1\n", 4, "the seed is not usable"),
     ("not a mapping", "- just\n- a list\n", 1, "a scenario is a mapping"),
+    ("body_base64 not base64", "scenario: x\nversion: 1\nsteps:\n  - request:\n      method: POST\n      path: /\n"
+     "      body_base64: '%%%'\n", 7, "body_base64 is not base64"),
 ]
 
 

@@ -106,11 +106,22 @@ async def test_an_mms_with_binary_files_is_recorded_byte_for_byte_and_replays_gr
     response = await client.post(SMS, data=raw, headers={"Authorization": f"Bearer {token}",
                                                          "Content-Type": content_type})
     assert response.status == 200
-    step = yaml.safe_load(record.read_text(encoding="utf-8"))["steps"][1]
-    assert base64.b64decode(step["request"]["body_base64"]) == raw
-    assert step["request"]["headers"]["Content-Type"] == content_type
-    result = await __import__("emulator.scenario.runner", fromlist=["x"]).run_scenario_async(load_scenario(record))
+    sent = await response.json()
+    response = await client.get("/" + sent["attachments"][1]["uri"].split("/", 3)[3],
+                                headers={"Authorization": f"Bearer {token}"})
+    assert await response.read() == PNG
+    steps = yaml.safe_load(record.read_text(encoding="utf-8"))["steps"]
+    assert base64.b64decode(steps[1]["request"]["body_base64"]) == raw
+    assert steps[1]["request"]["headers"]["Content-Type"] == content_type
+    assert base64.b64decode(steps[2]["expect"]["body_base64"]) == PNG
+    runner = __import__("emulator.scenario.runner", fromlist=["x"])
+    result = await runner.run_scenario_async(load_scenario(record))
     assert result.passed, [s.problems for s in result.steps]
+    steps[1]["request"]["body_base64"] = base64.b64encode(raw.replace(PNG, b"\xff" + PNG[1:])).decode()
+    record.write_text(yaml.safe_dump({**yaml.safe_load(record.read_text(encoding="utf-8")), "steps": steps}))
+    result = await runner.run_scenario_async(load_scenario(record))
+    assert not result.passed
+    assert "first different at byte 0" in " ".join(result.steps[2].problems)
 
 
 async def test_a_body_that_does_not_decompress_is_answered_but_not_recorded(tmp_path, aiohttp_client):
