@@ -74,12 +74,17 @@ async def a_session(client) -> None:
     await client.get("/_emulator/messages")
 
 
-async def test_a_recorded_session_replays_green_with_identical_bodies(tmp_path, aiohttp_client):
-    record = tmp_path / "session.yaml"
-    seed = load_seed_file(frozen_seed_file(tmp_path))
+async def recording(aiohttp_client, record: Path, seed_path: Path):
+    """A test client of an app that records its default tenant's session into `record`."""
+    seed = load_seed_file(seed_path)
     app = build_app(Tenants(seed))
     Recorder(record, seed).install(app)
-    await a_session(await aiohttp_client(app))
+    return await aiohttp_client(app)
+
+
+async def test_a_recorded_session_replays_green_with_identical_bodies(tmp_path, aiohttp_client):
+    record = tmp_path / "session.yaml"
+    await a_session(await recording(aiohttp_client, record, frozen_seed_file(tmp_path)))
     data = yaml.safe_load(record.read_text(encoding="utf-8"))
     assert data["seed"] == {"file": "seed.yaml"}
     assert len(data["steps"]) == 10 and all(s["expect"].get("exact") for s in data["steps"])
@@ -95,10 +100,7 @@ async def test_an_mms_with_binary_files_is_recorded_byte_for_byte_and_replays_gr
     from ..ringcentral.test_mms import PNG, envelope, multipart
 
     record = tmp_path / "session.yaml"
-    seed = load_seed_file(frozen_seed_file(tmp_path))
-    app = build_app(Tenants(seed))
-    Recorder(record, seed).install(app)
-    client = await aiohttp_client(app)
+    client = await recording(aiohttp_client, record, frozen_seed_file(tmp_path))
     response = await client.post("/restapi/oauth/token", data={"grant_type": JWT_GRANT, "assertion": "rc-jwt-102"},
                                  headers={"Authorization": BASIC})
     token = (await response.json())["access_token"]
@@ -126,10 +128,7 @@ async def test_an_mms_with_binary_files_is_recorded_byte_for_byte_and_replays_gr
 
 async def test_a_body_that_does_not_decompress_is_answered_but_not_recorded(tmp_path, aiohttp_client):
     record = tmp_path / "session.yaml"
-    seed = load_seed_file(frozen_seed_file(tmp_path))
-    app = build_app(Tenants(seed))
-    Recorder(record, seed).install(app)
-    client = await aiohttp_client(app)
+    client = await recording(aiohttp_client, record, frozen_seed_file(tmp_path))
     response = await client.post("/v4/accounts/2000001/sms", data=b"not gzip", headers={
         "Authorization": "Bearer pc-owner-token", "Content-Type": "application/json", "Content-Encoding": "gzip"})
     assert response.status == 400 and (await response.json())["@error"]["@httpStatusCode"] == 400
@@ -201,10 +200,7 @@ def test_replay_reports_each_step_and_fails_with_a_diff(tmp_path):
 
 async def test_a_session_recorded_on_a_running_clock_replays_green(tmp_path, aiohttp_client):
     record = tmp_path / "running.yaml"
-    seed = load_seed_file(DEFAULT_SEED_PATH)
-    app = build_app(Tenants(seed))
-    Recorder(record, seed).install(app)
-    client = await aiohttp_client(app)
+    client = await recording(aiohttp_client, record, DEFAULT_SEED_PATH)
     operator = await (await client.post("/restapi/oauth/token", headers={"Authorization": BASIC},
                                         data={"grant_type": JWT_GRANT, "assertion": "rc-jwt-101"})).json()
     headers = {"Authorization": f"Bearer {operator['access_token']}"}
