@@ -153,6 +153,9 @@ async def answer(request: web.Request, handler, info: RouteInfo, exchange: Excha
         if face is None:
             return control.error(400, "the body cannot be read")
         return face.unreadable_body(info.operation).response()
+    except ConnectionError:  # the client went away mid-request: nobody is left to answer
+        exchange.dropped = True
+        return None
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
         if face is None:
@@ -277,6 +280,7 @@ def add_routes(app: web.Application, scoped: TenantScoped, routes, provider: str
                                                          not path.startswith(UNJOURNALED),
                                                          limits.get(operation, MAX_BODY_BYTES)), site))
               for method, path, handler, operation in routes]
+    served += with_head(served)
     for router in (app.router, scoped.router):
         resources: dict[str, web.Resource] = {}
         for method, path, handler in served:
@@ -284,6 +288,13 @@ def add_routes(app: web.Application, scoped: TenantScoped, routes, provider: str
             if resource is None:
                 resource = resources[path] = router.add_resource(path)
             resource.add_route(method, handler)
+
+
+def with_head(served: list[tuple[str, str, Any]]) -> list[tuple[str, str, Any]]:
+    """HEAD on every path that takes GET and names no HEAD of its own, answered as GET without its body (HTTP's
+    rule, which the providers' servers follow)."""
+    heads = {path for method, path, _ in served if method == "HEAD"}
+    return [("HEAD", path, handler) for method, path, handler in served if method == "GET" and path not in heads]
 
 
 def build_app(tenants: Tenants, request_log: Callable[[dict[str, Any]], None] | None = None,

@@ -189,7 +189,7 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 def content_disposition(kind: str, filename: str) -> str:
     """`inline` or `attachment` with a file name any client reads back as it was: quoted as ASCII (quotes and
     line breaks cannot break out of it), and as RFC 6266's `filename*` when the name is not plain ASCII."""
-    plain = CONTROL_CHARACTERS.sub("", filename)
+    plain = CONTROL_CHARACTERS.sub("", filename).encode("utf-8", "replace").decode("utf-8")
     fallback = plain.encode("ascii", "replace").decode("ascii").replace("\\", "\\\\").replace('"', '\\"')
     header = f'{kind}; filename="{fallback}"'
     if not plain.isascii() or plain != filename:

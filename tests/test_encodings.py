@@ -144,3 +144,14 @@ def test_a_large_compressed_sms_body_within_the_limit_is_read_whole(emulator, to
     response = requests.post(f"{emulator.url}{SMS}", data=gzip.compress(body), headers={
         "Authorization": f"Bearer {token}", "Content-Type": "application/json", "Content-Encoding": "gzip"})
     assert response.status_code == 200, response.text[:300]
+
+
+def test_a_client_that_hangs_up_mid_body_is_no_error_in_the_servers_log(emulator, token, caplog):
+    host, port = emulator.url.split("://", 1)[1].split(":")
+    with socket.create_connection((host, int(port))) as conn:
+        conn.sendall(f"POST {SMS} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n"
+                     "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{".encode())
+        time.sleep(0.2)
+    time.sleep(0.3)
+    assert requests.get(f"{emulator.url}/_emulator/health", timeout=5).status_code == 200
+    assert not [r for r in caplog.records if r.levelno >= 40], [r.getMessage() for r in caplog.records]

@@ -56,7 +56,7 @@ async def test_a_known_path_with_another_method_under_a_tenant_prefix_allows_wha
     scoped = await router.resolve(make_mocked_request("DELETE", "/t/ci-42/platform_api/SendSmsMessage"))
     assert scoped.route.name == UNMATCHED[1]  # which answers 405 in the provider's envelope, listing these
     assert await allowed("/t/ci-42/platform_api/SendSmsMessage") == await allowed("/platform_api/SendSmsMessage")
-    assert await allowed("/t/ci-42/platform_api/SendSmsMessage") == {"GET", "POST"}
+    assert await allowed("/t/ci-42/platform_api/SendSmsMessage") == {"GET", "HEAD", "POST"}
 
 
 def test_the_tenant_prefix_builds_a_tenants_base_url(router):

@@ -160,3 +160,25 @@ async def test_an_inbound_mms_event_is_typed_mms_and_links_its_files(pc, receive
     assert data["type"] == "mms" and data["media"][0]["filename"] == "dot.gif"
     response = await pc.client.get(path_of(data["media"][0]["url"]))
     assert await response.read() == GIF
+
+
+async def test_a_422_names_every_failing_field_of_every_file(pc):
+    status, body = await pc.call("POST", MESSAGES, OWNER, json={})
+    assert set(assert_pc_error(status, body, 422)["fields"]) == {"from", "to", "text"}
+    status, body = await pc.call("POST", MESSAGES, OWNER, json={
+        "from": PAULA_NUMBER, "to": [HANDSET], "media": [{"data": "!"}, {"data": 1, "filename": 2}, 5]})
+    assert set(assert_pc_error(status, body, 422)["fields"]) == {
+        "media.0.data", "media.1.data", "media.1.filename", "media.2"}
+
+
+async def test_a_file_name_with_half_a_surrogate_pair_is_refused(pc):
+    status, body = await pc.call("POST", MESSAGES, {**OWNER, "Content-Type": "application/json"},
+                                 data='{"from": "+12125550101", "to": ["+13125550199"], '
+                                 '"media": [{"data": "YQ==", "filename": "a\\ud800.png"}]}')
+    assert "media.0.filename" in assert_pc_error(status, body, 422)["fields"]
+
+
+async def test_base64_wrapped_over_lines_is_read_as_php_reads_it(pc):
+    wrapped = base64.encodebytes(GIF * 10).decode()  # 76 characters a line
+    created = await send(pc, **{"from": PAULA_NUMBER, "to": [HANDSET], "media": [{"data": wrapped}]})
+    assert created["media"][0]["size"] == len(GIF) * 10

@@ -105,9 +105,20 @@ async def test_a_405_names_the_methods_the_path_takes_in_allow(rc):
     response = await rc.client.put(SMS, json={}, headers=alice)
     assert response.status == 405 and response.headers["Allow"] == "POST"
     response = await rc.client.post(f"{STORE}/1", json={}, headers=alice)
-    assert set(response.headers["Allow"].split(",")) == {"GET", "PUT", "PATCH", "DELETE"}
+    assert set(response.headers["Allow"].split(",")) == {"GET", "HEAD", "PUT", "PATCH", "DELETE"}
     response = await rc.client.put("/_emulator/health")
     assert response.status == 405 and set(response.headers["Allow"].split(",")) == {"GET", "HEAD"}
+
+
+async def test_head_is_answered_as_get_without_a_body_wherever_get_is(rc):
+    alice = await rc.login("102")
+    await rc.sms(alice, "+16505550102", "+14155550100", "counted")
+    get = await rc.client.get(STORE, headers=alice)
+    head = await rc.client.head(STORE, headers=alice)
+    assert head.status == 200 and head.headers["Content-Length"] == get.headers["Content-Length"]
+    assert await head.read() == b""
+    head = await rc.client.head("/v4/accounts/2000001/messages", headers={"Authorization": "Bearer nope"})
+    assert head.status == 401
 
 
 async def test_non_numeric_message_ids_are_invalid(rc):

@@ -379,3 +379,19 @@ async def test_an_injected_file_may_pass_the_control_apis_1_mib_as_other_control
     assert status == 201 and body["message"]["media"][0]["size"] == len(picture)
     status, body = await rc.call("POST", "/_emulator/faults", {}, json={"provider": "x" * (2 * 1024 * 1024)})
     assert status == 413 and body["error"]["message"] == "the body is too large"
+
+
+@pytest.mark.parametrize("head", [
+    b'Content-Disposition: form-data; name="a"; filename="caf\xe9\xff.png"',
+    b"Content-Disposition: form-data; name=\"a\"; filename*=UTF-8''a%ED%A0%80.png",
+], ids=["latin-1-bytes", "encoded-lone-surrogate"])
+async def test_a_file_name_that_is_not_utf8_is_kept_readable_and_downloads(rc, head):
+    alice = await rc.login("102")
+    raw = JSON_PART + file_part(head + b"\r\nContent-Type: image/png", PNG) + b"--b--\r\n"
+    status, body = await post_raw(rc, alice, raw)
+    assert status == 200, body
+    name = body["attachments"][1]["fileName"]
+    assert name.endswith(".png") and name.encode("utf-8")
+    response = await rc.client.get(path_of(body["attachments"][1]["uri"]), params={"contentDisposition": "Inline"},
+                                   headers=alice)
+    assert response.status == 200 and response.headers["Content-Disposition"].startswith("inline; filename=")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import mimetypes
+import os
 import re
 from typing import Any, Callable, Iterable
 
@@ -130,18 +131,21 @@ def message_request(body: dict, account_id: str, caller_extension_id: str | None
     values = every_field({
         "from": lambda: phone_field(present(body, "from"), "from").strip(),
         "to": lambda: recipients(present(body, "to")),
-        "text": lambda: message_text(body.get("text")),
+        "text": lambda: message_text(body.get("text"), required_text=not body.get("media")),
         "media": lambda: media_files(body.get("media")),
         "tag": lambda: optional_tag(body.get("tag")),
     })
-    if not values["text"] and not values["media"]:
-        raise required("text")
     request = SmsRequest(account_id, values["from"], values["to"], values["text"], caller_extension_id)
     return request, values["media"]
 
 
-def message_text(value: Any) -> str | None:
-    return None if value is None else text_field(value)
+def message_text(value: Any, required_text: bool) -> str | None:
+    """Required unless files carry the message."""
+    if value is None or value == "":
+        if required_text:
+            raise required("text")
+        return value
+    return text_field(value)
 
 
 def optional_tag(value: Any) -> None:
@@ -150,29 +154,52 @@ def optional_tag(value: Any) -> None:
 
 
 def media_files(value: Any) -> tuple[Attachment, ...]:
-    """`media`: objects of base64 `data` (required) and a `filename`, which also gives the file's type."""
+    """`media`: objects of base64 `data` (required) and a `filename`, which also gives the file's type. Every
+    item's every failing field is named."""
     if value is None:
         return ()
     if not isinstance(value, list):
         raise invalid("media", "The media must be an array.")
-    return tuple(media_file(index, item) for index, item in enumerate(value))
+    files = every_field({str(index): (lambda index=index, item=item: media_file(index, item))
+                         for index, item in enumerate(value)})
+    return tuple(files[str(index)] for index in range(len(value)))
 
 
 def media_file(index: int, item: Any) -> Attachment:
     where = f"media.{index}"
     if not isinstance(item, dict):
         raise invalid(where, f"The {where} must be an object.")
-    data, name = item.get("data"), item.get("filename")
+    checked = every_field({"data": lambda: file_data(item.get("data"), where),
+                           "filename": lambda: file_name(item.get("filename"), where)})
+    name = checked["filename"]
+    return Attachment(type_by_name(name), name, checked["data"])
+
+
+def file_data(data: Any, where: str) -> bytes:
+    """Base64, line-wrapped or not (PHP's decoder skips the breaks)."""
     if not isinstance(data, str) or not data:
         raise invalid(f"{where}.data", f"The {where}.data field is required.")
-    if name is not None and (not isinstance(name, str) or CONTROL_CHARACTERS.search(name)):
-        raise invalid(f"{where}.filename", f"The {where}.filename must be a string.")
     try:
-        content = base64.b64decode(data, validate=True)
+        return base64.b64decode(WHITESPACE.sub("", data), validate=True)
     except (binascii.Error, ValueError):
         raise invalid(f"{where}.data", f"The {where}.data must be a valid base64 string.") from None
-    guessed = mimetypes.guess_type(name, strict=False)[0] if name else None
-    return Attachment(guessed, name, content)
+
+
+def file_name(name: Any, where: str) -> str | None:
+    if name is not None and (not isinstance(name, str) or CONTROL_CHARACTERS.search(name)
+                             or has_lone_surrogate(name)):
+        raise invalid(f"{where}.filename", f"The {where}.filename must be a string.")
+    return name
+
+
+WHITESPACE = re.compile(r"\s+")
+FILE_TYPES = mimetypes.MimeTypes()  # Python's own table only: the same types on every machine
+
+
+def type_by_name(name: str | None) -> str | None:
+    """The media type a file name's extension stands for, by a fixed table (not the machine's)."""
+    suffix = os.path.splitext(name or "")[1].lower()
+    return FILE_TYPES.guess_type("file" + suffix, strict=False)[0] if suffix else None
 
 
 def read_value(body: dict) -> bool | None:

@@ -734,7 +734,8 @@ def file_name(part: email.message.Message) -> str | None:
     name = part.get_filename()
     if not name:
         return None
-    return name.replace("%22", '"').replace("%0A", "\n").replace("%0D", "\r")
+    readable = str(name).encode("utf-8", "replace").decode("utf-8")  # no lone surrogate reaches JSON
+    return readable.replace("%22", '"').replace("%0A", "\n").replace("%0D", "\r")
 
 
 def request_and_files(parts: list[Part]) -> tuple[dict | None, tuple[Attachment, ...]]:
