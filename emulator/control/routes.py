@@ -44,6 +44,12 @@ class ControlError(Exception):
         self.message = message
 
 
+def unreadable(problem: BodyError) -> ControlError:
+    """A body over the limit is 413; one that is not JSON or not UTF-8, 400."""
+    status = 413 if problem.problem == "too-large" else 400
+    return ControlError(status, BODY_PROBLEMS.get(problem.problem, "the body cannot be read"))
+
+
 def error(status: int, message: str) -> web.Response:
     return json_response({"error": {"status": status, "message": message}}, status)
 
@@ -75,8 +81,7 @@ async def json_object(request: web.Request, allowed: set[str], required: set[str
     try:
         body = await read_json(request)
     except BodyError as problem:
-        status = 413 if problem.problem == "too-large" else 400
-        raise ControlError(status, BODY_PROBLEMS.get(problem.problem, "the body cannot be read")) from None
+        raise unreadable(problem) from None
     body = {} if body is None else body
     if not isinstance(body, dict):
         raise ControlError(400, "the body must be a JSON object")
@@ -232,8 +237,7 @@ async def add_fault(request: web.Request) -> web.Response:
     try:
         body = await read_json(request)
     except BodyError as problem:
-        status = 413 if problem.problem == "too-large" else 400
-        raise ControlError(status, BODY_PROBLEMS.get(problem.problem, "the body cannot be read")) from None
+        raise unreadable(problem) from None
     rule = control_of(world_of(request)).faults.add(body)
     return json_response(rule.as_dict(), 201)
 

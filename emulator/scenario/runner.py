@@ -293,7 +293,8 @@ def check_reply(step: Step, expect: dict, reply: Reply, result: StepResult) -> N
         wanted, got = base64.b64decode(expect["body_base64"]), reply.raw
         if wanted != got:
             first = next((i for i, (a, b) in enumerate(zip(wanted, got)) if a != b), min(len(wanted), len(got)))
-            result.problems.append(f"body: expected {len(wanted)} bytes, got {len(got)}, first different at byte {first}")
+            result.problems.append(f"body: expected {len(wanted)} bytes, got {len(got)}, "
+                                   f"first different at byte {first}")
     if "body" in expect:
         mismatches: list[Mismatch] = compare(expect["body"], reply.body, "body", bool(expect.get("exact")))
         if mismatches:
