@@ -90,7 +90,7 @@ def serving(handler: Callable[[web.Request], Awaitable[web.StreamResponse]], inf
     async def serve(request: web.Request) -> web.StreamResponse:
         route = info or unmatched_route_info(request)
         if route.max_body_bytes != MAX_BODY_BYTES:
-            request._client_max_size = route.max_body_bytes  # allow_body(), without a call on every SMS
+            allow_body(request, route.max_body_bytes)
         started = time.monotonic() if site.write_log is not None else 0.0
         try:
             exchange = bind_tenant(request, site.tenants)

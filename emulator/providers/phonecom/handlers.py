@@ -262,7 +262,7 @@ MESSAGE_FILTERS: dict[str, tuple[Callable[[str], Any], Callable[[Message], list]
     "to": (as_text, lambda m: [p.number for p in m.recipients]),
     "extension_id": (as_integer, extension_value),
     "read": (as_flag, lambda m: [m.read]),
-    "conversation_id": (as_text, lambda m: [format(m.conversation_id & 0xFFFFFFFF, "08x")]),
+    "conversation_id": (as_text, lambda m: [render.conversation_key(m)]),
     "created_at": (as_timestamp, lambda m: [m.created_ms // 1000]),
     "updated_at": (as_timestamp, lambda m: [m.modified_ms // 1000]),
     "archived_at": (as_timestamp, lambda m: [None]),  # nothing is archived
@@ -273,23 +273,20 @@ MESSAGE_SORTS: dict[str, Callable[[Message], Any]] = {"id": lambda m: m.id}
 
 
 def message_query(params: MultiDict[str]) -> ListQuery:
-    """The Messages list's filters; `created_after` and the like are `created_at` with `gt` or `lt`."""
+    """The Messages list's filters; `created_after=T` reads as `created_at=gt:T` (a value with an operator
+    keeps it), and the like."""
     filters = {k: v[0] for k, v in MESSAGE_FILTERS.items()}
     filters.update({name: as_timestamp for name in MESSAGE_BOUNDS})
-    return list_query(params, filters, MESSAGE_SORTS, {"deleted": DELETED_OPTIONS})
+    wanted = list_query(params, filters, MESSAGE_SORTS, {"deleted": DELETED_OPTIONS})
+    conditions = tuple((field, attrs.evolve(c, operator=MESSAGE_BOUNDS[field][1]) if field in MESSAGE_BOUNDS and
+                        c.operator == "eq" else c) for field, c in wanted.conditions)
+    return attrs.evolve(wanted, conditions=conditions)
 
 
 def message_getters() -> dict[str, Callable[[Message], list]]:
     getters = {k: v[1] for k, v in MESSAGE_FILTERS.items()}
     getters.update({name: MESSAGE_FILTERS[field][1] for name, (field, _) in MESSAGE_BOUNDS.items()})
     return getters
-
-
-def bounded_conditions(wanted: ListQuery) -> ListQuery:
-    """`created_after=T` reads as `created_at=gt:T` (a value with an operator keeps it)."""
-    conditions = tuple((field, attrs.evolve(c, operator=MESSAGE_BOUNDS[field][1]) if field in MESSAGE_BOUNDS and
-                        c.operator == "eq" else c) for field, c in wanted.conditions)
-    return attrs.evolve(wanted, conditions=conditions)
 
 
 async def create_message(request: web.Request) -> web.Response:
@@ -305,7 +302,7 @@ async def create_message(request: web.Request) -> web.Response:
 async def list_messages(request: web.Request) -> web.Response:
     world, account_id, extension = scope_of(request)
     params = form_query(request)
-    wanted = bounded_conditions(message_query(params))
+    wanted = message_query(params)
     mode_value(params)
     deleted = wanted.options.get("deleted", "ignore")
     records = [r for r in visible_messages(world, account_id, extension) if wanted_availability(r, deleted)]

@@ -95,7 +95,7 @@ def message_item(record: Message, base: str) -> dict:
     if outbound:
         body["old_id"] = send_uuid(record)
     body.update({
-        "conversation_id": format(record.conversation_id & 0xFFFFFFFF, "08x"),
+        "conversation_id": conversation_key(record),
         "type": "mms" if record.media else "sms",
         "direction": "out" if outbound else "in",
         "from": record.sender.number,
@@ -108,6 +108,11 @@ def message_item(record: Message, base: str) -> dict:
         "read": record.read,
     })
     return body
+
+
+def conversation_key(record: Message) -> str:
+    """A conversation as the Messages API names it: eight hex digits, as in the one recorded sample."""
+    return format(record.conversation_id & 0xFFFFFFFF, "08x")
 
 
 def created_message(record: Message, base: str) -> dict:

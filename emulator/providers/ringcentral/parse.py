@@ -746,15 +746,18 @@ def request_and_files(parts: list[Part]) -> tuple[dict | None, tuple[Attachment,
         body = json_or_none(part.content)
         if isinstance(body, dict):
             files = parts[:index] + parts[index + 1:]
-            return body, tuple(Attachment(p.content_type, p.file_name, p.content) for p in files)
+            return body, as_files(files)
     fields = [p for p in parts if p.file_name is None and p.name in FORM_FIELDS]
     if not fields:
         return None, ()
-    files = tuple(Attachment(p.content_type, p.file_name, p.content) for p in parts if p not in fields)
-    return form_request(fields), files
+    return form_request(fields), as_files([p for p in parts if p not in fields])
 
 
 FORM_FIELDS = ("from", "to", "text", "country")
+
+
+def as_files(parts: list[Part]) -> tuple[Attachment, ...]:
+    return tuple(Attachment(p.content_type, p.file_name, p.content) for p in parts)
 
 
 def form_request(fields: list[Part]) -> dict:
