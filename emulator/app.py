@@ -14,7 +14,7 @@ import attrs
 from aiohttp import web
 
 from .control import routes as control
-from .encodings import AUTO_DECOMPRESS_OFF, decode_body
+from .encodings import AUTO_DECOMPRESS_OFF, BODY_TIMEOUT_S, BodyTimedOut, buffer_body
 from .control.state import control_of
 from .core.faults import FaultRequest, FaultRule, first_match, strings_in
 from .providers.phonecom import face as phonecom
@@ -32,6 +32,7 @@ TENANT_HEADER = "X-Emulator-Tenant"
 MAX_BODY_BYTES = 1024 * 1024
 
 TENANTS_KEY = web.AppKey("tenants", Tenants)
+BODY_TIMEOUT_KEY = web.AppKey("body_timeout_s", float)
 UNJOURNALED = ("/_emulator/journal",)
 STATUS_TICK_S = 0.05
 UNMATCHED = ("unmatched", "unmatched.t")  # the last routes, which take every request no other route matches
@@ -75,10 +76,12 @@ def strip_tenant(path: str) -> str:
 
 @attrs.frozen
 class Site:
-    """What every route of one application shares: its tenants, and where request log lines go, if anywhere."""
+    """What every route of one application shares: its tenants, where request log lines go (if anywhere), and
+    how long a request's body may take to arrive."""
 
     tenants: Tenants
     write_log: Callable[[dict[str, Any]], None] | None = None
+    body_timeout_s: float = BODY_TIMEOUT_S
 
 
 def serving(handler: Callable[[web.Request], Awaitable[web.StreamResponse]], info: RouteInfo | None, site: Site):
@@ -96,7 +99,7 @@ def serving(handler: Callable[[web.Request], Awaitable[web.StreamResponse]], inf
             exchange = bind_tenant(request, site.tenants)
         except TenantNameError as error:
             return control.error(400, str(error))
-        response = await answer(request, handler, route, exchange)
+        response = await answer(request, handler, route, exchange, site.body_timeout_s)
         note_request(request, route, exchange, response)
         if site.write_log is not None:
             site.write_log(log_line(request, route, exchange, response, started))
@@ -112,6 +115,11 @@ def serving(handler: Callable[[web.Request], Awaitable[web.StreamResponse]], inf
 def body_limit(request: web.Request) -> int:
     """The largest body the request's route takes: MAX_BODY_BYTES, or more where a route carries files."""
     return getattr(request.match_info.handler, "max_body_bytes", MAX_BODY_BYTES)
+
+
+def body_timeout(request: web.Request) -> float:
+    """How long this application waits for a request's body to arrive whole."""
+    return request.app[BODY_TIMEOUT_KEY]
 
 
 def allow_body(request: web.Request, limit: int) -> None:
@@ -131,12 +139,13 @@ async def unmatched(request: web.Request) -> web.StreamResponse:
     raise web.HTTPNotFound()
 
 
-async def answer(request: web.Request, handler, info: RouteInfo, exchange: Exchange) -> web.StreamResponse | None:
+async def answer(request: web.Request, handler, info: RouteInfo, exchange: Exchange, body_timeout_s: float
+                 ) -> web.StreamResponse | None:
     """The handler's response, a fault's, or None when a fault dropped the connection."""
     face = info.face
     try:
-        if "Content-Encoding" in request.headers:
-            await decode_body(request, info.max_body_bytes)
+        if "Content-Encoding" in request.headers or not request.content.is_eof():  # compressed, or still coming
+            await buffer_body(request, info.max_body_bytes, body_timeout_s)
         if face is not None and exchange.control.faults.rules:
             faulted = await apply_fault(request, exchange, face, info.operation)
             if faulted is not None or exchange.dropped:
@@ -153,6 +162,8 @@ async def answer(request: web.Request, handler, info: RouteInfo, exchange: Excha
         if face is None:
             return control.error(400, "the body cannot be read")
         return face.unreadable_body(info.operation).response()
+    except BodyTimedOut as timeout:
+        return body_timed_out(face, timeout)
     except ConnectionError:  # the client went away mid-request: nobody is left to answer
         exchange.dropped = True
         return None
@@ -246,6 +257,14 @@ def bind_tenant(request: web.Request, tenants: Tenants) -> Exchange:
     return exchange
 
 
+def body_timed_out(face, timeout: BodyTimedOut) -> web.StreamResponse:
+    """A 408 in the provider's envelope, closing the connection: the rest of the body may still come."""
+    message = f"The request body did not arrive within {timeout.args[0]:g} s"
+    response = control.error(408, message) if face is None else face.fault_error(408, message).response()
+    response.force_close()
+    return response
+
+
 def http_error(face, request: web.Request, error: web.HTTPException) -> web.StreamResponse:
     """Unknown routes, wrong methods and oversize bodies, in the envelope of the path's provider."""
     if error.status < 400:
@@ -259,7 +278,8 @@ def http_error(face, request: web.Request, error: web.HTTPException) -> web.Stre
 def provider_error(face, request: web.Request, error: web.HTTPException) -> web.StreamResponse:
     """The provider's own body for an HTTP error aiohttp raised (Voximplant's is a 200, as all its answers)."""
     if face is None:
-        return control.error(error.status, error.reason)
+        message = control.BODY_PROBLEMS["too-large"] if error.status == 413 else error.reason
+        return control.error(error.status, message)
     if error.status == 405:
         return face.method_not_allowed(request.method).response()
     if error.status == 413:
@@ -298,13 +318,14 @@ def with_head(served: list[tuple[str, str, Any]]) -> list[tuple[str, str, Any]]:
 
 
 def build_app(tenants: Tenants, request_log: Callable[[dict[str, Any]], None] | None = None,
-              webhooks: Webhooks | None = None) -> web.Application:
+              webhooks: Webhooks | None = None, body_timeout_s: float = BODY_TIMEOUT_S) -> web.Application:
     """The application; request_log, when given, receives one dict per request."""
     app = web.Application(client_max_size=MAX_BODY_BYTES, handler_args=AUTO_DECOMPRESS_OFF)
     app[TENANTS_KEY] = tenants
+    app[BODY_TIMEOUT_KEY] = body_timeout_s
     app[WEBHOOKS_KEY] = webhooks = webhooks or Webhooks()
     watch_worlds(tenants, webhooks)
-    site = Site(tenants, request_log)
+    site = Site(tenants, request_log, body_timeout_s)
     scoped = TenantScoped()
     for face in FACES:
         add_routes(app, scoped, face.ROUTES, face.NAME, site, face)

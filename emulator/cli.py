@@ -22,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--seed", default=str(DEFAULT_SEED_PATH), help="seed YAML file (default: the bundled one)")
     serve.add_argument("--ready-file", help="write the base URL to this file once connections are accepted "
                        "(removed again on a clean stop)")
+    serve.add_argument("--body-timeout", type=positive_seconds, metavar="SECONDS",
+                       help="answer 408 when a request's body has not arrived whole by then (default: 30)")
     serve.add_argument("--log-requests", action="store_true", help="print one JSON line per request on stdout")
     serve.add_argument("--tls", action="store_true", help="serve https with a CA made at start (for clients whose "
                        "scheme is fixed, like Voximplant's); trust it with REQUESTS_CA_BUNDLE=<printed CA file>")
@@ -38,6 +40,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "replay":
         return run_replay(args)
     return 2
+
+
+def positive_seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"not a positive number of seconds: {text!r}")
+    return seconds
 
 
 @contextmanager

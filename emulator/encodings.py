@@ -1,9 +1,11 @@
-"""Compressed request bodies, decoded by the application rather than by aiohttp's HTTP parser.
+"""Request bodies read whole by the application: within a deadline, and decoded here rather than by aiohttp.
 
 aiohttp's parser decodes `Content-Encoding` as the bytes arrive, and a deflate stream cut short fails
 inside the parser itself: the request gets a plain-text 400, or, when the body came in a later packet than
 the headers, its handler waits for the rest forever. The application turns that decoding off
 (`AUTO_DECOMPRESS_OFF`) and decodes the whole body here, so every failure reaches the provider's own error.
+A body that stops short of its Content-Length (or its last chunk) would hold its connection and handler
+forever; reading it here under a deadline turns that into the provider's 408.
 """
 
 from __future__ import annotations
@@ -22,13 +24,18 @@ except ImportError:  # pragma: no cover - depends on the Python version
 
 # Passed to aiohttp's request handler through the application, so a test server gets it too.
 AUTO_DECOMPRESS_OFF = {"auto_decompress": False}
-BODY_DECODED = web.RequestKey("body_decoded", bool)
+BODY_BUFFERED = web.RequestKey("body_buffered", bool)  # False once its deadline passed
+BODY_TIMEOUT_S = 30.0  # nginx's client_body_timeout is 60 s; on loopback a body is whole in milliseconds
 GZIP_WBITS = 16 + zlib.MAX_WBITS
 ZLIB_METHOD_DEFLATE = 8
 
 
 class UndecodableBody(ValueError):
     """A request body that its Content-Encoding does not decode: not that format, or cut short."""
+
+
+class BodyTimedOut(TimeoutError):
+    """A request body that did not arrive whole within the server's deadline."""
 
 
 class DecodedTooLarge(ValueError):
@@ -95,25 +102,31 @@ def unbrotlied(data: bytes, limit: int) -> bytes:
     return out
 
 
-async def decode_body(request: web.Request, limit: int) -> None:
-    """Read a compressed body whole and put its decoded bytes where every reader of the request looks.
+async def buffer_body(request: web.Request, limit: int, timeout_s: float = BODY_TIMEOUT_S) -> None:
+    """Read the body whole within timeout_s, decode it, and put it where every reader of the request looks.
 
-    Raises UndecodableBody, or aiohttp's 413 when the body, sent or decoded, exceeds the limit.
+    Raises BodyTimedOut, UndecodableBody, or aiohttp's 413 when the body, sent or decoded, exceeds the limit.
     """
-    if BODY_DECODED in request:
+    if BODY_BUFFERED in request:
+        if not request[BODY_BUFFERED]:  # a second reader (the recorder's, then the route's) waits no longer
+            raise BodyTimedOut(timeout_s)
         return
-    raw = await request.read()
+    try:
+        async with asyncio.timeout(timeout_s):
+            raw = await request.read()
+    except TimeoutError:
+        request[BODY_BUFFERED] = False
+        raise BodyTimedOut(timeout_s) from None
     coding = request.headers.get("Content-Encoding", "").strip().lower()
     try:
         body = decompressed(raw, coding, limit)
     except DecodedTooLarge:
         raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=limit + 1) from None
-    request[BODY_DECODED] = True
-    if body is not raw:
-        # a buffer limit as large as the body, so feeding it whole never asks the connection to pause
-        stream = StreamReader(request.protocol, max(len(body), 2**16), loop=asyncio.get_running_loop())
-        stream.feed_data(body)
-        stream.feed_eof()
-        # aiohttp gives no public way to replace a body; read(), post() and multipart() all use these two
-        request._payload = stream
-        request._read_bytes = body
+    request[BODY_BUFFERED] = True
+    # a buffer limit as large as the body, so feeding it whole never asks the connection to pause
+    stream = StreamReader(request.protocol, max(len(body), 2**16), loop=asyncio.get_running_loop())
+    stream.feed_data(body)
+    stream.feed_eof()
+    # aiohttp gives no public way to replace a body; read(), post() and multipart() all use these two
+    request._payload = stream
+    request._read_bytes = body

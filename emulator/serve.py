@@ -15,6 +15,7 @@ from typing import Callable
 import attrs
 
 from .app import build_app
+from .encodings import BODY_TIMEOUT_S
 from .seed import SeedError, load_seed_file
 from .server import ServerStartError, start_site
 from .tenants import Tenants
@@ -111,7 +112,8 @@ async def sweep_when_idle(requests_served: Callable[[], int], sweep: IdleSweep) 
 
 
 async def serve_until_signalled(seed, args: argparse.Namespace) -> None:
-    app = build_app(Tenants(seed), request_log=print_json_line if getattr(args, "log_requests", False) else None)
+    app = build_app(Tenants(seed), request_log=print_json_line if getattr(args, "log_requests", False) else None,
+                    body_timeout_s=getattr(args, "body_timeout", None) or BODY_TIMEOUT_S)
     if getattr(args, "record", None):
         from .scenario.recorder import Recorder  # only a recording server pays for importing it
 

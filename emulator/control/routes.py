@@ -411,4 +411,4 @@ ROUTES = [
 # An injected MMS carries its files as base64: as much as RingCentral's 1.5 MB of files, a third larger.
 BODY_LIMITS = {"injectInbound": 10 * 1024 * 1024}
 
-__all__ = ["BODY_LIMITS", "FILTERS", "PREFIX", "ROUTES", "error"]
+__all__ = ["BODY_LIMITS", "BODY_PROBLEMS", "FILTERS", "PREFIX", "ROUTES", "error"]

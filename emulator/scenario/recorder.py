@@ -13,9 +13,9 @@ import attrs
 import yaml
 from aiohttp import web
 
-from ..app import TENANTS_KEY, TENANT_HEADER, allow_body, body_limit
+from ..app import TENANTS_KEY, TENANT_HEADER, allow_body, body_limit, body_timeout
 from ..core.clock import Clock, iso_ms
-from ..encodings import decode_body
+from ..encodings import BodyTimedOut, buffer_body
 from ..seed import DEFAULT_SEED_PATH, Seed
 from ..wire import UNDECODABLE_BODY
 from .format import SCENARIO_VERSION
@@ -101,11 +101,11 @@ class Recorder:
         try:
             limit = body_limit(request)
             allow_body(request, limit)
-            await decode_body(request, limit)
+            await buffer_body(request, limit, body_timeout(request))
             raw = await request.read()
         except web.HTTPException:
             raw = b""
-        except UNDECODABLE_BODY:  # no step could replay it
+        except (*UNDECODABLE_BODY, BodyTimedOut):  # no step could replay it
             return await handler(request)
         world = request.app[TENANTS_KEY].get()
         before = world.now_ms()
