@@ -129,9 +129,14 @@ async def test_a_deleted_or_expired_subscription_delivers_nothing(rc, receiver):
     await rc.sms(bob, BOB, ALICE, "nobody is told")
     await delivered(rc)
     assert receiver.events() == []
-    for gone in (first, second):
-        status, body = await rc.call("GET", f"{SUBSCRIPTIONS}/{gone['id']}", alice)
-        assert_rc_error(status, body, 404, "CMN-102")
+    status, body = await rc.call("GET", f"{SUBSCRIPTIONS}/{first['id']}", alice)
+    assert_rc_error(status, body, 404, "CMN-102")
+    for method, path in (("GET", ""), ("POST", "/renew"), ("PUT", "")):
+        status, body = await rc.call(method, f"{SUBSCRIPTIONS}/{second['id']}{path}", alice)
+        assert_rc_error(status, body, 404, "SUB-507")
+        assert body["message"].startswith(f"Subscription with key [{second['id']}] and assigned session [")
+    status, body = await rc.call("GET", f"{SUBSCRIPTIONS}/{second['id']}", bob)  # not Bob's to know of
+    assert_rc_error(status, body, 404, "CMN-102")
 
 
 async def test_list_read_update_and_renew_a_subscription(rc, receiver):
@@ -195,7 +200,27 @@ async def test_thirty_subscriptions_is_the_limit(rc, receiver):
     for _ in range(30):
         assert (await subscribe(rc, alice, receiver.url))[0] == 200
     status, body = await subscribe(rc, alice, receiver.url)
-    assert_rc_error(status, body, 403, "SUB-406")
+    assert_rc_error(status, body, 403, "SUB-505")
+
+
+@pytest.mark.parametrize(("mailbox", "code"), [
+    ("account/~/extension/1346632010103", "SUB-405"),
+    ("account/1346632010/extension/1346632010103", "SUB-405"),
+    ("account/999999/extension/~", "SUB-406"),
+])
+@pytest.mark.parametrize("suffix", ["/message-store", "/message-store/instant?type=SMS"])
+async def test_a_user_may_not_subscribe_to_the_messages_of_another_extension_or_account(rc, receiver, mailbox,
+                                                                                        code, suffix):
+    alice, bob = await rc.login("102"), await rc.login("103")
+    status, body = await subscribe(rc, alice, receiver.url, filters=(f"/restapi/v1.0/{mailbox}{suffix}",))
+    assert_rc_error(status, body, 403, code)
+    _, own = await subscribe(rc, alice, receiver.url)
+    status, body = await rc.call("PUT", f"{SUBSCRIPTIONS}/{own['id']}", alice, json={
+        "eventFilters": [f"/restapi/v1.0/{mailbox}{suffix}"]})
+    assert_rc_error(status, body, 403, code)
+    await rc.sms(bob, BOB, "+14155550100", "private")
+    await delivered(rc)
+    assert receiver.events() == []
 
 
 async def test_the_control_api_shows_each_delivery_with_the_webhooks_answer(rc, receiver):

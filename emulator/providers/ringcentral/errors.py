@@ -166,7 +166,20 @@ def invalid_event_filters(filters: list[str]) -> RingCentralError:
 
 
 def too_many_subscriptions() -> RingCentralError:
-    return RingCentralError(403, "SUB-406", "Subscriptions limit exceeded")
+    return RingCentralError(403, "SUB-505", "Subscriptions limit exceeded")
+
+
+def messages_of_another_extension() -> RingCentralError:
+    return RingCentralError(403, "SUB-405", "Not allowed subscribe for messages to other extensions")
+
+
+def events_of_another_account() -> RingCentralError:
+    return RingCentralError(403, "SUB-406", "Not allowed subscribe for events to extensions of other account")
+
+
+def subscription_expired(subscription_id: str, session_id: str) -> RingCentralError:
+    return RingCentralError(404, "SUB-507", f"Subscription with key [{subscription_id}] and assigned session "
+                                            f"[{session_id}] was expired")
 
 
 def with_asg_envelope(handler):

@@ -28,6 +28,7 @@ from .errors import (
     mandatory,
     not_found,
     thread_unreadable,
+    subscription_expired,
     too_many_subscriptions,
     unparsable_json,
     webhook_response_invalid,
@@ -778,6 +779,7 @@ class Subscriptions:
 
     webhooks: Webhooks | None = None
     by_id: dict[str, Subscription] = attrs.field(factory=dict)
+    expired: dict[str, str] = attrs.field(factory=dict)  # id -> extension id, for RingCentral's "was expired"
     on_their_way: dict[int, tuple[Message, Status]] = attrs.field(factory=dict)  # outbound SMS, last status told
 
     def listen(self, world: World, webhooks: Webhooks) -> None:
@@ -810,9 +812,10 @@ class Subscriptions:
                 del self.on_their_way[message_id]
 
     def live(self, now_ms: int) -> list[Subscription]:
-        """The subscriptions not yet expired; expired ones are forgotten."""
+        """The subscriptions not yet expired; expired ones stop, remembered only as expired."""
         for expired in [s for s in self.by_id.values() if s.expires_ms <= now_ms]:
             del self.by_id[expired.id]
+            self.expired[expired.id] = expired.extension_id
         return list(self.by_id.values())
 
     def notify(self, world: World, message: Message, new: bool) -> None:
@@ -873,6 +876,8 @@ def own_subscription(request: web.Request) -> tuple[World, Extension, Subscripti
     for record in mine:
         if record.id == wanted:
             return world, me, registry, record
+    if registry.expired.get(wanted) == me.id:
+        raise subscription_expired(wanted, caller(request)[0].id)
     raise not_found("subscriptionId")
 
 

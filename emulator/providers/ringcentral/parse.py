@@ -21,7 +21,8 @@ from ...core.rules import NANP_CALLING_CODE, Attachment, PagerRecipient, SmsRequ
 from ...core.text import utf16_units
 from ...webhooks import is_webhook_url
 from ...wire import has_lone_surrogate
-from .errors import RingCentralError, invalid, invalid_event_filters, mandatory, sync_token_invalid
+from .errors import (RingCentralError, events_of_another_account, invalid, invalid_event_filters, mandatory,
+                     messages_of_another_extension, sync_token_invalid)
 from .rules import (
     A2P_MAX_PHONE_FILTERS,
     A2P_MAX_TEXT_UNITS,
@@ -382,7 +383,13 @@ def event_filters(filters: Any, account_id: str, extension_id: str) -> tuple[Eve
     bad = [f for f in filters if not f.startswith("/") or has_lone_surrogate(f)]
     if bad:
         raise invalid_event_filters(bad)
-    return tuple(event_filter(f, account_id, extension_id) for f in filters)
+    parsed = tuple(event_filter(f, account_id, extension_id) for f in filters)
+    for wanted in parsed:
+        if wanted.mailbox is not None and wanted.mailbox[0] != account_id:
+            raise events_of_another_account()
+        if wanted.mailbox is not None and wanted.mailbox[1] != extension_id:
+            raise messages_of_another_extension()
+    return parsed
 
 
 def event_filter(raw: str, account_id: str, extension_id: str) -> EventFilter:
