@@ -315,10 +315,10 @@ def select_page(world: World, me: Extension, index: MailboxIndex, wanted: Messag
     found = 0
     for record in records:
         if accepts(record):
-            if found >= start:
+            if start <= found < end:
                 page.append(record)
             found += 1
-            if found == end:
+            if found >= end:
                 break
     else:
         return page, found, False

@@ -182,8 +182,9 @@ def time_param(params: MultiDict[str], name: str) -> int | None:
 
 
 def paging_params(params: MultiDict[str]) -> tuple[int, int]:
+    """page and perPage; perPage=0 asks for an empty page (the spec's paging block foresees it), a count."""
     page = integer(params.get("page", "1"), "page", minimum=1)
-    per_page = integer(params.get("perPage", str(DEFAULT_PER_PAGE)), "perPage", minimum=1)
+    per_page = integer(params.get("perPage", str(DEFAULT_PER_PAGE)), "perPage", minimum=0)
     return page, min(per_page, MAX_PER_PAGE)
 
 

@@ -147,6 +147,8 @@ def paging(total: int | None, page: int, per_page: int, shown: int = 0) -> dict:
     omitted, as RingCentral's spec allows "for performance", and the bounds come from the page itself.
     """
     start = (page - 1) * per_page
+    if per_page == 0:  # no page to number: what there is to count is all it says
+        return {"perPage": 0} if total is None else {"perPage": 0, "totalElements": total}
     if total is None:
         body: dict = {"page": page, "perPage": per_page} if shown else {"perPage": per_page}
         if shown:
@@ -167,6 +169,8 @@ def paging(total: int | None, page: int, per_page: int, shown: int = 0) -> dict:
 
 def navigation(uri_for_page, total: int | None, page: int, per_page: int, more: bool = False) -> dict:
     """Links to the other pages; with no total, lastPage is left out and `more` says whether a next page exists."""
+    if per_page == 0:
+        return {}
     if total is None:
         body = {"firstPage": {"uri": uri_for_page(1)}}
         if more:
