@@ -148,6 +148,41 @@ def test_expired_token_is_456(http):
     assert bearer_call(http, token(iat=now - 200, exp=now - 100)) == 456
 
 
+@pytest.mark.parametrize("bearer", [b"\xff\xfe", b"\xff\xfe.\xff.\xff", "\u00e9t\u00e9.a.b".encode()])
+def test_bearer_token_of_bytes_that_are_not_ascii_is_447_like_any_garbage_token(http, bearer):
+    response = http.post("/platform_api", data={"cmd": "GetPhoneNumbers"},
+                         headers={"Authorization": b"Bearer " + bearer})
+    assert error_code(envelope(response)) == 447
+
+
+NOT_FINITE_TIMES = {  # the other claim, where finite, is an ordinary time: the odd one alone must refuse the token
+    "nan-both": {"iat": float("nan"), "exp": float("nan")},
+    "nan-iat-1e308-exp": {"iat": float("nan"), "exp": 1e308},
+    "nan-exp": {"exp": float("nan")},
+    "inf-exp": {"exp": float("inf")},
+    "minus-inf-iat": {"iat": float("-inf")},
+    "exp-beyond-float": {"iat": 1.5, "exp": 10 ** 400},
+    "iat-beyond-float": {"iat": -10 ** 400},
+    "iat-as-text": {"iat": "1700000000"},
+    "exp-as-boolean": {"exp": True},
+}
+
+
+@pytest.mark.parametrize("times", NOT_FINITE_TIMES.values(), ids=NOT_FINITE_TIMES.keys())
+def test_signed_token_whose_times_are_not_finite_numbers_is_447_not_a_token_that_never_expires(http, times):
+    assert bearer_call(http, token(**times)) == 447
+
+
+def test_signed_token_whose_time_has_more_digits_than_python_reads_is_447(http):
+    payload = f'{{"iss": "{ACCOUNT_ID}", "iat": {"9" * 5000}, "exp": {int(time.time()) + 20}}}'.encode()
+    raw = jwt.PyJWS().encode(payload, private_key(), algorithm="RS256", headers={"kid": KEY_ID, "typ": "JWT"})
+    assert bearer_call(http, raw) == 447
+
+
+def test_signed_token_expiring_in_1e308_seconds_is_454_for_its_lifetime(http):
+    assert bearer_call(http, token(iat=int(time.time()), exp=1e308)) == 454
+
+
 # --- SendSmsMessage -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("missing", ["source", "destination", "sms_body"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Callable, Mapping
 
 from ...core.model import Account
@@ -91,9 +92,11 @@ def account_for_token(world: World, token: str, now_s: float) -> Account:
     """Key by `kid`, RS256 signature by that key, issuer, then the time claims."""
     import jwt  # here, not at the top: PyJWT and cryptography add a lot to the server's cold start
 
+    if not token.isascii():  # a JWT is base64url; undecodable header bytes would reach PyJWT as surrogates
+        raise VoximplantError(INVALID_TOKEN_FORMAT)
     try:
         header = jwt.get_unverified_header(token)
-    except jwt.InvalidTokenError:
+    except (jwt.InvalidTokenError, ValueError):
         raise VoximplantError(INVALID_TOKEN_FORMAT) from None
     if header.get("alg") != "RS256":
         raise VoximplantError(INVALID_TOKEN_FORMAT)
@@ -142,9 +145,9 @@ def check_issuer(claims: dict, account: Account) -> None:
 
 
 def check_times(claims: dict, now_s: float) -> None:
-    """iat and exp are required numbers; a lifetime over an hour, a future iat or a past exp are refused."""
-    iat, exp = claims.get("iat"), claims.get("exp")
-    if not is_number(iat) or not is_number(exp):
+    """iat and exp are required finite numbers; a lifetime over an hour, a future iat or a past exp are refused."""
+    iat, exp = seconds(claims.get("iat")), seconds(claims.get("exp"))
+    if iat is None or exp is None:
         raise VoximplantError(INVALID_TOKEN_FORMAT)
     if exp - iat > TOKEN_MAX_TTL_S:
         raise VoximplantError(INVALID_TOKEN_TTL)
@@ -154,5 +157,13 @@ def check_times(claims: dict, now_s: float) -> None:
         raise VoximplantError(TOKEN_EXPIRED)
 
 
-def is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+def seconds(claim: object) -> float | None:
+    """A time claim as finite seconds, else None: NaN compares false with any time, so it would never expire,
+    and an integer beyond a float's range cannot be subtracted from one."""
+    if isinstance(claim, bool) or not isinstance(claim, (int, float)):
+        return None
+    try:
+        number = float(claim)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None

@@ -12,6 +12,7 @@ import attrs
 from aiohttp import web
 
 from ...webhooks import is_webhook_url
+from ...wire import has_lone_surrogate
 from .errors import (
     CALLBACK_SALT_INVALID,
     INVALID_APPLICATION_ID,
@@ -57,6 +58,17 @@ async def read_params(request: web.Request) -> dict[str, str]:
     raw_query = request.rel_url.raw_query_string
     params = dict(parse_qsl(raw_query, keep_blank_values=True, errors="replace")) if raw_query else {}
     params.update(await body_params(request))
+    return storable(params)
+
+
+def storable(params: dict[str, str]) -> dict[str, str]:
+    """Half a surrogate pair (a JSON escape, or a charset that decodes to one) cannot be stored or written back
+    as UTF-8: 496 naming the parameter, or 101 when it is the name itself that cannot be written."""
+    for name, value in params.items():
+        if has_lone_surrogate(name):
+            raise unreadable_body()
+        if has_lone_surrogate(value):
+            raise invalid(name)
     return params
 
 
