@@ -1,4 +1,5 @@
-"""The events and phone-number lists take the filters and sorts their v4.6.11 spec lists, in the SMS list's grammar."""
+"""The events, phone-number and extension lists take the filters and sorts their v4.6.11 spec lists, in the SMS
+list's grammar."""
 
 from __future__ import annotations
 
@@ -131,3 +132,57 @@ async def test_phone_numbers_take_the_v4611_filter_names_and_the_2017_ones(pc, p
 async def test_phone_number_filters_and_sorts_the_emulator_cannot_answer_are_a_422(pc, params):
     status, body = await pc.call("GET", NUMBERS, OWNER, params=params)
     assert list(params)[0] in assert_pc_error(status, body, 422)["fields"]
+
+
+EXTENSIONS = f"/v4/accounts/{ACCOUNT}/extensions"
+PAULA_PHONE, QUINN_PHONE = "Paula Phone", "Quinn Phone"
+
+
+@pytest.mark.parametrize("params, names", [
+    ({"filters[full_name]": QUINN_PHONE}, [QUINN_PHONE]),
+    ({"filters[full_name]": "starts-with:Paula"}, [PAULA_PHONE]),
+    ({"filters[full_name]": f"not-in:{PAULA_PHONE}"}, [QUINN_PHONE]),
+    ({"filters[full_name]": "empty"}, []),
+    ({"filters[name-or-extension]": "101"}, [PAULA_PHONE]),
+    ({"filters[name-or-extension]": QUINN_PHONE}, [QUINN_PHONE]),
+    ({"filters[name-or-extension]": "ends-with:2"}, [QUINN_PHONE]),
+    ({"filters[name-or-extension]": "starts-with:10"}, [PAULA_PHONE, QUINN_PHONE]),
+    ({"filters[name-or-extension]": "in:101,Quinn Phone"}, [PAULA_PHONE, QUINN_PHONE]),
+    ({"filters[name-or-extension]": "not-contains:Paula"}, [QUINN_PHONE]),
+    ({"filters[role]": "device"}, [PAULA_PHONE, QUINN_PHONE]),
+    ({"filters[role]": "in:virtual,softphone"}, []),
+    ({"filters[role]": "ne:device"}, []),
+    ({"filters[virtual]": "0"}, [PAULA_PHONE, QUINN_PHONE]),
+    ({"filters[virtual]": "1"}, []),
+    ({"filters[has_real_route]": "1"}, [PAULA_PHONE, QUINN_PHONE]),
+    ({"filters[has_real_route]": "0"}, []),
+    ({"filters[eligible_for_device]": "true"}, [PAULA_PHONE, QUINN_PHONE]),
+    ({"filters[eligible_for_device]": "0"}, []),
+    ({"filters[nxt_extensions]": "0"}, [PAULA_PHONE, QUINN_PHONE]),
+    ({"filters[nxt_extensions]": "1"}, []),
+    ({"filters[full_name]": "contains:Phone", "filters[name-or-extension]": "102"}, [QUINN_PHONE]),
+])
+async def test_extensions_take_the_v4611_filters_with_the_list_operators_and_echo_them(pc, params, names):
+    body = await listed(pc, EXTENSIONS, params)
+    assert [item["name"] for item in body["items"]] == names and body["total"] == len(names)
+    assert body["filters"] == {key[8:-1]: value for key, value in params.items()}
+
+
+async def test_an_extension_user_filters_only_its_own_extension(pc):
+    body = await listed(pc, EXTENSIONS, {"filters[name-or-extension]": "starts-with:10"}, QUINN)
+    assert [item["id"] for item in body["items"]] == [int(EXT_102)]
+
+
+@pytest.mark.parametrize("key, value", [("filters[role]", "manager"), ("filters[virtual]", "yes"),
+                                        ("filters[has_real_route]", "2"), ("filters[eligible_for_device]", "in:1,x"),
+                                        ("filters[nxt_extensions]", "maybe")])
+async def test_an_extension_filter_value_outside_the_spec_is_a_422_naming_it(pc, key, value):
+    status, body = await pc.call("GET", EXTENSIONS, OWNER, params={key: value})
+    bad = value.rpartition(",")[2] if value.startswith("in:") else value
+    assert assert_pc_error(status, body, 422)["fields"] == {key: [f"The {key} filter value '{bad}' is invalid."]}
+
+
+async def test_an_extension_filter_the_spec_does_not_list_is_still_a_422_naming_it(pc):
+    status, body = await pc.call("GET", EXTENSIONS, OWNER, params={"filters[usage_type]": "unlimited"})
+    assert assert_pc_error(status, body, 422)["fields"] == {
+        "filters[usage_type]": ["Filtering by 'usage_type' is not supported."]}

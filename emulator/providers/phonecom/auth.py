@@ -11,12 +11,12 @@ import hashlib
 import attrs
 from aiohttp import web
 
-from ...core.ids import IdSequence, is_digits
+from ...core.ids import IdSequence
 from ...core.model import Extension
 from ...core.world import World
 from . import NAME
 from .errors import forbidden, not_found, unauthorized
-from .parse import TokenRequest
+from .parse import TokenRequest, path_integer
 from .rules import ACCESS_TOKEN_TTL_S, SCOPE_ACCOUNT_OWNER, SCOPE_EXTENSION_USER
 
 TOKEN_KEY = "access_token"
@@ -102,10 +102,11 @@ def grant_for(world: World, request: web.Request) -> Grant:
 
 
 def check_account(grant: Grant, raw_account_id: str) -> str:
-    """The path's account must be the token's own; ids are positive integers."""
-    if not is_digits(raw_account_id) or int(raw_account_id) < 1:
+    """The path's account must be the token's own; ids are positive 64-bit integers, anything else is no account."""
+    account_id = path_integer(raw_account_id)
+    if account_id is None or account_id < 1:
         raise not_found()
-    if str(int(raw_account_id)) != grant.account_id:
+    if str(account_id) != grant.account_id:
         raise forbidden()
     return grant.account_id
 
@@ -123,10 +124,10 @@ def extension_scope(world: World, request: web.Request) -> tuple[Grant, Extensio
     """Extension endpoints take the owner's token, or the extension's own token and no other."""
     grant = grant_for(world, request)
     account_id = check_account(grant, request.match_info["account_id"])
-    raw = request.match_info["extension_id"]
-    if not is_digits(raw):
+    extension_id = path_integer(request.match_info["extension_id"])
+    if extension_id is None:
         raise not_found()
-    extension = world.directory.extensions.get(str(int(raw)))
+    extension = world.directory.extensions.get(str(extension_id))
     if not grant.is_owner and (extension is None or extension.id != grant.extension_id):
         raise forbidden()
     if extension is None or extension.account_id != account_id:

@@ -26,6 +26,7 @@ from .parse import (
     as_direction,
     as_flag,
     as_integer,
+    as_role,
     as_text,
     callback_fields,
     is_new_value,
@@ -34,12 +35,13 @@ from .parse import (
     message_request,
     mode_value,
     number_filter,
+    path_integer,
     read_value,
     sms_request,
     subscription_tags,
     token_request,
 )
-from .rules import CALLBACK_TEST_BODY, EVENTS_VERSION, MESSAGE_MMS_POLICY, SMS_POLICY
+from .rules import CALLBACK_TEST_BODY, EVENTS_VERSION, EXTENSION_ROLE, MESSAGE_MMS_POLICY, SMS_POLICY
 
 
 def world_of(request: web.Request) -> World:
@@ -71,7 +73,7 @@ def as_timestamp(raw: str) -> int:
     """UNIX seconds, as the spec's example `gt:1597778180`; an ISO-8601 time is read too."""
     text = raw.strip()
     if is_digits(text.lstrip("-")):
-        return int(text)
+        return as_integer(text)
     return parse_iso(text) // 1000
 
 
@@ -161,8 +163,7 @@ def one_message(request: web.Request) -> tuple[World, Message]:
     if "sms_id" in request.match_info:
         message_id = render.core_id(request.match_info["sms_id"])
     else:
-        raw = request.match_info["message_id"]
-        message_id = int(raw) if is_digits(raw) and len(raw) <= MAX_ID_DIGITS else None
+        message_id = path_integer(request.match_info["message_id"])
     record = world.store.get(message_id) if message_id is not None else None
     world.now_ms()
     if record is None or record.availability is not Availability.ALIVE or record.mailbox.is_outside:
@@ -254,7 +255,6 @@ async def delete_sms(request: web.Request) -> web.Response:
 
 # --- Messages API ----------------------------------------------------------------------------------
 
-MAX_ID_DIGITS = 19
 MESSAGE_FILTERS: dict[str, tuple[Callable[[str], Any], Callable[[Message], list]]] = {
     "message_id": (as_text, lambda m: [str(m.id)]),
     "direction": (as_direction, lambda m: ["out" if m.direction is Direction.OUTBOUND else "in"]),
@@ -339,8 +339,18 @@ NUMBER_GETTERS = {"id": lambda r: [r["id"]], "name": lambda r: [r["name"]],
                   "phone_number": lambda r: [r["phone_number"]], "number": lambda r: [r["phone_number"]],
                   "did": lambda r: [r["phone_number"]], "name-or-did": lambda r: [r["name"], r["phone_number"]]}
 NUMBER_SORTS = ("id", "name", "phone_number")
-EXTENSION_FILTERS = {"id": as_integer, "extension": as_integer, "name": as_text}
-EXTENSION_GETTERS = {"id": lambda r: [r["id"]], "extension": lambda r: [r["extension"]], "name": lambda r: [r["name"]]}
+# The 2017 names (id, extension, name) and the v4.6.11 ones. `full_name` is the name, as the item shows it, and
+# `name-or-extension` either, the number as text like a name. The seed gives no role, virtual, route or NXT
+# generation, so those filters answer what the seeded extensions are (rules.EXTENSION_ROLE).
+EXTENSION_FILTERS = {"id": as_integer, "extension": as_integer, "name": as_text, "full_name": as_text,
+                     "name-or-extension": as_text, "role": as_role, "virtual": as_flag, "has_real_route": as_flag,
+                     "eligible_for_device": as_flag, "nxt_extensions": as_flag}
+EXTENSION_GETTERS = {"id": lambda r: [r["id"]], "extension": lambda r: [r["extension"]], "name": lambda r: [r["name"]],
+                     "full_name": lambda r: [r["full_name"]],
+                     "name-or-extension": lambda r: [r["name"], str(r["extension"])],
+                     "role": lambda r: [EXTENSION_ROLE], "virtual": lambda r: [False],
+                     "has_real_route": lambda r: [True], "eligible_for_device": lambda r: [True],
+                     "nxt_extensions": lambda r: [False]}
 EXTENSION_SORTS = ("id", "extension", "name")
 
 
@@ -574,18 +584,13 @@ def scoped_events(request: web.Request) -> tuple[World, str, Extension | None, E
     return world, account_id, extension, events_of(world)
 
 
-def path_id(raw: str) -> int | None:
-    """An integer id from the path, or None for anything no record can have."""
-    return int(raw) if is_digits(raw) and len(raw) < 19 else None
-
-
 def of_listener(items: dict, listener_id: int) -> list:
     """A listener's subscriptions or filters."""
     return [item for item in items.values() if item.listener_id == listener_id]
 
 
 def one_of(records: dict, raw_id: str, account_id: str, extension: Extension | None):
-    record = records.get(path_id(raw_id))
+    record = records.get(path_integer(raw_id))
     if record is None or not in_scope(record, account_id, extension):
         raise not_found()
     return record
@@ -718,7 +723,7 @@ def listener_item(request: web.Request, table: str) -> tuple[dict, Any]:
     """A subscription or filter of the listener the path names; else 404."""
     events, listener = listener_of(request)
     items = getattr(events, table)
-    record = items.get(path_id(request.match_info["id"]))
+    record = items.get(path_integer(request.match_info["id"]))
     if record is None or record.listener_id != listener.id:
         raise not_found()
     return items, record

@@ -22,8 +22,8 @@ from ...core.rules import Attachment, SmsRequest
 from ...webhooks import is_webhook_url
 from ...wire import CONTROL_CHARACTERS, has_lone_surrogate
 from .errors import PhoneComError, invalid, required, validation
-from .rules import (CALLBACK_METHODS, CALLBACK_MODES, DEFAULT_LIMIT, EMULATED_GRANTS, EVENT_TAGS, GRANT_TYPES,
-                    LISTENER_VERSIONS, MAX_LIMIT, SCOPE_ACCOUNT_OWNER)
+from .rules import (CALLBACK_METHODS, CALLBACK_MODES, DEFAULT_LIMIT, EMULATED_GRANTS, EVENT_TAGS, EXTENSION_ROLES,
+                    GRANT_TYPES, LISTENER_VERSIONS, MAX_LIMIT, SCOPE_ACCOUNT_OWNER)
 
 HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}")
 HEADER_VALUE = re.compile(r"[\t\x20-\x7e]{0,4096}")
@@ -54,6 +54,47 @@ def present(body: dict, field: str) -> Any:
     return value
 
 
+# --- integers, as Phone.com's PHP holds them ----------------------------------------------------
+
+# PHP's integers are 64-bit: Phone.com reads a longer number as no integer at all (json_decode makes it a float).
+MAX_INTEGER = 2 ** 63 - 1
+MIN_INTEGER = -MAX_INTEGER - 1
+MAX_INTEGER_DIGITS = len(str(MAX_INTEGER))
+INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+def as_integer(raw: str) -> int:
+    """ASCII digits with an optional sign, within 64 bits; else ValueError, which callers answer as a bad value."""
+    text = raw.strip()
+    if not INTEGER.fullmatch(text):
+        raise ValueError(raw)
+    digits = text.lstrip("+-").lstrip("0") or "0"
+    if len(digits) > MAX_INTEGER_DIGITS:  # before int(), which refuses 4,300 digits, leading zeros counted
+        raise ValueError(raw)
+    value = -int(digits) if text.startswith("-") else int(digits)
+    if not MIN_INTEGER <= value <= MAX_INTEGER:
+        raise ValueError(raw)
+    return value
+
+
+def path_integer(raw: str) -> int | None:
+    """A path's id as a number, or None for text no record's id can be: the caller's 404, never a 500."""
+    digits = raw.lstrip("0") or "0"
+    if not is_digits(raw) or len(digits) > MAX_INTEGER_DIGITS:
+        return None
+    value = int(digits)
+    return value if value <= MAX_INTEGER else None
+
+
+def body_integer(value: Any) -> int | None:
+    """A JSON integer, or a digit string, that PHP holds as an integer; None for anything else (1e400 included)."""
+    if isinstance(value, str) and is_digits(value.strip()):
+        return path_integer(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and MIN_INTEGER <= value <= MAX_INTEGER:
+        return value
+    return None
+
+
 # --- create SMS ---------------------------------------------------------------------------------
 
 def phone_field(value: Any, field: str) -> str:
@@ -80,15 +121,12 @@ def positive_id(value: Any, field: str) -> str | None:
     """Ids arrive as integers (or digit strings from loose clients); null means not given."""
     if value is None:
         return None
-    if isinstance(value, bool):
+    number = body_integer(value)
+    if number is None:
         raise invalid(field, f"The {field} must be an integer.")
-    if isinstance(value, str) and is_digits(value.strip()):
-        value = int(value.strip())
-    if not isinstance(value, int):
-        raise invalid(field, f"The {field} must be an integer.")
-    if value < 1:
+    if number < 1:
         raise invalid(field, f"The {field} must be at least 1.")
-    return str(value)
+    return str(number)
 
 
 def text_field(value: Any) -> str:
@@ -309,10 +347,6 @@ def as_text(raw: str) -> str:
     return raw
 
 
-def as_integer(raw: str) -> int:
-    return int(raw.strip())
-
-
 def as_flag(raw: str) -> bool:
     lowered = raw.strip().lower()
     if lowered not in ("0", "1", "true", "false"):
@@ -322,6 +356,13 @@ def as_flag(raw: str) -> bool:
 
 def as_direction(raw: str) -> str:
     if raw.strip().lower() not in ("in", "out"):
+        raise ValueError(raw)
+    return raw.strip().lower()
+
+
+def as_role(raw: str) -> str:
+    """One of the roles the v4.6.11 extensions filter lists; any other is a bad value, as a bad direction is."""
+    if raw.strip().lower() not in EXTENSION_ROLES:
         raise ValueError(raw)
     return raw.strip().lower()
 
@@ -406,7 +447,7 @@ def bounded(params: MultiDict[str], name: str, default: int, low: int, high: int
     if raw is None or raw == "":
         return default
     try:
-        value = int(raw.strip())
+        value = as_integer(raw)
     except ValueError:
         raise invalid(name, f"The {name} must be an integer.") from None
     if value < low:

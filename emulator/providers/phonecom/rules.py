@@ -40,6 +40,11 @@ RECIPIENT_STATUS = {
     Status.RECEIVED: "received",
 }
 
+# Extension roles the v4.6.11 extensions list filters by. The seed holds none, so every extension is what the
+# seeded ones are: a classic (not NXT), non-virtual extension of the device role, with a real route.
+EXTENSION_ROLES = frozenset({"device", "virtual", "company-inbox", "nxt-user", "common-area", "app", "softphone"})
+EXTENSION_ROLE = "device"
+
 SCOPE_ACCOUNT_OWNER = "account-owner"
 SCOPE_EXTENSION_USER = "extension-user"
 
