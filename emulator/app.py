@@ -211,6 +211,8 @@ async def request_strings(request: web.Request) -> list[str]:
     strings.append(raw)
     try:
         strings.extend(strings_in(json.loads(raw)))
+    except RecursionError:  # nested past what the parser reads: the raw text above is what rules see
+        pass
     except ValueError:
         strings.extend(value for _, value in parse_qsl(raw))
     return strings
@@ -359,7 +361,14 @@ async def tenant_clocks_read_while_idle(app: web.Application):
 
 
 async def read_tenant_clocks(tenants: Tenants) -> None:
+    """Tick every tenant; one tenant's failure is logged once and stops neither the others nor the ticker."""
+    failed: set[int] = set()
     while True:
         await asyncio.sleep(STATUS_TICK_S)
         for world in tenants.worlds():
-            world.tick()
+            try:
+                world.tick()
+            except Exception:
+                if id(world) not in failed:
+                    failed.add(id(world))
+                    log.exception("a tenant's status tick failed")

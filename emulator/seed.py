@@ -8,9 +8,9 @@ from typing import Any
 import attrs
 import yaml
 
-from .core.clock import Clock, parse_iso
+from .core.clock import Clock, ClockRangeError, check_moment, parse_iso
 from .core.directory import Directory
-from .core.model import Account, Extension, ExtensionStatus, ExtensionType, PhoneNumber
+from .core.model import PAYMENT_TYPES, Account, Extension, ExtensionStatus, ExtensionType, PhoneNumber
 from .core.rules import normalize_number
 from .core.world import DeliveryTiming, World
 from .providers.ringcentral.rules import RATE_LIMITS
@@ -18,6 +18,9 @@ from .providers.ringcentral.rules import RATE_LIMITS
 SEED_VERSION = 1
 PROVIDERS = ("ringcentral", "phonecom", "voximplant")
 DEFAULT_RETENTION = 100_000  # stored copies per tenant, so a long-running CI server keeps bounded memory
+MAX_SEED_DEPTH = 32  # the default seed is 6 deep
+MAX_SEED_VALUES = 1_000_000  # some 100,000 extensions and numbers; a bomb stops here in a fraction of a second
+MAX_DELAY_S = 10 * 365 * 86400.0  # a delivery delay no test waits for, kept within the clock's range
 DEFAULT_MEDIA_RETENTION = 256 * 1024 * 1024  # bytes of MMS files per tenant, likewise (a shared file counts once)
 DEFAULT_SEED_PATH = Path(__file__).resolve().parent.parent / "scenarios" / "seeds" / "default.yaml"
 
@@ -27,7 +30,9 @@ KEEPS_UNASSIGNED_INBOUND = {"ringcentral": False, "phonecom": True, "voximplant"
 ACCOUNT_KEYS = {"id", "name", "operator", "extensions", "phone_numbers"}
 EXTENSION_KEYS = {"id", "number", "name", "type", "status", "members", "email"}
 NUMBER_KEYS = {"id", "number", "extension", "sms_forwarding", "usage_type", "type", "features",
-               "sms_supported", "sms_enabled", "label"}
+               "sms_supported", "sms_enabled", "label", "payment_type"}
+# The North American plan's toll-free area codes: such a number is TollFree unless its seed says otherwise.
+TOLL_FREE_PREFIXES = tuple(f"+1{code}" for code in ("800", "833", "844", "855", "866", "877", "888"))
 # Keys that are true or false, so that a string like "false" is an error rather than read as true.
 ACCOUNT_FLAGS = ("store_outbound_sms", "store_inbound_sms")
 NUMBER_FLAGS = ("sms_supported", "sms_enabled", "deactivated", "canceled", "auto_charge", "can_be_used")
@@ -89,6 +94,7 @@ def load_default_seed() -> Seed:
 def build_seed(data: Any, source: str = "<inline>") -> Seed:
     if not isinstance(data, dict):
         raise SeedError(f"{source}: a seed is a mapping with provider sections")
+    check_bounded(data, source)
     version = data.get("version", SEED_VERSION)
     if version != SEED_VERSION:
         raise SeedError(f"{source}: seed version {version!r} is not supported (expected {SEED_VERSION})")
@@ -108,6 +114,22 @@ def build_seed(data: Any, source: str = "<inline>") -> Seed:
                 load_retention(data, source, "media_retention", DEFAULT_MEDIA_RETENTION, "bytes of MMS files"))
 
 
+def check_bounded(data: Any, source: str) -> None:
+    """Refuse a seed that is nested too deep or, with YAML aliases, expands to millions of values: showing it
+    back (GET /_emulator/seed) would hold the server for minutes."""
+    pending, seen = [(data, 1)], 0
+    while pending:
+        value, depth = pending.pop()
+        seen += 1
+        if depth > MAX_SEED_DEPTH or seen > MAX_SEED_VALUES:
+            raise SeedError(f"{source}: the seed is nested deeper than {MAX_SEED_DEPTH} levels or holds more than "
+                            f"{MAX_SEED_VALUES:,} values (with YAML aliases expanded)")
+        if isinstance(value, dict):
+            pending.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            pending.extend((item, depth + 1) for item in value)
+
+
 def load_account(directory: Directory, provider: str, data: Any, where: str) -> None:
     if not isinstance(data, dict) or "id" not in data:
         raise SeedError(f"{where}: an account is a mapping with an id")
@@ -118,7 +140,7 @@ def load_account(directory: Directory, provider: str, data: Any, where: str) -> 
     account = Account(provider, account_id, str(data.get("name", "")),
                       keeps_unassigned_inbound=KEEPS_UNASSIGNED_INBOUND[provider], auth=auth)
     guard(where, directory.add_account, account)
-    extensions = data.get("extensions") or []
+    extensions = listed(data, "extensions", where)
     for index, ext in enumerate(extensions):
         load_extension(directory, account_id, ext, f"{where}.extensions[{index}]")
     for index, ext in enumerate(extensions):
@@ -128,8 +150,16 @@ def load_account(directory: Directory, provider: str, data: Any, where: str) -> 
         if operator is None:
             raise SeedError(f"{where}.operator: no extension {data['operator']}")
         account.operator_extension_id = operator.id
-    for index, number in enumerate(data.get("phone_numbers") or []):
+    for index, number in enumerate(listed(data, "phone_numbers", where)):
         load_number(directory, account_id, number, f"{where}.phone_numbers[{index}]")
+
+
+def listed(data: dict, key: str, where: str) -> list:
+    """A list the seed gives under key, or none."""
+    value = data.get(key) or []
+    if not isinstance(value, list):
+        raise SeedError(f"{where}.{key} must be a list")
+    return value
 
 
 def load_extension(directory: Directory, account_id: str, data: Any, where: str) -> None:
@@ -156,7 +186,7 @@ def load_extension(directory: Directory, account_id: str, data: Any, where: str)
 
 
 def link_members(directory: Directory, account_id: str, data: dict, where: str) -> None:
-    members = data.get("members") or []
+    members = listed(data, "members", where)
     if not members:
         return
     department = directory.extension_by_number(account_id, str(data["number"]))
@@ -201,9 +231,18 @@ def load_number(directory: Directory, account_id: str, data: Any, where: str) ->
         sms_supported=bool(data.get("sms_supported", True)),
         sms_enabled=bool(data.get("sms_enabled", True)),
         label=str(data.get("label", "")),
+        payment_type=payment_type(data, e164, where),
         extra={k: v for k, v in data.items() if k not in NUMBER_KEYS},
     )
     guard(where, directory.add_number, number)
+
+
+def payment_type(data: dict, e164: str, where: str) -> str:
+    """The seed's `payment_type`, else TollFree for a toll-free number and Local for any other."""
+    value = data.get("payment_type", "TollFree" if e164.startswith(TOLL_FREE_PREFIXES) else "Local")
+    if not isinstance(value, str) or value not in PAYMENT_TYPES:
+        raise SeedError(f"{where}.payment_type: {value!r} is not one of {', '.join(sorted(PAYMENT_TYPES))}")
+    return value
 
 
 def check_flags(data: dict, names: tuple[str, ...], where: str) -> None:
@@ -236,9 +275,13 @@ def guard(where: str, action, record) -> None:
 def load_timing(data: dict, source: str) -> DeliveryTiming:
     delivery = data.get("delivery") or {}
     try:
-        return DeliveryTiming(float(delivery.get("sent_after", 1.0)), float(delivery.get("delivered_after", 2.0)))
-    except (TypeError, ValueError, AttributeError):
-        raise SeedError(f"{source}: delivery.sent_after and delivery.delivered_after are seconds") from None
+        sent, delivered = float(delivery.get("sent_after", 1.0)), float(delivery.get("delivered_after", 2.0))
+    except (TypeError, ValueError, AttributeError, OverflowError):
+        sent = delivered = float("nan")
+    if not (0 <= sent <= MAX_DELAY_S and 0 <= delivered <= MAX_DELAY_S):
+        raise SeedError(f"{source}: delivery.sent_after and delivery.delivered_after are seconds, "
+                        f"from 0 to {MAX_DELAY_S:g}")
+    return DeliveryTiming(sent, delivered)
 
 
 def load_frozen_at(data: dict, source: str) -> int | None:
@@ -247,8 +290,10 @@ def load_frozen_at(data: dict, source: str) -> int | None:
     if frozen_at is None:
         return None
     try:
-        return parse_iso(str(frozen_at).replace(" ", "T"))
-    except ValueError:
+        return check_moment(parse_iso(str(frozen_at).replace(" ", "T")))
+    except ClockRangeError as error:
+        raise SeedError(f"{source}: clock.frozen_at {frozen_at!r}: {error}") from None
+    except (ValueError, OverflowError):
         raise SeedError(f"{source}: clock.frozen_at {frozen_at!r} is not an ISO-8601 time") from None
 
 

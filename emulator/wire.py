@@ -44,6 +44,13 @@ class Exchange:
 EXCHANGE = web.RequestKey("exchange", Exchange)
 
 
+def world_after_await(request: web.Request) -> Any:
+    """The tenant's world as it is now: a reset or a new seed while a handler awaited replaced the one it began
+    with, and what the handler does next belongs in the new one."""
+    exchange = request[EXCHANGE]
+    return exchange.tenants.get(exchange.tenant)
+
+
 def exchange_of(request: web.Request) -> Exchange:
     return request[EXCHANGE]
 

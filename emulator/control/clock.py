@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..core.clock import iso_ms, parse_iso
+from ..core.clock import ClockRangeError, iso_ms, parse_iso
 from ..core.world import World
 
 DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
@@ -22,7 +22,7 @@ def parse_duration(value: Any) -> float:
     if isinstance(value, bool):
         raise ClockError("a duration is a number of seconds or a text like '90s', '5m', '1h30m'")
     if isinstance(value, (int, float)):
-        seconds = float(value)
+        seconds = float(value) if abs(value) < 1e300 else float("inf")  # an int past a float's range is too far
     elif isinstance(value, str) and re.fullmatch(r"(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+", value.strip()):
         seconds = sum(float(n) * UNIT_SECONDS[u] for n, u in DURATION_PART.findall(value.strip()))
     else:
@@ -57,14 +57,20 @@ def freeze(world: World, at: Any) -> None:
         raise ClockError(f"at must be an ISO-8601 time, got {at!r}") from None
     if at_ms < world.now_ms():
         raise ClockError("the clock only moves forward; at is earlier than the tenant's now")
-    world.clock.freeze(at_ms)
+    try:
+        world.clock.freeze(at_ms)
+    except ClockRangeError as error:
+        raise ClockError(str(error)) from None
 
 
 def advance(world: World, body: dict[str, Any]) -> None:
     given = [k for k in ("seconds", "by") if k in body]
     if len(given) != 1:
         raise ClockError("advance takes exactly one of seconds (a number) or by (a duration like '5m')")
-    world.clock.advance(parse_duration(body[given[0]]))
+    try:
+        world.clock.advance(parse_duration(body[given[0]]))
+    except ClockRangeError as error:
+        raise ClockError(str(error)) from None
 
 
 def clock_json(world: World) -> dict[str, Any]:

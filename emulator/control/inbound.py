@@ -11,7 +11,7 @@ from ..core import carrier
 from ..core.model import Message
 from ..core.rules import Attachment, normalize_number
 from ..core.world import World
-from ..wire import CONTROL_CHARACTERS
+from ..wire import CONTROL_CHARACTERS, has_lone_surrogate
 
 
 class InboundRefused(ValueError):
@@ -41,8 +41,10 @@ def attachment(index: int, value: Any) -> Attachment:
     kind = MEDIA_TYPE.fullmatch(content_type.split(";", 1)[0].strip()) if isinstance(content_type, str) else None
     if kind is None:
         raise InboundRefused(400, f"{where}.content_type must be a media type such as image/png")
-    if file_name is not None and (not isinstance(file_name, str) or CONTROL_CHARACTERS.search(file_name)):
-        raise InboundRefused(400, f"{where}.file_name must be a string without control characters")
+    if file_name is not None and (not isinstance(file_name, str) or CONTROL_CHARACTERS.search(file_name)
+                                  or has_lone_surrogate(file_name)):
+        raise InboundRefused(400, f"{where}.file_name must be a string without control characters or lone "
+                                  "surrogates")
     if "content" not in value and "content_base64" not in value:
         raise InboundRefused(400, f"{where} needs its bytes: content_base64")
     content = value.get("content")
@@ -78,8 +80,12 @@ def inject(world: World, handset: Any, to: Any, text: Any, media: Any = None) ->
     files = attachments(media)
     if text is None and files:
         text = ""  # a picture alone
+    if text is None:
+        raise InboundRefused(400, "text is required (it may be left out only when media is given)")
     if not isinstance(text, str):
         raise InboundRefused(400, "text must be a string")
+    if has_lone_surrogate(text):  # no provider could store or send it as UTF-8
+        raise InboundRefused(400, "text must be valid Unicode, without half of a surrogate pair")
     if to not in world.directory.numbers:
         raise InboundRefused(404, f"no account in this tenant owns {to}")
     if handset in world.directory.numbers:

@@ -9,7 +9,7 @@ import attrs
 
 from ..core.clock import iso_ms, parse_iso
 from ..core.ids import is_digits
-from ..core.model import Message, Party
+from ..core.model import Direction, Kind, Message, Party, Status
 from ..core.rules import normalize_number
 from ..core.world import World
 
@@ -17,6 +17,15 @@ FILTERS = ("provider", "account", "number", "from", "to", "direction", "status",
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 MAX_OFFSET = 1_000_000_000
+
+
+# Filters with a closed set of values: a misspelt one is refused rather than matching nothing.
+ENUM_FILTERS = {
+    "provider": ("ringcentral", "phonecom", "voximplant", "outside"),
+    "direction": tuple(d.value.lower() for d in Direction),
+    "status": tuple(s.value.lower() for s in Status),
+    "kind": tuple(k.value.lower() for k in Kind),
+}
 
 
 class QueryError(ValueError):
@@ -65,6 +74,9 @@ def parse_filters(params: Mapping[str, Any], extra: Iterable[str] = ()) -> Messa
     if unknown:
         raise QueryError(f"unknown filter(s): {', '.join(unknown)}; known: {', '.join(FILTERS)}")
     value = {k: params[k] for k in FILTERS if params.get(k) not in (None, "")}
+    for name, allowed in ENUM_FILTERS.items():
+        if name in value and str(value[name]).lower() not in allowed:
+            raise QueryError(f"{name} must be one of {', '.join(allowed)}, any case; got {value[name]!r}")
     return MessageQuery(
         provider=lowered(value.get("provider")),
         account=text_of(value.get("account")),
@@ -97,6 +109,9 @@ def number_filter(name: str, value: Any) -> str | None:
     return number
 
 
+MAX_MS_DIGITS = 16  # milliseconds up to year 318857; longer digit strings are no time this API shows
+
+
 def time_filter(name: str, value: Any) -> int | None:
     """An ISO-8601 time or milliseconds since the epoch."""
     if value is None:
@@ -104,7 +119,7 @@ def time_filter(name: str, value: Any) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     text = str(value)
-    if is_digits(text):
+    if is_digits(text) and len(text) <= MAX_MS_DIGITS:
         return int(text)
     try:
         return parse_iso(text)

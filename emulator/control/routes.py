@@ -17,7 +17,7 @@ from ..core.world import World
 from ..seed import Seed, SeedError, build_seed, parse_yaml
 from ..tenants import Tenants
 from ..webhooks import WEBHOOKS_KEY
-from ..wire import EXCHANGE, BodyError, json_response, origin, read_json
+from ..wire import EXCHANGE, BodyError, json_response, origin, read_json, world_after_await
 from .inbound import InboundRefused, inject
 from .clock import ClockError, apply_clock_command, clock_json
 from .messages import FILTERS, QueryError, message_json, page_of, page_params, parse_filters, select
@@ -255,7 +255,7 @@ async def delete_fault(request: web.Request) -> web.Response:
     raw = request.match_info["fault_id"]
     if not is_digits(raw):
         raise ControlError(400, f"fault ids are integers, got {raw!r}")
-    if not control_of(world_of(request)).faults.remove(int(raw)):
+    if len(raw) > 18 or not control_of(world_of(request)).faults.remove(int(raw)):  # past any id a rule gets
         raise ControlError(404, f"no fault rule {raw} in this tenant")
     return json_response({"deleted": 1})
 
@@ -269,11 +269,10 @@ async def wait(request: web.Request) -> web.Response:
     query = parse_filters(params, extra=("count", "timeout"))
     count = int_param(params, "count", 1, 1, 10_000)
     timeout = float_param(params, "timeout", WAIT_DEFAULT_S, 0.0, WAIT_MAX_S)
-    world = world_of(request)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
-        found = select(world, query)
+        found = select(world_after_await(request), query)
         if len(found) >= count:
             return json_response(wait_json(found, count, False, origin(request)))
         if loop.time() >= deadline:

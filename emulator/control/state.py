@@ -9,6 +9,7 @@ import attrs
 
 from ..core.faults import FaultBook
 from ..core.world import World
+from ..providers import fault_operations
 
 JOURNAL_SIZE = 1000
 STATE_KEY = "_emulator"
@@ -56,7 +57,7 @@ class Journal:
 class TenantControl:
     """Fault rules and journal of one tenant; a reset of the tenant starts them afresh with its world."""
 
-    faults: FaultBook = attrs.field(factory=FaultBook)
+    faults: FaultBook = attrs.field(factory=lambda: FaultBook(operations=fault_operations()))
     journal: Journal = attrs.field(factory=Journal)
 
 

@@ -9,6 +9,23 @@ from datetime import datetime, timezone
 import attrs
 
 
+EARLIEST_MS = -62_135_510_400_000  # 0001-01-02T00:00:00Z: a day after the first moment a date can show
+LATEST_MS = 221_845_392_000_000  # 9000-01-01T00:00:00Z: every lifetime granted from there still has a year to show
+
+
+class ClockRangeError(ValueError):
+    """A moment the clock cannot show: it would run out of four-digit years."""
+
+    def __init__(self) -> None:
+        super().__init__("the clock stays between 0001-01-02T00:00:00Z and 9000-01-01T00:00:00Z")
+
+
+def check_moment(ms: int) -> int:
+    if not EARLIEST_MS <= ms <= LATEST_MS:
+        raise ClockRangeError()
+    return ms
+
+
 @attrs.define
 class Clock:
     """Milliseconds since the epoch; real time plus an offset, or frozen at a moment."""
@@ -23,7 +40,7 @@ class Clock:
         return int(self.source() * 1000) + self.offset_ms
 
     def freeze(self, at_ms: int | None = None) -> None:
-        self.frozen_at_ms = self.now_ms() if at_ms is None else at_ms
+        self.frozen_at_ms = self.now_ms() if at_ms is None else check_moment(at_ms)
 
     def resume(self) -> None:
         """Run on from the frozen moment, never jumping back in time."""
@@ -32,9 +49,12 @@ class Clock:
             self.frozen_at_ms = None
 
     def advance(self, seconds: float) -> None:
-        if seconds < 0:
+        if not seconds >= 0:  # NaN too
             raise ValueError("the clock only moves forward")
+        if seconds * 1000 > LATEST_MS:  # inf too, before round() meets it
+            raise ClockRangeError()
         delta = round(seconds * 1000)
+        check_moment(self.now_ms() + delta)
         if self.frozen_at_ms is not None:
             self.frozen_at_ms += delta
         else:

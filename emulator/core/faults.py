@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import re
-from typing import Any, Iterable
+from typing import Any, Collection, Iterable, Mapping
 
 import attrs
 
@@ -97,21 +97,23 @@ def first_match(rules: Iterable[FaultRule], request: FaultRequest) -> FaultRule 
 
 
 def strings_in(value: Any) -> Iterable[str]:
-    """Every string inside a decoded JSON or form body, however deeply nested."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from strings_in(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from strings_in(item)
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        yield str(value)
+    """Every string inside a decoded JSON or form body, however deeply nested (a stack, not recursion)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            pending.extend(reversed(item.values()))
+        elif isinstance(item, (list, tuple)):
+            pending.extend(reversed(item))
+        elif isinstance(item, (int, float)) and not isinstance(item, bool):
+            yield str(item)
 
 
-def build_rule(rule_id: int, data: Any) -> FaultRule:
-    """A rule from its JSON form, refusing unknown fields and wrong types with a message that names them."""
+def build_rule(rule_id: int, data: Any, operations: Mapping[str, Collection[str]] | None = None) -> FaultRule:
+    """A rule from its JSON form, refusing unknown fields and wrong types with a message that names them, and,
+    given the providers' `operations`, a provider or operation no request could ever match."""
     if not isinstance(data, dict):
         raise FaultRuleError("a fault rule is a JSON object")
     unknown = sorted(set(data) - RULE_FIELDS)
@@ -133,7 +135,27 @@ def build_rule(rule_id: int, data: Any) -> FaultRule:
         seed=optional(data, "seed", int) or 0,
     )
     check_rule(rule)
+    if operations is not None:
+        check_names(rule, operations)
     return rule
+
+
+def check_names(rule: FaultRule, operations: Mapping[str, Collection[str]]) -> None:
+    """A misspelt provider or operation would make a rule that never fires: refused, naming what exists."""
+    if rule.provider is not None and rule.provider not in operations:
+        raise FaultRuleError(f"provider must be one of {', '.join(operations)}, got {rule.provider!r}")
+    if rule.operation is None:
+        return
+    provider, _, name = rule.operation.rpartition(".")
+    if provider and provider not in operations:
+        raise FaultRuleError(f"operation {rule.operation!r} names no provider; they are {', '.join(operations)}")
+    owners = [p for p in ([provider] if provider else operations) if name in operations[p]]
+    if rule.provider is not None and owners and rule.provider not in owners:
+        raise FaultRuleError(f"operation {rule.operation!r} is not one of {rule.provider}'s")
+    if not owners:
+        where = provider or rule.provider
+        known = sorted(operations[where]) if where else sorted({op for ops in operations.values() for op in ops})
+        raise FaultRuleError(f"unknown operation {rule.operation!r}; known: {', '.join(known)}")
 
 
 def check_rule(rule: FaultRule) -> None:
@@ -181,9 +203,10 @@ class FaultBook:
 
     rules: list[FaultRule] = attrs.field(factory=list)
     next_id: int = 1
+    operations: Mapping[str, Collection[str]] | None = None  # by provider, for refusing names that never match
 
     def add(self, data: Any) -> FaultRule:
-        rule = build_rule(self.next_id, data)
+        rule = build_rule(self.next_id, data, self.operations)
         self.next_id += 1
         self.rules.append(rule)
         return rule

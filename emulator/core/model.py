@@ -71,6 +71,9 @@ ACTIVE = ExtensionStatus.ENABLED
 FEATURE_SMS_SENDER = "SmsSender"
 USAGE_MAIN_COMPANY_NUMBER = "MainCompanyNumber"
 NUMBER_TYPE_FAX_ONLY = "FaxOnly"
+# How a number is paid for: RingCentral's PlatformPaymentType enum, which its number list filters on.
+PAYMENT_TYPES = frozenset({"External", "TollFree", "Local", "BusinessMobileNumberProvider", "ExternalNumberProvider",
+                           "ExternalNumberProviderTollFree", "Mobile"})
 
 
 @attrs.define(slots=True)
@@ -118,6 +121,7 @@ class PhoneNumber:
     sms_supported: bool = True
     sms_enabled: bool = True
     label: str = ""
+    payment_type: str = "Local"  # RingCentral's PlatformPaymentType: TollFree, Local, ...
     extra: dict = attrs.field(factory=dict)
 
     @property

@@ -15,6 +15,7 @@ from .model import (
     Consent,
     Extension,
     ExtensionStatus,
+    ExtensionType,
     Mailbox,
     Message,
     MessageProgress,
@@ -170,6 +171,8 @@ class World:
     def remove_member(self, account_id: str, department: str, member: str) -> None:
         """Take an extension out of a department, as an administrator would."""
         dept, person = self._department_and_member(account_id, department, member)
+        if person.id not in dept.members:
+            raise KeyError(f"extension {member} is not a member of department {department}")
         dept.members = tuple(m for m in dept.members if m != person.id)
 
     def add_member(self, account_id: str, department: str, member: str) -> None:
@@ -183,6 +186,10 @@ class World:
         person = directory.extension_by_number(account_id, member)
         if dept is None or person is None:
             raise KeyError(f"no extension {department if dept is None else member} in account {account_id}")
+        if dept.type is not ExtensionType.DEPARTMENT:
+            raise KeyError(f"extension {department} is a {dept.type.value}; only a Department has members")
+        if person.type is ExtensionType.DEPARTMENT:
+            raise KeyError(f"extension {member} is a Department; a department's members are users")
         return dept, person
 
     def update_number(self, number: str, **changes: Any) -> PhoneNumber:

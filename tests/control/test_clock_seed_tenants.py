@@ -47,10 +47,59 @@ async def test_clock_resumes_and_freezes_again_at_a_later_moment(api):
     {"action": "freeze", "at": "2020-01-01T00:00:00Z"},
     {"action": "freeze", "at": 5},
     {"action": "resume", "speed": 2},
+    {"action": "advance", "seconds": 10 ** 400},
+    {"action": "freeze", "at": "9999-12-31T23:59:59-23:59"},
+    {"action": "freeze", "at": "9000-01-01T00:00:00.001Z"},
 ])
 async def test_bad_clock_commands_are_refused_with_a_message(api, command):
     status, body = await api.call("POST", "/_emulator/clock", json=command)
     assert status == 400 and body["error"]["message"]
+
+
+async def test_the_clock_stops_short_of_the_years_no_date_can_show_and_every_time_still_renders(api):
+    status, body = await api.on("far").call("POST", "/_emulator/clock", json={"action": "freeze",
+                                                                              "at": "8999-12-31T23:59:00Z"})
+    assert status == 200 and body["now"] == "8999-12-31T23:59:00.000Z"
+    status, body = await api.on("far").call("POST", "/_emulator/clock", json={"action": "advance", "by": "2m"})
+    assert status == 400 and "9000-01-01" in body["error"]["message"]
+    sent = await api.on("far").send_sms()  # lifetimes and delivery times past 9000 still have a year to show
+    assert sent.status == 200, await sent.text()
+    assert (await api.on("far").call("GET", "/_emulator/messages"))[0] == 200
+
+
+@pytest.mark.parametrize("seed, words", [
+    ({"clock": {"frozen_at": "9999-12-31T00:00:00Z"}}, "the clock stays between"),
+    ({"clock": {"frozen_at": "0001-01-01T00:00:00+23:59"}}, "the clock stays between"),
+    ({"delivery": {"sent_after": 10 ** 400}}, "delivery.sent_after and delivery.delivered_after are seconds"),
+    ({"delivery": {"delivered_after": "inf"}}, "delivery.sent_after and delivery.delivered_after are seconds"),
+    ({"ringcentral": {"accounts": [{"id": 1, "extensions": 5}]}}, "accounts[0].extensions must be a list"),
+    ({"ringcentral": {"accounts": [{"id": 1, "phone_numbers": 5}]}}, "accounts[0].phone_numbers must be a list"),
+    ({"ringcentral": {"accounts": [{"id": 1, "extensions": [{"number": "1", "type": "Department", "members": 5}]}]}},
+     "extensions[0].members must be a list"),
+])
+async def test_a_seed_of_the_wrong_shape_or_range_is_refused_naming_the_field(api, seed, words):
+    status, body = await api.on("shape").call("PUT", "/_emulator/seed", json={"version": 1, **seed})
+    assert status == 400 and words in body["error"]["message"], body
+
+
+async def test_a_yaml_seed_whose_aliases_expand_to_millions_of_values_is_refused_at_once(api):
+    levels = ["ringcentral:", "  accounts: []", "  junk:", "    a0: &a0 [" + ", ".join(["lol"] * 10) + "]"]
+    levels += [f"    a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 10) + "]" for n in range(1, 9)]
+    status, body = await api.on("bomb").call("PUT", "/_emulator/seed", data="\n".join(levels),
+                                             headers={"Content-Type": "application/yaml"})
+    assert status == 400 and "1,000,000 values" in body["error"]["message"]
+
+
+async def test_a_seed_nested_deeper_than_any_seed_needs_is_refused_and_not_loaded(api):
+    nested: dict = {"version": 1, "ringcentral": {"accounts": []}}
+    deep = nested["ringcentral"]
+    for _ in range(900):
+        deep["x"] = {}
+        deep = deep["x"]
+    status, body = await api.on("deep").call("PUT", "/_emulator/seed", data=json.dumps(nested),
+                                             headers={"Content-Type": "application/json"})
+    assert status == 400 and "nested deeper than 32 levels" in body["error"]["message"]
+    assert (await api.on("deep").call("GET", "/_emulator/seed"))[0] == 200
 
 
 async def test_each_tenant_has_its_own_clock(api):

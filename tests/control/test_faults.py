@@ -37,6 +37,38 @@ async def test_a_fault_matches_a_number_or_text_in_the_body_only(api):
     assert (await api.send_sms("say BOOM")).status == 500
 
 
+@pytest.mark.parametrize(("path", "status"), [
+    ("/v4/accounts/2000001/sms", 400), ("/restapi/v1.0/account/~/extension/~/sms", 400),
+    ("/platform_api/SendSmsMessage", 200)])
+async def test_a_text_rule_meeting_a_body_nested_past_the_json_parser_leaves_the_providers_own_answer(api, path,
+                                                                                                  status):
+    await api.call("POST", "/_emulator/faults", json={"text": "boom", "status": 503})
+    response = await api.client.post(path, data='{"a":' + "[" * 10_000 + "]" * 10_000 + "}",
+                                     headers={"Content-Type": "application/json"})
+    assert response.status in (status, 401), await response.text()  # the provider's parse or auth error
+    body = await response.json()
+    assert "Internal" not in str(body) and response.status < 500
+
+
+@pytest.mark.parametrize(("rule", "words"), [
+    ({"provider": "ringcentrall"}, "provider must be one of ringcentral, phonecom, voximplant"),
+    ({"operation": "ringcentral.nope"}, "unknown operation 'ringcentral.nope'; known: aggregateA2PSMSStatuses"),
+    ({"operation": "twilio.createSMSMessage"}, "names no provider"),
+    ({"operation": "SendSmsMesage"}, "unknown operation 'SendSmsMesage'"),
+    ({"provider": "phonecom", "operation": "createSMSMessage"}, "is not one of phonecom's"),
+])
+async def test_a_rule_naming_a_provider_or_operation_that_does_not_exist_is_refused(api, rule, words):
+    status, body = await api.call("POST", "/_emulator/faults", json={**rule, "status": 500})
+    assert status == 400 and words in body["error"]["message"]
+
+
+@pytest.mark.parametrize("rule", [
+    {"operation": "createSMSMessage"}, {"operation": "ringcentral.createSMSMessage"},
+    {"provider": "voximplant", "operation": "SendSmsMessage"}, {"operation": "create-account-sms"}])
+async def test_every_operation_name_the_journal_shows_is_taken_with_or_without_its_provider(api, rule):
+    assert (await api.call("POST", "/_emulator/faults", json={**rule, "status": 500}))[0] == 201
+
+
 async def test_fail_delivery_lets_the_send_succeed_then_the_status_becomes_delivery_failed(api):
     await api.call("POST", "/_emulator/faults", json={"operation": SMS_OPERATION, "fail_delivery": "SMS-CAR-413"})
     response = await api.send_sms()

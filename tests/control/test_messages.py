@@ -90,6 +90,12 @@ async def test_unknown_filters_and_bad_paging_are_refused_with_400(api):
         assert body["error"]["message"]
 
 
+@pytest.mark.parametrize("query", ["direction=sideways", "status=Recieved", "provider=ringcentrall", "kind=MMS"])
+async def test_a_misspelt_filter_value_is_a_400_not_an_empty_list(api, query):
+    status, body = await api.call("GET", f"/_emulator/messages?{query}")
+    assert status == 400 and query.split("=")[0] + " must be one of" in body["error"]["message"]
+
+
 async def test_delete_messages_clears_the_tenant(api):
     await api.send_sms()
     status, body = await api.call("DELETE", "/_emulator/messages")
@@ -132,6 +138,8 @@ async def test_inbound_refuses_bad_json_wrong_types_missing_and_unknown_fields(a
         {"json": {"from": HANDSET, "to": "+16505550103", "text": "x", "colour": "red"}},
         {"json": {"from": HANDSET, "to": "+16505550103", "text": 5}},
         {"json": {"from": "+16505550102", "to": "+16505550103", "text": "x"}},
+        {"data": b'{"from": "+14155550100", "to": "+16505550103", "text": "a\\ud800b"}',
+         "headers": {"Content-Type": "application/json"}},
     ]
     for case in cases:
         status, body = await api.call("POST", "/_emulator/inbound", **case)
@@ -155,8 +163,17 @@ async def test_wait_times_out_with_408_and_says_what_it_saw(api):
     assert "1 of 2" in body["message"]
 
 
+async def test_a_wait_begun_before_a_reset_sees_the_messages_that_come_after_it(api):
+    waiting = asyncio.ensure_future(api.call("GET", "/_emulator/wait?count=1&text=after&timeout=5"))
+    await asyncio.sleep(0.05)
+    await api.call("POST", "/_emulator/reset")
+    await api.call("POST", "/_emulator/inbound", json={"from": HANDSET, "to": "+16505550103", "text": "after"})
+    status, body = await waiting
+    assert status == 200 and body["count"] == 1 and body["messages"][0]["text"] == "after"
+
+
 async def test_wait_refuses_bad_parameters(api):
-    for query in ("count=0", "timeout=-1", "timeout=soon", "colour=red"):
+    for query in ("count=0", "timeout=-1", "timeout=soon", "colour=red", "since=" + "9" * 5000):
         status, _ = await api.call("GET", f"/_emulator/wait?{query}")
         assert status == 400, query
 
@@ -224,3 +241,14 @@ async def test_statuses_fall_due_while_no_request_comes(api, tenants):
     world.clock.advance(5)
     await asyncio.sleep(STATUS_TICK_S * 4)
     assert outbound.status is Status.DELIVERED  # read off the record: nothing asked the world for the time
+
+
+async def test_one_tenant_whose_tick_fails_stops_neither_the_others_nor_the_ticker(api, tenants, caplog):
+    broken, healthy = tenants.get("broken"), tenants.get("healthy")
+    broken.tick_listeners.append(lambda: 1 / 0)
+    healthy.clock.advance(60)
+    ticked = []
+    healthy.tick_listeners.append(lambda: ticked.append(healthy.time.ms))
+    await asyncio.sleep(STATUS_TICK_S * 5)
+    assert len(ticked) >= 2 and ticked[-1] >= healthy.clock.now_ms() - 1000
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == ["a tenant's status tick failed"]

@@ -37,7 +37,30 @@ async def test_message_offsets_beyond_the_documented_bound_are_a_400(api):
     assert status == 400 and "offset" in answer["error"]["message"]
 
 
-@pytest.mark.parametrize("fault_id", ["²", "٣", "1²"])
+@pytest.mark.parametrize("query", ["since=" + "9" * 5000, "until=" + "9" * 17])
+async def test_a_time_filter_of_more_digits_than_any_time_is_a_400(api, query):
+    status, answer = await api.call("GET", f"/_emulator/messages?{query}")
+    assert status == 400 and query.split("=")[0] in answer["error"]["message"]
+
+
+@pytest.mark.parametrize(("department", "member", "words"), [
+    ("102", "103", "only a Department has members"),
+    ("200", "200", "a department's members are users"),
+])
+async def test_members_join_only_a_department_and_are_never_departments(api, tenants, department, member, words):
+    status, answer = await api.call("POST", "/_emulator/world", json={
+        "action": "add_member", "department": department, "member": member})
+    assert status == 400 and words in answer["error"]["message"]
+    assert tenants.get("default").extension(RC, "200").members == tenants.get("other").extension(RC, "200").members
+
+
+async def test_removing_an_extension_that_is_not_a_member_is_a_400(api):
+    status, answer = await api.call("POST", "/_emulator/world", json={
+        "action": "remove_member", "department": "200", "member": "101"})
+    assert status == 400 and "101 is not a member of department 200" in answer["error"]["message"]
+
+
+@pytest.mark.parametrize("fault_id", ["²", "٣", "1²", "9" * 5000])
 async def test_fault_ids_with_non_ascii_digits_are_not_found_rather_than_a_crash(api, fault_id):
     status, answer = await api.call("DELETE", f"/_emulator/faults/{fault_id}", template="/_emulator/faults/{fault_id}")
     assert 400 <= status < 500 and answer["error"]["message"]

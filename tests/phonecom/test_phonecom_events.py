@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from emulator.webhooks import WEBHOOKS_KEY
@@ -44,6 +46,21 @@ async def test_a_callback_is_created_once_its_url_answers_the_test_request(pc, r
                         "fallback_callback_id": None, "name": None, "profile_id": None, "enabled": True,
                         "mode": "HTTPS", "config": {"url": receiver.url, "method": "POST",
                                                     "headers": [{"name": "X-Api-Key", "value": True}]}}
+
+
+async def test_a_callback_answered_during_a_reset_is_there_and_a_patched_one_is_gone(pc, receiver):
+    status, kept = await pc.call("POST", EVENTS + "/callbacks", OWNER, json={"config": {"url": receiver.url}})
+    receiver.delay_s = 0.2
+    creating = asyncio.ensure_future(pc.call("POST", EVENTS + "/callbacks", OWNER,
+                                             json={"config": {"url": receiver.url}}))
+    patching = asyncio.ensure_future(pc.call("PATCH", f"{EVENTS}/callbacks/{kept['id']}", OWNER,
+                                             json={"config": {"url": receiver.url + "?v=2"}}))
+    await asyncio.sleep(0.05)
+    assert (await pc.call("POST", "/_emulator/reset"))[0] == 200
+    (status, created), (patch_status, patched) = await creating, await patching
+    assert status == 201, created
+    assert (await pc.call("GET", f"{EVENTS}/callbacks/{created['id']}", OWNER))[0] == 200
+    assert_pc_error(patch_status, patched, 404)
 
 
 async def test_a_callback_whose_url_fails_the_test_is_refused(pc, receiver):

@@ -81,14 +81,20 @@ async def test_per_page_above_1000_is_clamped(rc):
     assert status == 200 and body["paging"]["perPage"] == 1000
 
 
-@pytest.mark.parametrize("path", [STORE, "/restapi/v1.0/account/~/extension", "/restapi/v1.0/account/~/phone-number"])
-async def test_per_page_zero_answers_an_empty_page_with_the_count(rc, path):
+async def test_per_page_zero_answers_an_empty_message_store_page_with_the_count(rc):
     alice = await rc.login("102")
     await rc.sms(alice, "+16505550102", "+14155550100", "counted")
-    status, body = await rc.call("GET", path, alice, params={"perPage": "0"})
+    status, body = await rc.call("GET", STORE, alice, params={"perPage": "0"})
     assert status == 200 and body["records"] == [] and body["navigation"] == {}
-    assert body["paging"]["perPage"] == 0 and body["paging"]["totalElements"] > 0
-    assert "page" not in body["paging"] and "totalPages" not in body["paging"]
+    assert body["paging"] == {"perPage": 0, "totalElements": 1}
+
+
+@pytest.mark.parametrize("path", ["/restapi/v1.0/account/~/extension", "/restapi/v1.0/account/~/phone-number",
+                                  "/restapi/v1.0/account/~/extension/~/phone-number"])
+async def test_per_page_zero_on_a_directory_list_is_a_400_as_its_paging_schema_has_no_zero(rc, path):
+    status, body = await rc.call("GET", path, await rc.login("102"), params={"perPage": "0"})
+    assert_rc_error(status, body, 400, "CMN-101")
+    assert body["errors"][0]["parameterName"] == "perPage"
 
 
 async def test_an_empty_page_has_no_page_bounds(rc):

@@ -114,6 +114,14 @@ async def test_revoke_ends_the_session(rc):
     assert_rc_error(status, body, 401, "OAU-213")
 
 
+@pytest.mark.parametrize("lifetime", ["Infinity", "inf", "1e309", "nan", "soon"])
+async def test_a_token_lifetime_that_is_no_number_of_seconds_means_the_default(rc, lifetime):
+    status, body = await rc.token(grant_type=JWT, assertion="rc-jwt-102", access_token_ttl=lifetime,
+                                  refresh_token_ttl=lifetime)
+    assert status == 200, body
+    assert body["expires_in"] == 3600 and body["refresh_token_expires_in"] == 604800
+
+
 async def test_access_token_expires_on_the_emulator_clock(rc):
     headers = await rc.login("102")
     rc.world.clock.advance(3600)

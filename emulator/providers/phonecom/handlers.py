@@ -16,7 +16,7 @@ from ...core.model import Availability, Direction, Extension, Kind, Mailbox, Mes
 from ...core.rules import Rejection
 from ...core.world import World
 from ...webhooks import DELIVERY_TIMEOUT_S, WEBHOOKS_KEY, Webhooks
-from ...wire import EXCHANGE, BodyError, form_query, json_response, origin, read_json_object
+from ...wire import EXCHANGE, BodyError, form_query, json_response, origin, read_json_object, world_after_await
 from . import NAME, auth, render
 from .errors import PhoneComError, bad_request, body_too_large, from_rejection, invalid, not_found, unparsable_json
 from .parse import (
@@ -610,9 +610,11 @@ async def list_callbacks(request: web.Request) -> web.Response:
 
 async def create_callback(request: web.Request) -> web.Response:
     """A callback, once its URL has answered the test request ({"test": 1}) with 200 or 201."""
-    world, account_id, extension, events = scoped_events(request)
+    _, account_id, extension, _ = scoped_events(request)
     fields = callback_fields(await json_body(request), creating=True)
     await test_callback(request.app[WEBHOOKS_KEY], fields.config)
+    world = world_after_await(request)
+    events = events_of(world)
     record = EventsCallback(events.next_id(), account_id, extension.id if extension else None, fields.config,
                             fields.name, fields.mode or "HTTPS", True if fields.enabled is None else fields.enabled)
     events.callbacks[record.id] = record
@@ -637,6 +639,8 @@ async def patch_callback(request: web.Request) -> web.Response:
     fields = callback_fields(await json_body(request), creating=False)
     if fields.config is not None:
         await test_callback(request.app[WEBHOOKS_KEY], fields.config)
+        if events_of(world_after_await(request)).callbacks.get(record.id) is not record:
+            raise not_found()  # a reset while the URL was tested took the callback away
         record.config = fields.config
     if fields.has_name:
         record.name = fields.name

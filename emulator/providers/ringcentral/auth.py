@@ -162,7 +162,7 @@ def ttl(raw: str | None, bounds: tuple[int, int, int]) -> int:
     low, high, default = bounds
     try:
         seconds = int(float(raw)) if raw is not None else default
-    except ValueError:
+    except (ValueError, OverflowError):  # NaN and infinity too
         return default
     return min(max(seconds, low), high)
 

@@ -10,13 +10,13 @@ from aiohttp import web
 
 from ...core import carrier
 from ...core.ids import is_digits
-from ...core.model import Availability, Direction, Extension, Kind, Mailbox, Message, Status
+from ...core.model import Availability, Direction, Extension, Kind, Mailbox, Message, PhoneNumber, Status
 from ...core.rules import Attachment, PagerRequest, Reason, Rejection, SmsRequest, can_read_thread, webhook_standing
 from ...core.store import MailboxIndex
 from ...core.world import World
 from ...webhooks import WEBHOOKS_KEY, Webhooks
 from ...wire import (CONTROL_CHARACTERS, EXCHANGE, BodyError, content_disposition, json_response, origin, query,
-                     read_json, read_json_object)
+                     read_json, read_json_object, world_after_await)
 from . import NAME, auth, render
 from .errors import (
     OAuthError,
@@ -59,7 +59,10 @@ from .parse import (
     full_sync_frame,
     message_filter,
     pager_body,
-    paging_params,
+    ExtensionFilter,
+    NumberFilter,
+    extension_filter,
+    number_filter,
     record_count,
     sms_request,
     subscription_request,
@@ -73,8 +76,6 @@ from .rules import (
     MAX_SUBSCRIPTIONS,
     MMS_PARSED_BYTES,
     MMS_POLICY,
-    NUMBER_STATUSES,
-    NUMBER_USAGE_TYPES,
     SMS_POLICY,
     SUBSCRIPTION_TTL_S,
     SYNC_OVERLAP_MS,
@@ -688,23 +689,31 @@ async def account_phone_numbers(request: web.Request) -> web.Response:
 
 
 def number_page(request: web.Request, numbers, path_uri: str, with_extension: bool) -> web.Response:
+    """The account list (with_extension) takes the account-wide filters; the extension list only its own."""
     world = world_of(request)
     params = query(request)
-    usage = params.getall("usageType", [])
-    if any(value not in NUMBER_USAGE_TYPES for value in usage):
-        raise invalid("usageType")
-    if usage:
-        numbers = [n for n in numbers if n.usage_type in usage]
-    status = params.get("status")
-    if status is not None and status not in NUMBER_STATUSES:
-        raise invalid("status")
-    if status not in (None, "Normal"):
-        numbers = []
-    page, per_page = paging_params(params)
+    wanted = number_filter(params, account_wide=with_extension)
+    numbers = [n for n in numbers if number_matches(world, n, wanted)]
+    page, per_page = wanted.page, wanted.per_page
     base = origin(request)
     start = (page - 1) * per_page
     records = [render.phone_number(base, world.directory, n, with_extension) for n in numbers[start:start + per_page]]
     return json_response(render.list_body(path_uri, list(params.items()), records, len(numbers), page, per_page))
+
+
+def number_matches(world: World, number: PhoneNumber, wanted: NumberFilter) -> bool:
+    """Every number is Normal; extensionStatus is that of the extension the number is listed under, so a number
+    listed under none passes no extensionStatus."""
+    if wanted.usage_types is not None and number.usage_type not in wanted.usage_types:
+        return False
+    if wanted.statuses is not None and "Normal" not in wanted.statuses:
+        return False
+    if wanted.payment_types is not None and number.payment_type not in wanted.payment_types:
+        return False
+    if wanted.extension_statuses is not None:
+        owner = render.number_owner(world.directory, number)
+        return owner is not None and owner.status.value in wanted.extension_statuses
+    return True
 
 
 async def get_extension(request: web.Request) -> web.Response:
@@ -716,25 +725,25 @@ async def list_extensions(request: web.Request) -> web.Response:
     session, _ = caller(request)
     world = world_of(request)
     params = query(request)
-    extensions = world.directory.extensions_of(session.account_id)
-    types = params.getall("type", [])
-    if types:
-        extensions = [e for e in extensions if e.type.value in types]
-    statuses = params.getall("status", [])
-    for status in statuses:
-        if status not in ("Enabled", "Disabled", "Frozen", "NotActivated", "Unassigned"):
-            raise invalid("status")
-    if statuses:
-        extensions = [e for e in extensions if e.status.value in statuses]
-    number = params.get("extensionNumber")
-    if number is not None:
-        extensions = [e for e in extensions if e.number == number]
-    page, per_page = paging_params(params)
+    wanted = extension_filter(params)
+    extensions = [e for e in world.directory.extensions_of(session.account_id) if extension_matches(e, wanted)]
+    page, per_page = wanted.page, wanted.per_page
     base = origin(request)
     start = (page - 1) * per_page
     records = [render.extension(base, world.directory, e, full=False) for e in extensions[start:start + per_page]]
     path_uri = f"{render.account_uri(base, session.account_id)}/extension"
     return json_response(render.list_body(path_uri, list(params.items()), records, len(extensions), page, per_page))
+
+
+def extension_matches(extension: Extension, wanted: ExtensionFilter) -> bool:
+    """Every filter given must pass; a repeated one passes on any of its values."""
+    if wanted.types is not None and extension.type.value not in wanted.types:
+        return False
+    if wanted.statuses is not None and extension.status.value not in wanted.statuses:
+        return False
+    if wanted.number is not None and extension.number != wanted.number:
+        return False
+    return wanted.emails is None or extension.email.lower() in wanted.emails
 
 
 def error_response(error: RingCentralError) -> web.Response:
@@ -891,6 +900,8 @@ async def create_subscription(request: web.Request) -> web.Response:
         raise too_many_subscriptions()
     webhooks = request.app[WEBHOOKS_KEY]
     await validate_webhook(webhooks, wanted.address)
+    world = world_after_await(request)
+    registry = subscriptions_of(world)
     now = world.now_ms()
     record = Subscription(world.next_uuid("ringcentral.subscription"), session.account_id, me.id,
                           wanted.event_filters, wanted.address, wanted.verification_token, now,

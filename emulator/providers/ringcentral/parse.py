@@ -16,7 +16,8 @@ import attrs
 from multidict import MultiDict
 
 from ...core.clock import parse_iso
-from ...core.model import Availability, Direction, Kind
+from ...core.ids import is_digits
+from ...core.model import PAYMENT_TYPES, Availability, Direction, Kind
 from ...core.rules import NANP_CALLING_CODE, Attachment, PagerRecipient, SmsRequest
 from ...core.text import utf16_units
 from ...webhooks import is_webhook_url
@@ -34,6 +35,8 @@ from .rules import (
     DEFAULT_SYNC_TYPE,
     MAX_PER_PAGE,
     NANP_ISO_CODES,
+    NUMBER_STATUSES,
+    NUMBER_USAGE_TYPES,
     US_COUNTRY_ID,
     SUBSCRIPTION_TTL_S,
 )
@@ -181,10 +184,11 @@ def time_param(params: MultiDict[str], name: str) -> int | None:
         raise invalid(name) from None
 
 
-def paging_params(params: MultiDict[str]) -> tuple[int, int]:
-    """page and perPage; perPage=0 asks for an empty page (the spec's paging block foresees it), a count."""
+def paging_params(params: MultiDict[str], least_per_page: int = 1) -> tuple[int, int]:
+    """page and perPage. The message store's paging schema foresees perPage=0, an empty page with a count; the
+    directory lists' (EnumeratedPagingModel) echoes perPage with a minimum of 1, so there 0 is refused."""
     page = integer(params.get("page", "1"), "page", minimum=1)
-    per_page = integer(params.get("perPage", str(DEFAULT_PER_PAGE)), "perPage", minimum=0)
+    per_page = integer(params.get("perPage", str(DEFAULT_PER_PAGE)), "perPage", minimum=least_per_page)
     return page, min(per_page, MAX_PER_PAGE)
 
 
@@ -213,18 +217,48 @@ def date_window(params: MultiDict[str], now_ms: int) -> tuple[int, int]:
     return (date_to - DEFAULT_LIST_WINDOW_MS if date_from is None else date_from), date_to
 
 
+# The spec's enums for the message lists' filters. Text is a record's type, never a filter value (MessageTypeEnum).
+MESSAGE_TYPES = frozenset({"Fax", "SMS", "VoiceMail", "Pager"})
+EXTENSION_TYPES = frozenset({  # AllExtensionTypesEnum
+    "User", "Department", "Announcement", "Voicemail", "DigitalUser", "VirtualUser", "FaxUser", "PagingOnly",
+    "SharedLinesGroup", "DelegatedLinesGroup", "GroupCallPickup", "IvrMenu", "ApplicationExtension", "ProxyAdmin",
+    "RoomConnector", "ParkLocation", "Limited", "Bot", "Site", "Room", "FlexibleUser", "TieLine", "Unknown"})
+EXTENSION_STATUSES = frozenset({"Enabled", "Disabled", "Frozen", "NotActivated", "Unassigned"})  # ...StatusEnumFull
+OWNER_KEYWORDS = frozenset({"Any", "Personal", "Shared"})  # the `owner` parameter's enum; else extension ids
+DATE_WITH_TIME = re.compile(r"[Tt ]\d")
+
+
+def check_message_query(params: MultiDict[str]) -> None:
+    """What the message store and sync share: the spec's enums and date-times, refused with CMN-101 before use."""
+    for name in ("dateFrom", "dateTo"):
+        value = params.get(name)
+        if value is not None and not DATE_WITH_TIME.search(value):
+            raise invalid(name)  # a date alone: the spec's format is date-time
+    enum_values(params, "messageType", MESSAGE_TYPES)
+    enum_values(params, "ownerExtensionType", EXTENSION_TYPES)
+    owner_values(params)
+
+
+def owner_values(params: MultiDict[str]) -> None:
+    """`owner` is Any, Personal, Shared or extension ids; only checked, as every mailbox keeps its own copies."""
+    for value in params.getall("owner", []):
+        if any(item not in OWNER_KEYWORDS and not is_digits(item) for item in value.split(",")):
+            raise invalid("owner")
+
+
 def message_filter(params: MultiDict[str], now_ms: int) -> MessageFilter:
+    check_message_query(params)
     date_from, date_to = date_window(params, now_ms)
     availability = enum_values(params, "availability", {a.value for a in Availability}) or {"Alive"}
     conversation = params.get("conversationId")
-    page, per_page = paging_params(params)
+    page, per_page = paging_params(params, least_per_page=0)
     phone = params.get("phoneNumber")
     return MessageFilter(
         date_from=date_from,
         date_to=date_to,
         availability=frozenset(availability),
         directions=frozen(enum_values(params, "direction", {d.value for d in Direction})),
-        kinds=frozen(enum_values(params, "messageType", {"Fax", "SMS", "VoiceMail", "Pager", "Text"})),
+        kinds=frozen(enum_values(params, "messageType", MESSAGE_TYPES)),
         read_statuses=frozen(enum_values(params, "readStatus", {"Read", "Unread"})),
         conversation_id=integer(conversation, "conversationId") if conversation is not None else None,
         phone_number=phone.strip() if phone else None,
@@ -239,6 +273,63 @@ def frozen(values: set[str] | None) -> frozenset[str] | None:
 
 
 KIND_NAMES = {k.value for k in Kind}
+
+
+# --- directory lists --------------------------------------------------------------------------------
+
+EMAIL_MAX_LENGTH = 254  # listExtensions' `email` items
+
+
+@attrs.frozen
+class NumberFilter:
+    """A phone-number list's filters (None: not given); the extension's list has no paymentType or extensionStatus."""
+
+    usage_types: frozenset[str] | None
+    statuses: frozenset[str] | None
+    payment_types: frozenset[str] | None
+    extension_statuses: frozenset[str] | None
+    page: int
+    per_page: int
+
+
+def number_filter(params: MultiDict[str], account_wide: bool) -> NumberFilter:
+    """The extension's list does not document the account-wide filters, and ignores them as any unknown one."""
+    page, per_page = paging_params(params)
+    return NumberFilter(
+        usage_types=frozen(enum_values(params, "usageType", NUMBER_USAGE_TYPES)),
+        statuses=frozen(enum_values(params, "status", set(NUMBER_STATUSES))),
+        payment_types=frozen(enum_values(params, "paymentType", PAYMENT_TYPES)) if account_wide else None,
+        extension_statuses=frozen(enum_values(params, "extensionStatus", EXTENSION_STATUSES)) if account_wide else None,
+        page=page,
+        per_page=per_page,
+    )
+
+
+@attrs.frozen
+class ExtensionFilter:
+    """The extension list's filters (None: not given); emails lower-cased, as they match whatever the case."""
+
+    types: frozenset[str] | None
+    statuses: frozenset[str] | None
+    number: str | None
+    emails: frozenset[str] | None
+    page: int
+    per_page: int
+
+
+def extension_filter(params: MultiDict[str]) -> ExtensionFilter:
+    emails = params.getall("email", [])
+    if any(len(value) > EMAIL_MAX_LENGTH for value in emails):
+        raise invalid("email")
+    page, per_page = paging_params(params)
+    return ExtensionFilter(
+        types=frozen(enum_values(params, "type", EXTENSION_TYPES)),
+        statuses=frozen(enum_values(params, "status", EXTENSION_STATUSES)),
+        number=params.get("extensionNumber"),
+        emails=frozenset(value.lower() for value in emails) if emails else None,
+        page=page,
+        per_page=per_page,
+    )
 
 
 # --- message sync -----------------------------------------------------------------------------------
@@ -266,6 +357,8 @@ class SyncFrame:
 
 
 def sync_type(params: MultiDict[str]) -> str:
+    """FSync or ISync, once the query passes the checks the message store makes: either sync refuses a bad value."""
+    check_message_query(params)
     value = params.get("syncType", DEFAULT_SYNC_TYPE)
     if value not in SYNC_TYPES:
         raise invalid("syncType")
@@ -289,7 +382,7 @@ def full_sync_frame(params: MultiDict[str], account_id: str, extension_id: str, 
         extension_id=extension_id,
         date_from=date_from,
         date_to=date_to,
-        kinds=frozen(enum_values(params, "messageType", {"Fax", "SMS", "VoiceMail", "Pager", "Text"})),
+        kinds=frozen(enum_values(params, "messageType", MESSAGE_TYPES)),
         directions=frozen(enum_values(params, "direction", {d.value for d in Direction})),
         conversation_id=integer(conversation, "conversationId") if conversation is not None else None,
         distinct_conversations=boolean(params, "distinctConversations"),

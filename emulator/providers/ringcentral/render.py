@@ -226,7 +226,7 @@ def phone_number(base: str, directory: Directory, record: PhoneNumber, with_exte
         "uri": f"{account_uri(base, record.account_id)}/phone-number/{record.id}",
         "id": int_id(record.id),
         "phoneNumber": record.number,
-        "paymentType": "Local",
+        "paymentType": record.payment_type,
         "type": record.type,
         "usageType": record.usage_type,
         "features": sorted(record.features),
@@ -236,12 +236,17 @@ def phone_number(base: str, directory: Directory, record: PhoneNumber, with_exte
     }
     if record.label:
         body["label"] = record.label
-    owner_id = directory.sms_owner_id(record)
-    owner = directory.extensions.get(owner_id) if owner_id else None
+    owner = number_owner(directory, record)
     if with_extension and owner is not None:
         body["extension"] = {"id": int_id(owner.id), "uri": extension_uri(base, owner.account_id, owner.id),
                              "extensionNumber": owner.number, "name": owner.name, "type": owner.type.value}
     return body
+
+
+def number_owner(directory: Directory, record: PhoneNumber) -> Extension | None:
+    """The extension a number is listed under (the operator for the main number): its `extension` block."""
+    owner_id = directory.sms_owner_id(record)
+    return directory.extensions.get(owner_id) if owner_id else None
 
 
 def extension(base: str, directory: Directory, record: Extension, full: bool) -> dict:

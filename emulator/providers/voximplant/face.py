@@ -3,15 +3,17 @@
 Every provider has a face module with the same names: NAME, PREFIXES, ROUTES, BODY_LIMITS, body_too_large(),
 internal_error(), invalid_uri(), method_not_allowed(method), unreadable_body(operation) and
 fault_error(status, message).
-Voximplant also has `operation(request)`: its routes carry no method, the path or `cmd` names it; and
-`watch(world, webhooks)`, which posts inbound SMS callbacks for a world whose seed names a callback URL.
+Voximplant also has `operation(request)`: its routes carry no method, the path or `cmd` names it (one of
+COMMANDS); and `watch(world, webhooks)`, which posts inbound SMS callbacks for a world whose seed names a callback URL.
 """
 
 from . import NAME
 from .errors import (body_too_large, fault_error, internal_error, invalid_uri, method_not_allowed,
                      unreadable_body)
-from .handlers import operation, watch
+from .handlers import METHODS, operation, watch
 from .routes import BODY_LIMITS, PREFIXES, ROUTES
 
-__all__ = ["NAME", "PREFIXES", "ROUTES", "BODY_LIMITS", "body_too_large", "fault_error", "internal_error",
+COMMANDS = tuple(METHODS)
+
+__all__ = ["NAME", "PREFIXES", "ROUTES", "BODY_LIMITS", "COMMANDS", "body_too_large", "fault_error", "internal_error",
            "invalid_uri", "method_not_allowed", "operation", "unreadable_body", "watch"]
