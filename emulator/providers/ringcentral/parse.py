@@ -637,12 +637,18 @@ class ConsentUpdate(NamedTuple):
     by_recipient: bool
 
 
+CONSENT_RECORDS_MAX = 1000  # UpdateOptRecordList's maxItems
+CONSENT_FILTER_MAX = 20  # from[] and to[] of a search
+CONSENT_COVERAGES = {"PhoneNumber", "Account", "CampaignType"}
+CAMPAIGN_TYPES = {"Conversational", "Informational", "Promotional"}
+
+
 def consent_updates(body: dict) -> list[ConsentUpdate]:
     """`records[]` of `{from, to, optStatus, source?}`; a record that is not one refuses the whole request."""
     records = body.get("records")
     if records is None:
         raise mandatory("records")
-    if not isinstance(records, list) or not records:
+    if not isinstance(records, list) or not 1 <= len(records) <= CONSENT_RECORDS_MAX:
         raise invalid("records")
     return [consent_update(record) for record in records]
 
@@ -660,7 +666,9 @@ def consent_update(record: Any) -> ConsentUpdate:
     number, handset = e164(record["from"]), e164(record["to"])
     if number is None or handset is None:
         raise invalid("records.from" if number is None else "records.to")  # the schema's E.164 pattern
-    source = record.get("source", "Api")
+    source = record.get("source")
+    if source is None:
+        raise mandatory("records.source")  # UpdateSmsOptRecord requires it
     if source not in CONSENT_SOURCES:
         raise invalid("records.source")
     fields = {"from": number, "to": handset, "optStatus": record["optStatus"], "source": source}
@@ -692,17 +700,27 @@ def consent_search(body: dict) -> ConsentSearch:
     token = body.get("pageToken")
     if token is not None and not isinstance(token, str):
         raise invalid("pageToken")
+    for name, allowed in (("coverage", CONSENT_COVERAGES), ("campaignType", CAMPAIGN_TYPES)):
+        distinct_list(body, name, lambda value: value in allowed)  # checked; every record here is PhoneNumber's
     return ConsentSearch(number_list(body, "from"), number_list(body, "to"), status == "OptOut",
                          page_token_offset(token), min(per_page, CONSENT_PER_PAGE[0]))
 
 
 def number_list(body: dict, name: str) -> frozenset[str] | None:
+    """from[] or to[]: 1 to 20 distinct E.164 numbers, as SearchSmsConsentRecordsRequest has them."""
+    values = distinct_list(body, name, lambda value: e164(value) is not None, CONSENT_FILTER_MAX)
+    return None if values is None else frozenset(values)
+
+
+def distinct_list(body: dict, name: str, valid, most: int | None = None) -> list[str] | None:
+    """A filter array of the search: absent, or 1 to `most` distinct strings that pass `valid`."""
     values = body.get(name)
     if values is None:
         return None
-    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+    if (not isinstance(values, list) or not values or (most is not None and len(values) > most)
+            or not all(isinstance(v, str) and valid(v) for v in values) or len(set(values)) != len(values)):
         raise invalid(name)
-    return frozenset(values) or None
+    return values
 
 
 # --- bulk syntax -----------------------------------------------------------------------------------
