@@ -13,7 +13,7 @@ from .core.directory import Directory
 from .core.model import PAYMENT_TYPES, Account, Extension, ExtensionStatus, ExtensionType, PhoneNumber
 from .core.rules import normalize_number
 from .core.world import DeliveryTiming, World
-from .providers.ringcentral.rules import RATE_LIMITS
+from .providers.ringcentral.rules import A2P_FEATURE, RATE_LIMITS
 
 SEED_VERSION = 1
 PROVIDERS = ("ringcentral", "phonecom", "voximplant")
@@ -26,6 +26,7 @@ DEFAULT_SEED_PATH = Path(__file__).resolve().parent.parent / "scenarios" / "seed
 
 # Where an SMS to a number with no owning extension goes, per provider.
 KEEPS_UNASSIGNED_INBOUND = {"ringcentral": False, "phonecom": True, "voximplant": True}
+ACCOUNT_INBOX_FEATURE = {"ringcentral": A2P_FEATURE}  # replies to high-volume numbers: the account's A2P store
 
 ACCOUNT_KEYS = {"id", "name", "operator", "extensions", "phone_numbers"}
 EXTENSION_KEYS = {"id", "number", "name", "type", "status", "members", "email"}
@@ -138,7 +139,8 @@ def load_account(directory: Directory, provider: str, data: Any, where: str) -> 
     check_rate_limits(data.get("rate_limits"), where)
     auth = {k: v for k, v in data.items() if k not in ACCOUNT_KEYS}
     account = Account(provider, account_id, str(data.get("name", "")),
-                      keeps_unassigned_inbound=KEEPS_UNASSIGNED_INBOUND[provider], auth=auth)
+                      keeps_unassigned_inbound=KEEPS_UNASSIGNED_INBOUND[provider],
+                      account_inbox_feature=ACCOUNT_INBOX_FEATURE.get(provider), auth=auth)
     guard(where, directory.add_account, account)
     extensions = listed(data, "extensions", where)
     for index, ext in enumerate(extensions):

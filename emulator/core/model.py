@@ -85,6 +85,9 @@ class Account:
     name: str = ""
     operator_extension_id: str | None = None
     keeps_unassigned_inbound: bool = False
+    # Replies to a number with this feature land in the account's own mailbox, whoever holds the number
+    # (RingCentral's high-volume numbers, whose message store is the account's, apart from any extension's).
+    account_inbox_feature: str | None = None
     auth: dict = attrs.field(factory=dict)
 
 

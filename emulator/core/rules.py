@@ -405,6 +405,8 @@ def route_sms(directory: Directory, number: str) -> Delivery:
     account = directory.accounts[owned.account_id]
     if not (owned.sms_supported and owned.sms_enabled) or owned.is_fax_only:
         return Delivery(number, Outcome.DROP, provider=account.provider)
+    if account.account_inbox_feature is not None and account.account_inbox_feature in owned.features:
+        return Delivery(number, Outcome.DELIVER, Mailbox(account.id), account.provider)
     owner_id = directory.sms_owner_id(owned)
     if owner_id is None:
         if account.keeps_unassigned_inbound:

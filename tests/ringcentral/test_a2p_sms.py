@@ -96,6 +96,39 @@ async def test_filters_by_phone_number_and_direction(rc):
     assert inbound["records"] == []
 
 
+async def reply(rc, text: str, handset: str = HANDSET) -> dict:
+    status, body = await rc.call("POST", "/_emulator/inbound", {}, json={"from": handset, "to": A2P_NUMBER,
+                                                                         "text": text})
+    assert status == 201, body
+    return body
+
+
+async def test_a_reply_to_a_high_volume_number_is_an_inbound_a2p_message_with_its_text(rc):
+    operator = await rc.login("101")
+    _, created = await batch(rc, operator, [{"to": [HANDSET]}])
+    rc.world.clock.advance(1)
+    assert (await reply(rc, "yes please"))["delivered"] is True
+    _, inbound = await rc.call("GET", A2P + "/messages", operator, params={"direction": "Inbound"})
+    (record,) = inbound["records"]
+    assert record["from"] == HANDSET and record["to"] == [A2P_NUMBER] and record["direction"] == "Inbound"
+    assert record["messageStatus"] == "Received" and "batchId" not in record
+    _, both = await rc.call("GET", A2P + "/messages", operator)  # no direction: both, newest first
+    assert [r["direction"] for r in both["records"]] == ["Inbound", "Outbound"]
+    status, detail = await rc.call("GET", f"{A2P}/messages/{record['id']}", operator)
+    assert status == 200 and detail["text"] == "yes please" and detail["id"] == str(record["id"])
+    _, statuses = await rc.call("GET", A2P + "/statuses", operator, params={"batchId": created["id"]})
+    assert sum(entry["count"] for entry in statuses.values()) == 1  # the aggregate counts what was sent
+
+
+async def test_a_reply_to_a_high_volume_number_reaches_no_extensions_message_store(rc):
+    await reply(rc, "hello")
+    for number in ("101", "102"):
+        _, page = await rc.call("GET", STORE, await rc.login(number), params={"direction": "Inbound"})
+        assert page["records"] == []
+    _, other = await rc.call("GET", A2P + "/messages", await rc.login("101"), params={"batchId": "nope"})
+    assert other["records"] == []
+
+
 async def test_a_number_without_a2p_sms_sender_refuses_the_whole_batch(rc):
     alice = await rc.login("102")
     status, body = await batch(rc, alice, [{"to": [HANDSET]}], sender="+16505550102")

@@ -1110,26 +1110,37 @@ def token_page(records: list, wanted) -> web.Response:
         wanted.per_page, wanted.offset, len(page), more, page_token)})
 
 
-def a2p_messages(world: World, account_id: str, wanted) -> list[tuple[Message, str]]:
-    """The account's A2P messages that pass the filters, newest first."""
-    if wanted.directions is not None and "Outbound" not in wanted.directions:
-        return []  # replies to A2P numbers are kept as ordinary inbound messages
+def a2p_messages(world: World, account_id: str, wanted) -> list[tuple[Message, str | None]]:
+    """The account's A2P messages that pass the filters, newest first: the batches' and the replies to them."""
     forget_what_retention_dropped(world)
-    found = []
+    found: list[tuple[Message, str | None]] = []
+    if wanted.directions is None or "Outbound" in wanted.directions:
+        found += [(record, batch_id) for record, batch_id in sent_a2p(world)
+                  if record.mailbox.account_id == account_id and a2p_wanted(record, batch_id, wanted)]
+    if wanted.directions is None or "Inbound" in wanted.directions:
+        found += [(record, None) for record in a2p_replies(world, account_id) if a2p_wanted(record, None, wanted)]
+    return sorted(found, key=lambda item: (item[0].created_ms, item[0].id), reverse=True)
+
+
+def sent_a2p(world: World) -> Iterator[tuple[Message, str]]:
     for message_id, batch_id in reversed(a2p_of(world).messages):
         record = world.store.get(message_id)
-        if record is None or record.mailbox.account_id != account_id:
-            continue
-        if not wanted.date_from <= record.created_ms <= wanted.date_to:
-            continue
-        if wanted.batch_id is not None and batch_id != wanted.batch_id:
-            continue
-        if wanted.phone_numbers is not None and not (
-                {(record.sender.number or "").lstrip("+")} | {(p.number or "").lstrip("+") for p in record.recipients}
-        ) & wanted.phone_numbers:
-            continue
-        found.append((record, batch_id))
-    return found
+        if record is not None:
+            yield record, batch_id
+
+
+def a2p_replies(world: World, account_id: str) -> list[Message]:
+    """What handsets sent to the account's high-volume numbers: its own mailbox, which no extension reads."""
+    return [m for m in world.messages_in(Mailbox(account_id)) if m.direction is Direction.INBOUND]
+
+
+def a2p_wanted(record: Message, batch_id: str | None, wanted) -> bool:
+    if not wanted.date_from <= record.created_ms <= wanted.date_to:
+        return False
+    if wanted.batch_id is not None and batch_id != wanted.batch_id:
+        return False
+    numbers = {(record.sender.number or "").lstrip("+")} | {(p.number or "").lstrip("+") for p in record.recipients}
+    return wanted.phone_numbers is None or bool(numbers & wanted.phone_numbers)
 
 
 @with_asg_envelope
@@ -1148,10 +1159,12 @@ async def get_a2p_message(request: web.Request) -> web.Response:
     session, _ = caller(request)
     world = world_of(request)
     raw = request.match_info["messageId"]
-    batch_id = dict(a2p_of(world).messages).get(int(raw)) if is_digits(raw) and len(raw) < 19 else None
-    record = world.store.get(int(raw)) if batch_id is not None else None
+    message_id = int(raw) if is_digits(raw) and len(raw) < 19 else None
+    batch_id = dict(a2p_of(world).messages).get(message_id)
+    record = world.store.get(message_id) if message_id is not None else None
     world.now_ms()
-    if record is None or record.mailbox.account_id != session.account_id:
+    is_reply = record is not None and record.mailbox == Mailbox(session.account_id)
+    if record is None or record.mailbox.account_id != session.account_id or (batch_id is None and not is_reply):
         raise not_found("messageId")
     return json_response(render.a2p_message(record, batch_id, with_text=True) | {"id": str(record.id)})
 

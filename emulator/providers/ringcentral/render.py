@@ -399,11 +399,13 @@ def a2p_batch(batch, messages: list[Message], rejected: list[dict] | None = None
     return body
 
 
-def a2p_message(record: Message, batch_id: str, with_text: bool) -> dict:
+def a2p_message(record: Message, batch_id: str | None, with_text: bool) -> dict:
+    """A batch's message, or a reply to a high-volume number (no batch; `Received`, as RingCentral's other
+    stores show an inbound SMS: the spec's SmsStatusEnum names outbound statuses only)."""
     status = record.status
     body = {
         "id": record.id,
-        "batchId": batch_id,
+        **({"batchId": batch_id} if batch_id is not None else {}),
         "from": record.sender.number,
         "to": [p.number for p in record.recipients],
         "creationTime": iso_ms(record.created_ms),
@@ -439,6 +441,8 @@ def a2p_statuses(messages: list[Message]) -> dict:
     counts = {key: {"count": 0, "cost": 0.0, "errorCodeCounts": {}} for key in A2P_STATUS_KEYS.values()}
     for record in messages:
         status = record.status
+        if status not in A2P_STATUS_KEYS:  # a reply's Received: the aggregate counts what was sent
+            continue
         entry = counts[A2P_STATUS_KEYS[status]]
         entry["count"] += 1
         if status in FAILED and record.error_code:
