@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +136,7 @@ def load_account(directory: Directory, provider: str, data: Any, where: str) -> 
     if not isinstance(data, dict) or "id" not in data:
         raise SeedError(f"{where}: an account is a mapping with an id")
     account_id = str(data["id"])
+    check_spelling(data, ACCOUNT_KEYS | set(ACCOUNT_FLAGS) | ACCOUNT_READ_KEYS, where)
     check_flags(data, ACCOUNT_FLAGS, where)
     check_rate_limits(data.get("rate_limits"), where)
     auth = {k: v for k, v in data.items() if k not in ACCOUNT_KEYS}
@@ -156,6 +158,23 @@ def load_account(directory: Directory, provider: str, data: Any, where: str) -> 
         load_number(directory, account_id, number, f"{where}.phone_numbers[{index}]")
 
 
+# Keys the providers read from a seed's free-form fields (credentials, vendor settings), beside the fixed ones.
+ACCOUNT_READ_KEYS = {"apps", "rate_limits", "access_token", "api_key", "credentials_file", "callback_url",
+                     "callback_salt", "service_account_keys", "history_dates", "account_email"}
+EXTENSION_READ_KEYS = {"jwt", "password", "access_token"}
+NUMBER_READ_KEYS = {"incoming_sms_callback_url", "name"}
+
+
+def check_spelling(data: dict, known: set[str], where: str) -> None:
+    """Free-form keys are kept for the providers, so a misspelt fixed one would be kept silently and change
+    nothing: one a letter or two from a known key is refused, naming the key it resembles."""
+    for key in data:
+        if isinstance(key, str) and key not in known:
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.8)
+            if close:
+                raise SeedError(f"{where}: unknown key {key!r}; did you mean {close[0]!r}?")
+
+
 def listed(data: dict, key: str, where: str) -> list:
     """A list the seed gives under key, or none."""
     value = data.get(key) or []
@@ -167,6 +186,7 @@ def listed(data: dict, key: str, where: str) -> list:
 def load_extension(directory: Directory, account_id: str, data: Any, where: str) -> None:
     if not isinstance(data, dict) or "number" not in data:
         raise SeedError(f"{where}: an extension is a mapping with a number")
+    check_spelling(data, EXTENSION_KEYS | EXTENSION_READ_KEYS, where)
     number = str(data["number"])
     try:
         ext_type = ExtensionType(data.get("type", "User"))
@@ -208,6 +228,7 @@ def load_number(directory: Directory, account_id: str, data: Any, where: str) ->
         data = {"number": str(data)}
     if not isinstance(data, dict) or "number" not in data:
         raise SeedError(f"{where}: a phone number is a mapping with a number")
+    check_spelling(data, NUMBER_KEYS | set(NUMBER_FLAGS) | NUMBER_READ_KEYS, where)
     check_flags(data, NUMBER_FLAGS, where)
     e164 = normalize_number(str(data["number"]))
     if e164 is None:
