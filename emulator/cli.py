@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Iterator
 
 from .scenario.replay import add_replay_command, run_replay
@@ -34,6 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     add_replay_command(commands)
     args = parser.parse_args(argv)
     if args.command == "serve":
+        problem = unusable_serve_option(args)
+        if problem:
+            print(f"sms-emulator: {problem}", file=sys.stderr)
+            return 2
         with ca_bundle_left_unread():
             from .serve import run_serve
         return run_serve(args)
@@ -50,6 +55,46 @@ def positive_seconds(text: str) -> float:
     if not 0 < seconds < float("inf"):
         raise argparse.ArgumentTypeError(f"not a positive number of seconds: {text!r}")
     return seconds
+
+
+def unusable_serve_option(args: argparse.Namespace) -> str | None:
+    """What would stop `serve` once it runs, found before it listens: one line for the user, not a traceback."""
+    if not 0 <= args.port <= 65535:
+        return f"--port {args.port} is not a port number (0 to 65535; 0 picks a free one)"
+    for option, value in (("--ready-file", args.ready_file), ("--record", args.record)):
+        problem = value and unwritable_file(Path(value))
+        if problem:
+            return f"{option} {value}: {problem}"
+    problem = args.tls and unwritable_directory(Path(args.tls_dir))
+    return f"--tls-dir {args.tls_dir}: {problem}" if problem else None
+
+
+def unwritable_file(path: Path) -> str | None:
+    """Why a file could not be written there (its folder is missing or read-only, or it is a folder); None if it can."""
+    if path.is_dir():
+        return "is a directory, not a file"
+    return unwritable_directory(path.parent, create=False)
+
+
+def unwritable_directory(folder: Path, create: bool = True) -> str | None:
+    """Why no file can be made in the folder, tried by making one; a missing folder counts if it will be created."""
+    if create and not folder.exists():
+        return unwritable_directory(nearest_existing(folder), create=False)
+    if not folder.is_dir():
+        return f"{folder} is not an existing directory"
+    probe = folder / f".sms-emulator-probe-{os.getpid()}"
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        probe.unlink()
+    except OSError as error:
+        return f"cannot write in {folder}: {error.strerror}"
+    return None
+
+
+def nearest_existing(folder: Path) -> Path:
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
 
 
 @contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
+import weakref
 from pathlib import Path
 from typing import Any, Callable
 
@@ -20,8 +21,27 @@ from .server import BackgroundServer
 from .tenants import DEFAULT_TENANT, Tenants, check_name
 from .tls import TlsMaterial
 from .tls import generate as generate_tls
+from .webhooks import DELIVERY_TIMEOUT_S
 
 WAIT_POLL_S = 0.02
+
+
+class PlainHttpError(RuntimeError):
+    """Asked for what only an https emulator has (its CA file)."""
+
+
+class MissingCredentialError(KeyError):
+    """The seed gives no such credential; the message says which and where to add it."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class WorldChangeError(KeyError):
+    """A world change named something the world does not have; the message names the call and what is missing."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 @attrs.frozen
@@ -30,16 +50,36 @@ class RingCentralAccess:
 
     url: str
     account_id: str
-    client_id: str
-    client_secret: str
+    _client_id: str | None
+    _client_secret: str | None
     jwts: dict[str, str]
     passwords: dict[str, str]
 
+    @property
+    def client_id(self) -> str:
+        return self._client_id if self._client_id is not None else self._missing_app()
+
+    @property
+    def client_secret(self) -> str:
+        return self._client_secret if self._client_secret is not None else self._missing_app()
+
     def jwt(self, extension: str = "102") -> str:
-        return self.jwts[extension]
+        return self._credential(self.jwts, "jwt", extension)
 
     def password(self, extension: str = "102") -> str:
-        return self.passwords[extension]
+        return self._credential(self.passwords, "password", extension)
+
+    def _credential(self, known: dict[str, str], kind: str, extension: str) -> str:
+        """A KeyError that says which extensions have one, rather than just the number asked for."""
+        if extension in known:
+            return known[extension]
+        having = ", ".join(sorted(known)) or "none"
+        raise MissingCredentialError(f"extension {extension} of RingCentral account {self.account_id} has no {kind} "
+                                     f"in the seed (extensions with one: {having}); give it `{kind}:` in the seed")
+
+    def _missing_app(self) -> str:
+        raise MissingCredentialError(f"RingCentral account {self.account_id} has no app in the seed: add "
+                                     "`apps: [{client_id: ..., client_secret: ...}]` to the account")
 
 
 @attrs.frozen
@@ -77,8 +117,21 @@ class OnServerLoop:
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._target, name)
         if callable(value):
-            return lambda *args, **kwargs: self._server.call(functools.partial(value, *args, **kwargs))
+            return lambda *args, **kwargs: self._server.call(functools.partial(explained, value, *args, **kwargs))
         return value
+
+
+def explained(change: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run a world change; a KeyError names the call and what is missing instead of a bare quoted key."""
+    try:
+        return change(*args, **kwargs)
+    except KeyError as error:
+        call = ", ".join([*map(repr, args), *(f"{k}={v!r}" for k, v in kwargs.items())])
+        raise WorldChangeError(f"world.{change.__name__}({call}): {error.args[0] if error.args else error}") from None
+
+
+def text_or_none(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def first_token(value: Any) -> str | None:
@@ -97,9 +150,13 @@ class Tenant:
         self.tls = tls  # the server's certificates when it speaks https; trust tls.ca_path
 
     @property
-    def ca_file(self) -> Path | None:
+    def ca_file(self) -> Path:
         """The CA to trust (REQUESTS_CA_BUNDLE) when the server speaks https, as the Voximplant client needs."""
-        return self.tls.ca_path if self.tls else None
+        if self.tls is None:
+            raise PlainHttpError("this emulator serves plain http, so it has no CA file: ask for https with "
+                                 "@pytest.mark.sms_emulator_tls on the test or `pytest --sms-emulator-tls` "
+                                 "(outside pytest: Emulator(tls=True))")
+        return self.tls.ca_path
 
     # --- where to point clients ---------------------------------------------------------------
 
@@ -128,7 +185,7 @@ class Tenant:
         app = (account.auth.get("apps") or [{}])[0]
         extensions = self.seed.directory.extensions_of(account.id)
         return RingCentralAccess(
-            self.url, account.id, str(app.get("client_id")), str(app.get("client_secret")),
+            self.url, account.id, text_or_none(app.get("client_id")), text_or_none(app.get("client_secret")),
             {e.number: str(e.auth["jwt"]) for e in extensions if "jwt" in e.auth},
             {e.number: str(e.auth["password"]) for e in extensions if "password" in e.auth},
         )
@@ -195,9 +252,16 @@ class Tenant:
 
     def webhooks(self) -> list[dict[str, Any]]:
         """What this tenant's webhook subscriptions sent, newest first, once those on their way are answered."""
+        refuse_to_block_a_running_loop(self.server.loop, "webhooks()", "await sms_emulator.webhooks_async()")
         hooks = self.server.webhooks
         self.server.wait_for(hooks.settle)
         return self.server.call(lambda: [d.as_json() for d in hooks.deliveries(self.name)])
+
+    async def webhooks_async(self) -> list[dict[str, Any]]:
+        """webhooks() for async tests: the test's loop keeps running, so a receiver on it can answer."""
+        hooks = self.server.webhooks
+        await self.server.wait_for_async(hooks.settle)
+        return await self.server.call_async(lambda: [d.as_json() for d in hooks.deliveries(self.name)])
 
     def reset(self) -> None:
         """Back to the seed: messages, clock, tokens, faults, journal, webhook subscriptions and deliveries."""
@@ -238,6 +302,18 @@ class Tenant:
         return look
 
 
+def refuse_to_block_a_running_loop(server_loop: asyncio.AbstractEventLoop | None, what: str, instead: str) -> None:
+    """Waiting here would stall the caller's event loop, and whatever on it the wait is for (a webhook receiver)."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    if loop is server_loop:
+        return  # on the server's own loop the wait is skipped, so nothing blocks
+    raise RuntimeError(f"{what} blocks, and it was called from a running event loop (an async test?), which it "
+                       f"would stall for up to {DELIVERY_TIMEOUT_S:g} s; use {instead} there")
+
+
 def python_filters(filters: dict[str, Any]) -> dict[str, Any]:
     """Keyword filters as the HTTP names: from_ is from."""
     return {("from" if k == "from_" else k): v for k, v in filters.items()}
@@ -272,6 +348,8 @@ class Emulator(Tenant):
         server = BackgroundServer(tenants, host, port, ssl_context=material.context if material else None)
         super().__init__(server, tenants, DEFAULT_TENANT, material)
         self._tenant_count = 0
+        # the temporary CA and key go when the emulator stops, or at the latest when it is collected or Python exits
+        self._discard_tls = weakref.finalize(self, material.discard if material else lambda: None)
 
     def tenant(self, name: str | None = None, seed: Seed | str | Path | dict | None = None) -> Tenant:
         """A tenant of this server (a new, uniquely named one when no name is given), optionally with its own seed."""
@@ -287,11 +365,16 @@ class Emulator(Tenant):
         self.server.call(lambda: self.tenants.drop(name))
 
     def start(self) -> "Emulator":
-        self.server.start()
+        try:
+            self.server.start()
+        except BaseException:
+            self.stop()  # a with-block that failed to start never reaches __exit__
+            raise
         return self
 
     def stop(self) -> None:
         self.server.stop()
+        self._discard_tls()
 
     def __enter__(self) -> "Emulator":
         return self.start()

@@ -9,8 +9,9 @@ import json
 import signal
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import attrs
 
@@ -19,6 +20,10 @@ from .encodings import BODY_TIMEOUT_S
 from .seed import SeedError, load_seed_file
 from .server import ServerStartError, start_site
 from .tenants import Tenants
+
+
+class UnusableOptionError(Exception):
+    """A file or folder an option names cannot be written: exit 2, as for any other bad option."""
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -30,10 +35,22 @@ def run_serve(args: argparse.Namespace) -> int:
     keep_collection_pauses_short()
     try:
         asyncio.run(serve_until_signalled(seed, args))
+    except UnusableOptionError as error:
+        print(f"sms-emulator: {error}", file=sys.stderr)
+        return 2
     except ServerStartError as error:
         print(f"sms-emulator: {error}", file=sys.stderr)
         return 1
     return 0
+
+
+@contextmanager
+def writing_for(option: str, value: str) -> Iterator[None]:
+    """An OSError while writing what an option names becomes one line naming the option."""
+    try:
+        yield
+    except OSError as error:
+        raise UnusableOptionError(f"{option} {value}: {error.strerror or error}") from None
 
 
 def keep_collection_pauses_short() -> None:
@@ -117,28 +134,32 @@ async def serve_until_signalled(seed, args: argparse.Namespace) -> None:
     if getattr(args, "record", None):
         from .scenario.recorder import Recorder  # only a recording server pays for importing it
 
-        Recorder(Path(args.record), seed).install(app)
+        with writing_for("--record", args.record):
+            Recorder(Path(args.record), seed).install(app)
     material = None
     if getattr(args, "tls", False):
         from . import tls  # cryptography is only worth its import time when serving https
 
-        material = tls.generate(args.tls_dir)
+        with writing_for("--tls-dir", args.tls_dir):
+            material = tls.generate(args.tls_dir)
     runner, port = await start_site(app, args.host, args.port, material.context if material else None)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     base = f"{'https' if material else 'http'}://{args.host}:{port}"
-    print_banner(base, seed)
-    if material:
-        print(f"  TLS CA: {material.ca_path.resolve()}  (export REQUESTS_CA_BUNDLE={material.ca_path.resolve()})",
-              flush=True)
     ready_file = getattr(args, "ready_file", None)
-    if ready_file:
-        write_ready_file(Path(ready_file), base)
-    collectors = [asyncio.create_task(sweep_when_idle(lambda: runner.server.requests_count, IdleSweep())),
-                  asyncio.create_task(collect_young_generations())]
+    collectors = []
     try:
+        print_banner(base, seed)
+        if material:
+            print(f"  TLS CA: {material.ca_path.resolve()}  (export REQUESTS_CA_BUNDLE={material.ca_path.resolve()})",
+                  flush=True)
+        if ready_file:  # last: whoever polls for it finds the banner already printed
+            with writing_for("--ready-file", ready_file):
+                write_ready_file(Path(ready_file), base)
+        collectors = [asyncio.create_task(sweep_when_idle(lambda: runner.server.requests_count, IdleSweep())),
+                      asyncio.create_task(collect_young_generations())]
         await stop.wait()
     finally:
         for collector in collectors:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import ssl
 import threading
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from .app import build_app
 from .tenants import Tenants
@@ -22,9 +24,26 @@ class ServerStartError(RuntimeError):
     """The server could not start (for example, the port is taken); raised instead of hanging."""
 
 
+class ClientErrorsAtDebug(logging.Filter):
+    """A malformed request is the client's mistake, already answered with aiohttp's plain-text 400: log it at
+    debug level, not as a server error with a traceback. Every other record passes as it is."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if not isinstance(error, HttpProcessingError) or not 400 <= (error.code or 0) < 500:
+            return True
+        record.levelno, record.levelname = logging.DEBUG, logging.getLevelName(logging.DEBUG)
+        return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+
+
+# aiohttp's request handlers log here; a child of `aiohttp.server`, so its level and handlers still apply.
+SERVER_LOGGER = logging.getLogger("aiohttp.server.sms_emulator")
+SERVER_LOGGER.addFilter(ClientErrorsAtDebug())
+
+
 async def start_site(app: web.Application, host: str, port: int, ssl_context: ssl.SSLContext | None = None):
     """Start listening and return the runner and the port actually bound (port 0 picks a free one)."""
-    runner = web.AppRunner(app, access_log=None, handle_signals=False,
+    runner = web.AppRunner(app, access_log=None, handle_signals=False, logger=SERVER_LOGGER,
                            max_line_size=MAX_REQUEST_LINE_BYTES, max_field_size=MAX_REQUEST_LINE_BYTES)
     await runner.setup()
     site = web.TCPSite(runner, host, port, ssl_context=ssl_context, backlog=1024, reuse_address=True)
@@ -85,6 +104,20 @@ class BackgroundServer:
         if self.loop is None or self.loop.is_closed() or threading.current_thread() is self._thread:
             return None
         return asyncio.run_coroutine_threadsafe(make_coroutine(), self.loop).result(START_TIMEOUT_S * 2)
+
+    async def wait_for_async(self, make_coroutine):
+        """wait_for for a caller on another running loop: that loop keeps running while the server works."""
+        if self.loop is None or self.loop.is_closed() or asyncio.get_running_loop() is self.loop:
+            return None
+        future = asyncio.run_coroutine_threadsafe(make_coroutine(), self.loop)
+        return await asyncio.wait_for(asyncio.wrap_future(future), START_TIMEOUT_S * 2)
+
+    async def call_async(self, function, *args):
+        """call for a caller on another running loop, without blocking it."""
+        if self.loop is None or self.loop.is_closed() or asyncio.get_running_loop() is self.loop:
+            return function(*args)
+        future = asyncio.run_coroutine_threadsafe(_as_coroutine(function, *args), self.loop)
+        return await asyncio.wait_for(asyncio.wrap_future(future), START_TIMEOUT_S)
 
     def _run(self) -> None:
         self.loop = asyncio.new_event_loop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import os
+import shutil
 import ssl
 import tempfile
 from pathlib import Path
@@ -32,6 +33,12 @@ class TlsMaterial:
     cert_path: Path
     key_path: Path
     context: ssl.SSLContext
+    temporary: bool = False  # a directory made for this material alone, removed by discard()
+
+    def discard(self) -> None:
+        """Remove a temporary directory and its files (the key among them); a directory the user named stays."""
+        if self.temporary:
+            shutil.rmtree(self.directory, ignore_errors=True)
 
     def client_context(self) -> ssl.SSLContext:
         """A client context that trusts only this emulator's CA."""
@@ -40,13 +47,24 @@ class TlsMaterial:
 
 def generate(directory: str | Path | None = None, hosts: Iterable[str] = DEFAULT_HOSTS) -> TlsMaterial:
     """Make a CA and a server certificate for `hosts`, write them to `directory` and load a server context."""
-    folder = Path(directory) if directory is not None else Path(tempfile.mkdtemp(prefix="sms-emulator-tls-"))
+    temporary = directory is None
+    folder = Path(tempfile.mkdtemp(prefix="sms-emulator-tls-")) if temporary else Path(directory)
+    try:
+        return write_material(folder, tuple(hosts), temporary)
+    except BaseException:
+        if temporary:
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def write_material(folder: Path, hosts: tuple[str, ...], temporary: bool) -> TlsMaterial:
+    """The PEM files for clients to trust, and a server context loaded from them."""
     folder.mkdir(parents=True, exist_ok=True)
     now = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_cert = certificate_authority(ca_key, now)
     server_key = ec.generate_private_key(ec.SECP256R1())
-    server_cert = server_certificate(server_key, ca_key, ca_cert, tuple(hosts), now)
+    server_cert = server_certificate(server_key, ca_key, ca_cert, hosts, now)
     ca_path, cert_path, key_path = folder / CA_FILE, folder / CERT_FILE, folder / KEY_FILE
     ca_path.write_bytes(pem(ca_cert))
     cert_path.write_bytes(pem(server_cert) + pem(ca_cert))
@@ -54,7 +72,7 @@ def generate(directory: str | Path | None = None, hosts: Iterable[str] = DEFAULT
                                                      serialization.NoEncryption()))
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(str(cert_path), str(key_path))
-    return TlsMaterial(folder, ca_path, cert_path, key_path, context)
+    return TlsMaterial(folder, ca_path, cert_path, key_path, context, temporary)
 
 
 def certificate_authority(key: ec.EllipticCurvePrivateKey, now: datetime.datetime) -> x509.Certificate:

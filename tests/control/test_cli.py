@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import os
 import signal
 import socket
@@ -13,9 +15,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+import aiohttp
 import pytest
+from aiohttp import web
 
 from emulator.serve import IdleSweep
+from emulator.server import start_site
 
 EXAMPLE = Path(__file__).with_name("ci_example.sh")
 BIN = Path(sys.executable).parent
@@ -77,6 +82,7 @@ def test_serve_with_tls_answers_https_that_trusts_the_printed_ca(tmp_path):
     process.send_signal(signal.SIGTERM)
     out, _ = process.communicate(timeout=10)
     assert process.returncode == 0 and "TLS CA:" in out
+    assert (tmp_path / "tls" / "ca.pem").is_file()  # the folder the user named stays
 
 
 def test_log_requests_prints_one_json_line_per_request(tmp_path):
@@ -107,6 +113,69 @@ def test_a_taken_port_is_a_clear_error_and_exit_code_one(tmp_path):
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
 
+
+
+@pytest.mark.parametrize("option", [
+    ["--ready-file", "/nonexistent/d/x.url"],
+    ["--record", "/nonexistent/d/s.yaml"],
+    ["--tls", "--tls-dir", "/proc/x"],
+    ["--port", "99999"],
+], ids=["ready-file", "record", "tls-dir", "port"])
+def test_an_unusable_option_is_one_line_on_stderr_and_exit_two_before_serving(option):
+    result = subprocess.run([str(BIN / "sms-emulator"), "serve", *option], capture_output=True, text=True,
+                            timeout=30)
+    assert result.returncode == 2 and result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"sms-emulator: {option[-2]} {option[-1]}")
+
+
+UNWRITABLE_TLS_DIR = """
+import argparse, sys
+from emulator.serve import run_serve
+from emulator.seed import DEFAULT_SEED_PATH
+
+sys.exit(run_serve(argparse.Namespace(seed=str(DEFAULT_SEED_PATH), host="127.0.0.1", port=0, tls=True,
+                                      tls_dir="/proc/x", ready_file=None, record=None)))
+"""
+
+
+def test_a_tls_folder_that_cannot_be_written_is_one_line_even_past_the_early_checks():
+    result = subprocess.run([sys.executable, "-c", UNWRITABLE_TLS_DIR], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and result.stderr.startswith("sms-emulator: --tls-dir /proc/x: ")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_malformed_request_gets_its_400_without_a_traceback_in_the_log(tmp_path):
+    process, ready = start(tmp_path)
+    port = int(ready.read_text().strip().rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+        raw.sendall(b"GET / HTTP/1.1\r\nBad Header\r\n\r\n")
+        assert raw.recv(100).startswith(b"HTTP/1.0 400 Bad Request")
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=10)
+    assert process.returncode == 0 and err == ""
+
+
+async def test_malformed_requests_are_logged_at_debug_while_server_errors_keep_their_traceback(caplog):
+    async def broken(request: web.Request) -> web.Response:
+        raise RuntimeError("a bug in a handler")
+
+    app = web.Application()
+    app.router.add_get("/broken", broken)
+    runner, port = await start_site(app, "127.0.0.1", 0)
+    caplog.set_level(logging.DEBUG, logger="aiohttp.server")
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET / HTTP/1.1\r\nBad Header\r\n\r\n")
+        assert (await reader.read()).startswith(b"HTTP/1.0 400")
+        writer.close()
+        async with aiohttp.ClientSession() as session:
+            async with session.get(f"http://127.0.0.1:{port}/broken") as response:
+                assert response.status == 500
+    finally:
+        await runner.cleanup()
+    logged = [(r.levelname, type(r.exc_info[1]).__name__) for r in caplog.records if r.exc_info]
+    assert logged == [("DEBUG", "BadHttpMessage"), ("ERROR", "RuntimeError")]
 
 GC_PROBE = """
 import gc

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 import urllib.request
 
+import aiohttp
 import pytest
+from aiohttp import web
 
-from emulator.emulator import Emulator
+from emulator.emulator import Emulator, PlainHttpError
 from emulator.server import ServerStartError
 
 
@@ -54,3 +58,87 @@ def test_unknown_message_filters_are_refused():
     with Emulator() as emulator:
         with pytest.raises(ValueError, match="unknown filter"):
             emulator.messages(colour="red")
+
+
+def test_the_temporary_tls_folder_is_removed_when_the_emulator_stops():
+    with Emulator(tls=True) as emulator:
+        folder = emulator.tls.directory
+        assert {p.name for p in folder.iterdir()} == {"ca.pem", "server.pem", "server-key.pem"}
+    assert not folder.exists()
+
+
+def test_the_temporary_tls_folder_is_removed_when_the_emulator_cannot_start():
+    with Emulator() as first:
+        second = Emulator(port=first.server.port, tls=True)
+        with pytest.raises(ServerStartError):
+            second.start()
+        assert not second.tls.directory.exists()
+
+
+def test_without_tls_asking_for_the_ca_file_says_how_to_get_https():
+    with Emulator() as emulator:
+        with pytest.raises(PlainHttpError, match="--sms-emulator-tls.*Emulator\\(tls=True\\)"):
+            emulator.ca_file
+
+
+def test_a_world_change_naming_what_does_not_exist_says_what_is_missing():
+    with Emulator() as emulator:
+        with pytest.raises(KeyError) as raised:
+            emulator.world.set_extension_status("1346632010", "999", "Frozen")
+        assert str(raised.value) == ("world.set_extension_status('1346632010', '999', 'Frozen'): "
+                                     "no extension 999 in account 1346632010")
+
+
+def test_credentials_the_seed_does_not_give_are_named_with_where_to_add_them():
+    seed = {"version": 1, "ringcentral": {"accounts": [{"id": "9", "extensions": [{"number": "1", "jwt": "j1"}]}]}}
+    with Emulator(seed=seed) as emulator:
+        rc = emulator.ringcentral
+        with pytest.raises(KeyError, match=r"^extension 101 of RingCentral account 9 has no jwt .*with one: 1\)"):
+            rc.jwt("101")
+        with pytest.raises(KeyError, match="no password .*with one: none"):
+            rc.password("1")
+        with pytest.raises(KeyError, match=r"account 9 has no app in the seed: add `apps: \[\{client_id"):
+            rc.client_id
+        assert rc.jwt("1") == "j1"
+
+
+def test_webhooks_async_lets_a_receiver_on_the_tests_own_loop_answer():
+    with Emulator() as emulator:
+        delivered = asyncio.run(deliver_to_a_receiver_on_this_loop(emulator))
+    assert [(d["status"], d["body"]["callbacks"][0]["sms_inbound"]["sms_body"]) for d in delivered] == [(200, "hook")]
+
+
+def test_webhooks_called_from_a_running_loop_fails_at_once_and_names_the_async_one():
+    async def sync_call_in_async_code(emulator: Emulator):
+        started = time.monotonic()
+        with pytest.raises(RuntimeError, match="running event loop.*await sms_emulator.webhooks_async"):
+            emulator.webhooks()
+        return time.monotonic() - started
+
+    with Emulator() as emulator:
+        assert asyncio.run(sync_call_in_async_code(emulator)) < 1
+
+
+async def deliver_to_a_receiver_on_this_loop(emulator: Emulator) -> list[dict]:
+    """A Voximplant callback receiver served by the calling loop, and an inbound SMS it is told about."""
+    async def answer(request: web.Request) -> web.Response:
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_post("/hook", answer)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    hook = f"http://127.0.0.1:{runner.addresses[0][1]}/hook"
+    try:
+        vox = emulator.voximplant
+        async with aiohttp.ClientSession() as session:
+            async with session.get(vox.url + "/platform_api/SetPhoneNumberInfo/", params={
+                    "account_id": vox.account_id, "api_key": vox.api_key, "phone_number": "447443332211",
+                    "incoming_sms_callback_url": hook}) as response:
+                assert (await response.json()) == {"result": 1}
+        emulator.inject_sms("+14155550100", "+447443332211", "hook")
+        return await emulator.webhooks_async()
+    finally:
+        await runner.cleanup()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import socket
+import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +17,14 @@ asyncio_mode = auto
 asyncio_default_fixture_loop_scope = function
 timeout = 60
 """
+
+
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+
+
+def python_block(heading: str, index: int) -> str:
+    """The index-th ```python block after a heading of the README."""
+    return re.findall(r"```python\n(.*?)```", README.split(heading, 1)[1], re.S)[index]
 
 
 @pytest.fixture
@@ -153,9 +164,148 @@ def test_with_tls_the_official_voximplant_client_works_through_the_fixture(run):
     result.assert_outcomes(passed=1)
 
 
-def test_without_tls_the_fixture_speaks_plain_http_and_has_no_ca(run):
+def test_without_tls_the_fixture_speaks_plain_http_and_its_ca_file_says_how_to_get_https(run):
     result = run("""
+        import pytest
+        from emulator.emulator import PlainHttpError
+
         def test_plain(sms_emulator):
-            assert sms_emulator.url.startswith("http://") and sms_emulator.ca_file is None
+            assert sms_emulator.url.startswith("http://") and sms_emulator.tls is None
+            with pytest.raises(PlainHttpError, match="@pytest.mark.sms_emulator_tls.*--sms-emulator-tls"):
+                sms_emulator.ca_file
+    """)
+    result.assert_outcomes(passed=1)
+
+
+def test_the_readmes_two_pytest_examples_pass_together_in_one_plain_run(pytester: pytest.Pytester):
+    pytester.makeini(INI)
+    pytester.makepyfile(test_ringcentral=python_block("## pytest", 0), test_voximplant=python_block("## pytest", 1))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=120)
+    result.assert_outcomes(passed=3)
+
+
+def test_a_test_marked_sms_emulator_tls_gets_https_while_the_others_keep_plain_http(run):
+    result = run("""
+        import pytest
+
+        @pytest.mark.sms_emulator_tls
+        def test_https(sms_emulator):
+            assert sms_emulator.url.startswith("https://") and sms_emulator.ca_file.is_file()
+
+        def test_plain(sms_emulator):
+            assert sms_emulator.url.startswith("http://")
+    """)
+    result.assert_outcomes(passed=2)
+
+
+def test_a_tls_run_leaves_no_temporary_certificate_folder_behind(run, tmp_path, monkeypatch):
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    result = run("""
+        import pytest
+
+        def test_https(sms_emulator):
+            assert sms_emulator.ca_file.is_file()
+
+        @pytest.mark.sms_emulator_tls
+        def test_marked(sms_emulator):
+            assert sms_emulator.ca_file.is_file()
+    """, "--sms-emulator-tls")
+    result.assert_outcomes(passed=2)
+    assert not list(temporary.glob("sms-emulator-tls-*"))
+
+
+def test_a_fixed_port_under_xdist_fails_with_an_error_that_says_why(run):
+    result = run("""
+        def test_one(sms_emulator):
+            pass
+
+        def test_two(sms_emulator):
+            pass
+    """, "-n", "2", "--sms-emulator-port", "18501")
+    result.assert_outcomes(errors=2)
+    result.stdout.fnmatch_lines(["*--sms-emulator-port 18501 cannot be shared by 2 pytest-xdist workers*"])
+
+
+def test_a_marker_seed_path_is_found_next_to_the_test_file_when_run_from_elsewhere(pytester: pytest.Pytester):
+    pytester.makeini(INI)
+    tests = pytester.mkdir("tests")
+    (tests / "myseed.yaml").write_text("version: 1\nringcentral:\n  accounts: [{id: '77'}]\n")
+    (tests / "test_seeded.py").write_text(textwrap.dedent("""
+        import pytest
+
+        @pytest.mark.sms_emulator_seed("myseed.yaml")
+        def test_seeded(sms_emulator):
+            assert sms_emulator.ringcentral.account_id == "77"
+    """))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "tests/test_seeded.py", timeout=120)
+    result.assert_outcomes(passed=1)
+
+
+def test_a_marker_seed_path_relative_to_the_current_directory_still_works(pytester: pytest.Pytester):
+    pytester.makeini(INI)
+    (pytester.path / "seeds").mkdir()
+    (pytester.path / "seeds" / "myseed.yaml").write_text("version: 1\nringcentral:\n  accounts: [{id: '78'}]\n")
+    pytester.makepyfile(test_seeded="""
+        import pytest
+
+        @pytest.mark.sms_emulator_seed("seeds/myseed.yaml")
+        def test_seeded(sms_emulator):
+            assert sms_emulator.ringcentral.account_id == "78"
+
+        @pytest.mark.sms_emulator_seed("missing.yaml")
+        def test_missing(sms_emulator):
+            pass
+    """)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=120)
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*SeedError: missing.yaml: no such seed file next to the test*"])
+
+
+def test_errors_in_the_fixture_name_the_missing_extension_or_credential(run):
+    result = run("""
+        import pytest
+
+        SEED = {"version": 1, "ringcentral": {"accounts": [{"id": "9", "extensions": [{"number": "1"}]}]}}
+
+        def test_unknown_extension(sms_emulator):
+            with pytest.raises(KeyError, match="^world.set_extension_status.*: no extension 999 in account 1346632010"):
+                sms_emulator.world.set_extension_status("1346632010", "999", "Frozen")
+
+        @pytest.mark.sms_emulator_seed(SEED)
+        def test_seed_without_credentials(sms_emulator):
+            rc = sms_emulator.ringcentral
+            with pytest.raises(KeyError, match="extension 101 of RingCentral account 9 has no jwt"):
+                rc.jwt("101")
+            with pytest.raises(KeyError, match="has no app in the seed"):
+                rc.client_id
+    """)
+    result.assert_outcomes(passed=2)
+
+
+def test_webhooks_async_waits_without_blocking_an_async_tests_receiver(run):
+    result = run("""
+        import aiohttp
+        import pytest
+        from aiohttp import web
+
+        async def test_callback_reaches_a_receiver_on_the_tests_loop(sms_emulator, aiohttp_server):
+            async def answer(request):
+                return web.Response()
+
+            app = web.Application()
+            app.router.add_post("/hook", answer)
+            server = await aiohttp_server(app)
+            vox = sms_emulator.voximplant
+            async with aiohttp.ClientSession() as session:
+                await session.get(vox.url + "/platform_api/SetPhoneNumberInfo/", params={
+                    "account_id": vox.account_id, "api_key": vox.api_key, "phone_number": "447443332211",
+                    "incoming_sms_callback_url": str(server.make_url("/hook"))})
+            sms_emulator.inject_sms("+14155550100", "+447443332211", "to the hook")
+            [delivery] = await sms_emulator.webhooks_async()
+            assert delivery["status"] == 200
+            with pytest.raises(RuntimeError, match="webhooks_async"):
+                sms_emulator.webhooks()
     """)
     result.assert_outcomes(passed=1)
