@@ -22,6 +22,7 @@ SCENARIO_KEY = re.compile(r"^scenario\s*:", re.MULTILINE)
 DEFAULT_FROZEN_AT = "2026-03-02T10:00:00Z"
 ACTIONS = ("request", "advance", "freeze", "inbound", "fault", "clear_faults", "world")
 REPEAT = re.compile(r"^repeat \d+ .+$", re.DOTALL)
+BUILT_IN_CAPTURES = ("base_url", "base_path", "tenant")  # set by the runner for every scenario
 SAVE_PATH = re.compile(r"^(status|headers\.[A-Za-z0-9-]+|body(\.[^.\[\]]+|\[\d+\])*)$")
 
 Location = tuple[Any, ...]
@@ -145,13 +146,18 @@ def schema_problem(data: Any) -> tuple[Location, str] | None:
     if error.validator == "oneOf" and len(where) == 2 and where[0] == "steps":
         return where, step_action_problem(error.instance)
     if error.validator == "additionalProperties":
-        unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        known = ", ".join(error.schema.get("properties", {}))
-        return where, f"unknown key(s) {', '.join(map(repr, unknown))}; known: {known}"
+        return unknown_keys_problem(where, error.instance, error.schema.get("properties", {}))
     if error.validator == "pattern" and where and where[-1] == "as":
         return where, (f"unknown credential {error.instance!r}; use ringcentral:<extension>, ringcentral:app, "
                        "phonecom:owner, phonecom:<extension>, voximplant, voximplant:jwt or none")
     return where, error.message
+
+
+def unknown_keys_problem(where: Location, instance: dict, known: dict) -> tuple[Location, str]:
+    """At the first unknown key, so the line shown is the typo's own."""
+    unknown = [key for key in instance if key not in known]
+    listed = ", ".join(map(repr, sorted(map(str, unknown))))
+    return where + (unknown[0],), f"unknown key(s) {listed}; known: {', '.join(known)}"
 
 
 def step_action_problem(step: Any) -> str:
@@ -215,7 +221,7 @@ def build_step(index: int, raw: dict, line: int) -> Step:
 
 def semantic_problems(data: dict) -> Iterator[tuple[Location, str]]:
     """What the schema cannot say: unknown matchers, capture paths, and captures used before they are saved."""
-    saved: set[str] = {"base_url"}
+    saved: set[str] = set(BUILT_IN_CAPTURES)
     for index, step in enumerate(data["steps"]):
         where = ("steps", index)
         for location, text in strings_in(step, where):

@@ -8,18 +8,21 @@ import json
 import os
 from pathlib import Path
 from typing import Any, Awaitable, Callable
+from urllib.parse import parse_qsl, urlencode
 
 import attrs
 import yaml
 from aiohttp import web
 
 from ..app import TENANTS_KEY, TENANT_HEADER, allow_body, body_limit, body_timeout
+from ..control.state import Journal, JournalEntry, control_of
 from ..core.clock import Clock, iso_ms
 from ..encodings import BodyTimedOut, buffer_body
 from ..seed import DEFAULT_SEED_PATH, Seed
 from ..wire import UNDECODABLE_BODY
 from .format import SCENARIO_VERSION
 from .match import TIMESTAMP
+from .replica import CLOCK, Handled, ReplayView
 
 TOKEN_KEYS = ("access_token", "refresh_token")
 RECORDED_HEADERS = ("authorization",)
@@ -59,22 +62,51 @@ def pairs_as_dict(pairs) -> dict[str, Any]:
     return out
 
 
-# Requests that set the clock or the world themselves, so a recording leaves their clock alone.
-CLOCK_SETTING_PATHS = ("/_emulator/clock", "/_emulator/seed", "/_emulator/reset")
+class Standing:
+    """A clock source that reads one moment: time stands still, and the clock still reads as running."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def __call__(self) -> float:
+        return self.seconds
 
 
 @contextlib.contextmanager
-def time_held(clock: Clock, at_ms: int, hold: bool):
-    """A running clock stands still while a recorded request is handled, so every time the response carries is
-    the request's own, which a replay (its clock advanced from request to request) gives again."""
-    if not hold or clock.frozen:
+def time_standing(clock: Clock):
+    """Real time stands still for the tenant's clock while a recorded request is handled, so every time the
+    response carries is the request's own, which a replay (its clock advanced from request to request) gives again.
+    The clock is not frozen, so what the request asks of it (freeze, advance, resume) is answered as ever."""
+    source = clock.source
+    if isinstance(source, Standing):  # another recorded request holds it
         yield
         return
-    clock.freeze(at_ms)
+    clock.source = Standing(source())
     try:
         yield
     finally:
-        clock.resume()
+        clock.source = source
+
+
+def journal_entry(journal: Journal, entry_id: int) -> dict | None:
+    """The entry a request made in its tenant's journal, if it made one."""
+    for fields in reversed(journal.entries):
+        if fields[0] == entry_id:
+            return JournalEntry(*fields).as_dict()
+        if fields[0] < entry_id:
+            return None
+    return None
+
+
+def clock_action(request: web.Request, raw: bytes) -> Any:
+    """The `action` of a clock command (freeze, advance, resume), which the replay's clock follows."""
+    if request.path != CLOCK or not raw:
+        return None
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        return None
+    return body.get("action") if isinstance(body, dict) else None
 
 
 @attrs.define
@@ -88,6 +120,7 @@ class Recorder:
     frozen: bool = True
     start_ms: int | None = None
     last_ms: int | None = None
+    replay: ReplayView = attrs.field(factory=ReplayView)
 
     def install(self, app: web.Application) -> None:
         """Outermost, so it sees the final response, faults and rendered errors included."""
@@ -107,35 +140,55 @@ class Recorder:
             raw = b""
         except (*UNDECODABLE_BODY, BodyTimedOut):  # no step could replay it
             return await handler(request)
-        world = request.app[TENANTS_KEY].get()
-        before = world.now_ms()
-        sets_clock = request.path.endswith(CLOCK_SETTING_PATHS)
-        with time_held(world.clock, before, not sets_clock):
-            response = await handler(request)
-        world = request.app[TENANTS_KEY].get()
-        self.note(request, raw, response, before, world, world.now_ms() if sets_clock else before)
+        response, handled = await self.handled(request, raw, handler)
+        self.note(request, raw, response, handled)
         return response
+
+    async def handled(self, request: web.Request, raw: bytes, handler: Handler
+                      ) -> tuple[web.StreamResponse, Handled]:
+        """The response, and what the request did to the tenant's clock, world and journal."""
+        tenants = request.app[TENANTS_KEY]
+        world = tenants.get()
+        journal, was_frozen = control_of(world).journal, world.clock.frozen
+        entry_id = journal.next_id
+        with time_standing(world.clock):
+            before = world.now_ms()
+            response = await handler(request)
+            now = tenants.get()
+            after = now.now_ms()
+        return response, Handled(request.method, request.path, dict(request.query), clock_action(request, raw),
+                                 response.status, now is not world, journal_entry(journal, entry_id), before, after,
+                                 was_frozen, now.clock.frozen)
 
     def records(self, request: web.Request) -> bool:
         """Only the default tenant: no tenant prefix, no tenant header."""
         return not request.path.startswith("/t/") and request.headers.get(TENANT_HEADER, "default") == "default"
 
-    def note(self, request: web.Request, raw: bytes, response: web.StreamResponse, before: int, world,
-             after: int) -> None:
-        """One step, after an advance of the time since the last (`after`: the clock once the request is done,
-        which only a request that sets the clock moves)."""
+    def note(self, request: web.Request, raw: bytes, response: web.StreamResponse, handled: Handled) -> None:
+        """One step, after an advance of the time since the last request ended (which only a request that sets
+        the clock moves past its start)."""
         if self.start_ms is None:
-            self.start_ms, self.frozen = before, world.clock.frozen
-        elif self.last_ms is not None and before > self.last_ms:
-            self.steps.append({"advance": round((before - self.last_ms) / 1000, 3)})
-        self.last_ms = after
+            self.start_ms, self.frozen = handled.before_ms, handled.was_frozen
+            self.replay.start(handled.was_frozen)
+        elif self.last_ms is not None and handled.before_ms > self.last_ms:
+            self.steps.append({"advance": round((handled.before_ms - self.last_ms) / 1000, 3)})
+            self.replay.advanced(handled.before_ms)
+        self.replay.clock_moved(handled, self.seed.frozen_at_ms is not None)
+        restarted = handled.replaced_world and self.replay.clock_stands_in
+        self.last_ms = self.seed_moment() if restarted else handled.after_ms
         base = f"{request.scheme}://{request.host}"
-        step = {"request": self.request_of(request, raw), "expect": self.expect_of(response, base)}
+        step = {"request": self.request_of(request, raw), "expect": self.expect_of(response, base, handled)}
+        self.replay.journal_moved(handled)
         save = self.save_tokens(step["expect"])
         if save:
             step["save"] = save
         self.steps.append(step)
         self.write()
+
+    def seed_moment(self) -> int | None:
+        """Where the replay's clock stands when its tenant starts from the seed (the recording's own start if the
+        seed's clock runs)."""
+        return self.seed.frozen_at_ms if self.seed.frozen_at_ms is not None else self.start_ms
 
     # --- the request ---------------------------------------------------------------------------------
 
@@ -163,9 +216,9 @@ class Recorder:
             except ValueError:
                 pass
         if request.content_type == "application/x-www-form-urlencoded":
-            from urllib.parse import parse_qsl
-
-            return {"form": pairs_as_dict(parse_qsl(text, keep_blank_values=True))}
+            form = pairs_as_dict(parse_qsl(text, keep_blank_values=True))
+            if urlencode(form, doseq=True) == text:  # else (JSON sent as curl -d sends it, say) kept as it came
+                return {"form": form}
         headers["Content-Type"] = request.headers.get("Content-Type", "application/octet-stream")
         return {"body": text}
 
@@ -178,7 +231,7 @@ class Recorder:
 
     # --- the response --------------------------------------------------------------------------------
 
-    def expect_of(self, response: web.StreamResponse, base: str) -> dict[str, Any]:
+    def expect_of(self, response: web.StreamResponse, base: str, handled: Handled) -> dict[str, Any]:
         expect: dict[str, Any] = {"status": response.status}
         body = getattr(response, "body", None)
         if isinstance(body, (bytes, bytearray)) and body:
@@ -192,12 +245,13 @@ class Recorder:
                 expect["exact"] = True
             except ValueError:
                 value = text
-            expect["body"] = replaced(escaped(value), lambda s: self.expected_text(s, base))
+            value = replaced(escaped(value), lambda s: self.expected_text(s, base))
+            expect["body"] = self.replay.expected(handled, value, self.seed_spec().get("clock"))
         return expect
 
     def expected_text(self, text: str, base: str) -> str:
         """The server's address as ${base_url}; times as $timestamp when the clock ran freely."""
-        if not self.frozen and TIMESTAMP.match(text):
+        if (not self.frozen or self.replay.clock_runs) and TIMESTAMP.match(text):
             return "$timestamp"
         return text.replace(base, "${base_url}")
 
@@ -226,10 +280,8 @@ class Recorder:
             spec = {"file": os.path.relpath(source.resolve(), self.path.resolve().parent)}
         else:
             spec = {"inline": self.seed.raw}
-        if "clock" not in self.seed.raw and self.start_ms is not None:
-            spec["clock"] = {"frozen_at": iso_ms(self.start_ms)}
-        elif "clock" not in self.seed.raw:
-            spec["clock"] = {}
+        if self.seed.frozen_at_ms is None:  # the replay's clock stands in for the running one
+            spec["clock"] = {"frozen_at": iso_ms(self.start_ms)} if self.start_ms is not None else {}
         return spec
 
     def scenario(self) -> dict[str, Any]:

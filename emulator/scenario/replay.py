@@ -5,23 +5,36 @@ from __future__ import annotations
 import argparse
 import sys
 from typing import TextIO
+from urllib.parse import urlsplit
 
 EXIT_FAILED = 1
 EXIT_UNUSABLE = 2
+
+
+def target_url(text: str) -> str:
+    """--target as a base URL, refused while parsing arguments rather than as every scenario's error."""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an http:// or https:// URL, like http://127.0.0.1:8080")
+    try:
+        parts.port
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} has a port that is not a number from 0 to 65535") from None
+    return text.rstrip("/")
 
 
 def add_replay_command(commands) -> None:
     """The replay subcommand, added to the CLI's subparsers."""
     replay = commands.add_parser("replay", help="replay scenario files (or folders of them) and report each step")
     replay.add_argument("paths", nargs="+", metavar="PATH", help="scenario files or folders")
-    replay.add_argument("--target", help="a running emulator's base URL; each scenario gets a new tenant of it "
-                        "(default: a fresh in-process emulator per scenario)")
+    replay.add_argument("--target", type=target_url, help="a running emulator's base URL; each scenario gets a "
+                        "new tenant of it (default: a fresh in-process emulator per scenario)")
     replay.add_argument("--verbose", "-v", action="store_true", help="show the checks of passing steps too")
 
 
 def run_replay(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     from .format import ScenarioError, load_scenario, scenario_files
-    from .runner import report, run_scenario
+    from .runner import TargetUnusable, report, run_scenario
 
     files = scenario_files(args.paths)
     if not files:
@@ -35,7 +48,11 @@ def run_replay(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
             print(str(error), file=out, flush=True)
             unusable += 1
             continue
-        result = run_scenario(scenario, args.target)
+        try:
+            result = run_scenario(scenario, args.target)
+        except TargetUnusable as error:
+            print(f"sms-emulator: --target {args.target} {error}", file=out, flush=True)
+            return EXIT_UNUSABLE
         print(report(result, args.verbose), file=out, flush=True)
         passed, failed = passed + result.passed, failed + (not result.passed)
     print(f"{passed} passed, {failed} failed, {unusable} unusable", file=out)

@@ -10,6 +10,7 @@ import json
 import re
 import uuid
 from typing import Any, AsyncIterator
+from urllib.parse import urlsplit
 
 import aiohttp
 import attrs
@@ -55,6 +56,7 @@ class ScenarioResult:
     scenario: Scenario
     steps: list[StepResult] = attrs.field(factory=list)
     error: str | None = None
+    tenant_url: str | None = None  # the target's tenant the scenario ran in; None in process
 
     @property
     def passed(self) -> bool:
@@ -65,6 +67,18 @@ class StepFailed(Exception):
     """A step could not be carried out at all (a login, a connection)."""
 
 
+class Unreachable(StepFailed):
+    """The server gave no answer at all (refused, reset, timed out); `reason` says which."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"{where}: {reason}")
+        self.reason = reason
+
+
+class TargetUnusable(Exception):
+    """The --target server cannot be reached, or will not take a seed: no scenario can run there."""
+
+
 # --- talking to a tenant --------------------------------------------------------------------------
 
 @attrs.define
@@ -73,6 +87,11 @@ class Tenant:
 
     http: aiohttp.ClientSession
     base: str
+    name: str = "default"
+
+    def captures(self) -> dict[str, str]:
+        """What every scenario may use as ${...}: where its tenant is, as a URL, a path prefix and a name."""
+        return {"base_url": self.base, "base_path": urlsplit(self.base).path, "tenant": self.name}
 
     async def send(self, method: str, path: str, *, query: dict | None = None, json_body: Any = None,
                    form: dict | None = None, body: str | bytes | None = None, headers: dict | None = None) -> Reply:
@@ -89,7 +108,7 @@ class Tenant:
                 raw = await response.read()
                 return Reply(response.status, dict(response.headers), decode(raw, response.content_type), raw)
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
-            raise StepFailed(f"{method} {path}: {type(error).__name__}: {error}") from None
+            raise Unreachable(f"{method} {path}", f"{type(error).__name__}: {error}".rstrip(": ")) from None
 
 
 def flat_params(params: dict | None) -> list[tuple[str, str]] | None:
@@ -131,15 +150,19 @@ async def on_target(scenario: Scenario, url: str) -> AsyncIterator[Tenant]:
     """A new tenant of a running server, given the scenario's seed, so other users of the server are untouched."""
     name = f"scenario-{uuid.uuid4().hex[:12]}"
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)) as http:
-        tenant = Tenant(http, f"{url.rstrip('/')}/t/{name}")
+        tenant = Tenant(http, f"{url.rstrip('/')}/t/{name}", name)
+        await seed_tenant(tenant, scenario)
+        yield tenant
+
+
+async def seed_tenant(tenant: Tenant, scenario: Scenario) -> None:
+    """The scenario's seed in the new tenant; a target that cannot take it is no place to run any scenario."""
+    try:
         reply = await tenant.send("PUT", CONTROL + "/seed", json_body=scenario.seed)
-        if reply.status != 200:
-            raise StepFailed(f"the target refused the scenario's seed: {reply.status} {show(reply.body)}")
-        try:
-            yield tenant
-        finally:
-            with contextlib.suppress(StepFailed):
-                await tenant.send("DELETE", CONTROL + "/messages")
+    except Unreachable as error:
+        raise TargetUnusable(f"cannot be reached: {error.reason}") from None
+    if reply.status != 200:
+        raise TargetUnusable(f"refused a scenario's seed (is it sms-emulator?): {reply.status} {show(reply.body)}")
 
 
 # --- captures ------------------------------------------------------------------------------------------
@@ -305,7 +328,7 @@ def check_reply(step: Step, expect: dict, reply: Reply, result: StepResult) -> N
 
 async def run_steps(scenario: Scenario, tenant: Tenant) -> ScenarioResult:
     credentials = Credentials(build_seed(scenario.seed, scenario.seed_source), tenant.send)
-    run = Run(tenant, credentials, {"base_url": tenant.base})
+    run = Run(tenant, credentials, tenant.captures())
     result = ScenarioResult(scenario)
     for change in scenario.changes:
         reply = await run.control("POST", "/world", change)
@@ -329,13 +352,24 @@ async def run_steps(scenario: Scenario, tenant: Tenant) -> ScenarioResult:
 
 
 async def run_scenario_async(scenario: Scenario, target: str | None = None) -> ScenarioResult:
-    """Run every step; the first failing step stops the story, the rest are reported as skipped."""
+    """Run every step (the first failure skips the rest); on a target, a failed run's tenant keeps its messages."""
     try:
         context = on_target(scenario, target) if target else in_process(scenario)
         async with context as tenant:
-            return await run_steps(scenario, tenant)
+            result = await run_steps(scenario, tenant)
+            if target:
+                result.tenant_url = tenant.base
+                if result.passed:
+                    await tidy(tenant)
+            return result
     except StepFailed as error:
         return ScenarioResult(scenario, error=str(error))
+
+
+async def tidy(tenant: Tenant) -> None:
+    """A passed scenario's messages are of no more use, and the server keeps them until told."""
+    with contextlib.suppress(StepFailed):
+        await tenant.send("DELETE", CONTROL + "/messages")
 
 
 def run_scenario(scenario: Scenario, target: str | None = None) -> ScenarioResult:
@@ -344,11 +378,18 @@ def run_scenario(scenario: Scenario, target: str | None = None) -> ScenarioResul
 
 # --- reporting -------------------------------------------------------------------------------------------
 
-def checks_of(expect: dict) -> list[str]:
+OUTCOME_WORDS = {"fail": "failed", "pass": "passed", "skip": "skipped"}
+
+
+def checks_of(step: Step) -> list[str]:
     """What a passing step was checked against, one line for each kind of expectation."""
-    checks = []
+    expect, checks = step.expect, []
     if "status" in expect:
         checks.append(f"status {expect['status']}")
+    elif step.action not in ("request", "check"):
+        checks.append(f"the control API accepted the {step.action} (2xx)")
+    if "headers" in expect:
+        checks.append(f"headers have {show(expect['headers'], 160)}")
     if "body" in expect:
         checks.append(("body exactly " if expect.get("exact") else "body has ") + show(expect["body"], 160))
     if "body_base64" in expect:
@@ -356,6 +397,7 @@ def checks_of(expect: dict) -> list[str]:
     for check in expect.get("messages") or ():
         checks.append(f"messages {show(check.get('where', {}), 100)}: {check.get('count', 'any')} found"
                       + (f", matching {show(check['match'], 100)}" if "match" in check else ""))
+    checks += [f"saved {name} from {source}" for name, source in step.save.items()]
     return checks or ["nothing expected"]
 
 
@@ -363,6 +405,8 @@ def report(result: ScenarioResult, verbose: bool = False) -> str:
     """Each step with PASS, FAIL or SKIP; a failure shows what differs and a diff of expected against actual."""
     scenario = result.scenario
     lines = [f"{scenario.path}: {scenario.name}"]
+    if result.tenant_url and (verbose or not result.passed):
+        lines.append(tenant_line(result))
     if result.error:
         lines.append(f"  ERROR {result.error}")
     for outcome in result.steps:
@@ -373,7 +417,23 @@ def report(result: ScenarioResult, verbose: bool = False) -> str:
             for diff in outcome.diffs:
                 lines += [f"        {line}" for line in diff.splitlines()]
         if verbose and outcome.outcome == "pass":
-            lines += [f"        ok: {check}" for check in checks_of(step.expect)]
-    verdict = "passed" if result.passed else "FAILED"
-    lines.append(f"  {verdict}: {sum(s.outcome == 'pass' for s in result.steps)} of {len(scenario.steps)} steps")
+            lines += [f"        ok: {check}" for check in checks_of(step)]
+    lines.append(f"  {summary(result)}")
     return "\n".join(lines)
+
+
+def tenant_line(result: ScenarioResult) -> str:
+    """Where a target run happened, so a failure can be looked into with the control API."""
+    name = result.tenant_url.rsplit("/", 1)[-1]
+    kept = "" if result.passed else ", kept for inspection (its /_emulator/messages and /_emulator/journal)"
+    return f"  tenant {name} at {result.tenant_url}{kept}"
+
+
+def summary(result: ScenarioResult) -> str:
+    """Counts by outcome, so a failed run with many passing steps never reads as many failures."""
+    total = len(result.scenario.steps)
+    if result.passed:
+        return f"passed: {total} of {total} steps"
+    counts = {outcome: sum(s.outcome == outcome for s in result.steps) for outcome in ("fail", "pass", "skip")}
+    ran = ", ".join(f"{count} {OUTCOME_WORDS[outcome]}" for outcome, count in counts.items() if count)
+    return f"FAILED: {ran} of {total} steps" if ran else f"FAILED: none of {total} steps ran"

@@ -25,7 +25,17 @@ steps:
 
 BAD = [
     ("yaml syntax", "scenario: x\nversion: 1\nsteps:\n  - inbound: {from: a, to: b\n", 5, "not valid YAML"),
-    ("unknown top-level key", "scenario: x\nversion: 1\ncolour: red\nsteps:\n  - advance: 1\n", 1, "colour"),
+    ("unknown top-level key", "scenario: x\nversion: 1\ncolour: red\nsteps:\n  - advance: 1\n", 3,
+     "unknown key(s) 'colour'; known: scenario, version, description, rule, seed, steps (at colour)"),
+    ("unknown message filter", "scenario: x\nversion: 1\nsteps:\n  - expect:\n      messages:\n        - where:\n"
+     "            text: hi\n            txt: hi\n          count: 0\n", 8,
+     "unknown key(s) 'txt'; known: provider, account, number, from, to, direction, status, kind, text, since, "),
+    ("unknown message field to match", "scenario: x\nversion: 1\nsteps:\n  - expect:\n      messages:\n"
+     "        - match: [{txt: $absent}]\n", 6, "unknown key(s) 'txt'; known: id, provider, kind,"),
+    ("unknown seed clock key", "scenario: x\nversion: 1\nseed:\n  clock:\n    frozen: '2026-03-02T10:00:00Z'\n"
+     "steps:\n  - advance: 1\n", 5, "unknown key(s) 'frozen'; known: frozen_at (at seed.clock.frozen)"),
+    ("unknown seed delivery key", "scenario: x\nversion: 1\nseed: {delivery: {sent_afer: 0}}\nsteps:\n"
+     "  - advance: 1\n", 3, "unknown key(s) 'sent_afer'; known: sent_after, delivered_after"),
     ("wrong version", "scenario: x\nversion: 2\nsteps:\n  - advance: 1\n", 2, "version 2"),
     ("missing steps", "scenario: x\nversion: 1\n", 1, "'steps' is a required property"),
     ("two actions", "scenario: x\nversion: 1\nsteps:\n  - advance: 1\n\n  - advance: 1\n    world: {action: add_member}\n",
@@ -90,7 +100,7 @@ def test_pytest_reports_a_malformed_scenario_file_in_one_line(pytester: pytest.P
     pytester.makefile(".yaml", broken="scenario: x\nversion: 1\nsteps:\n  - advance: 1\n    colour: red\n")
     result = pytester.runpytest(*INNER_PYTEST)
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*broken.yaml:4: unknown key(s) 'colour'; known: name, as, *(at steps*"])
+    result.stdout.fnmatch_lines(["*broken.yaml:5: unknown key(s) 'colour'; known: name, as, *(at steps*.colour)"])
     assert "Traceback" not in result.stdout.str()
 
 
@@ -110,3 +120,27 @@ def test_a_freeze_step_may_say_true_for_now(tmp_path):
                     "  - request: {method: GET, path: /_emulator/clock}\n    expect: {body: {frozen: true}}\n",
                     encoding="utf-8")
     assert run_scenario(load_scenario(path)).passed
+
+
+def test_a_mistyped_message_filter_is_a_load_error_naming_file_line_and_key(write):
+    path = write("scenario: x\nversion: 1\nsteps:\n  - expect: {messages: [{where: {txt: hi}, count: 0}]}\n")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}:4: unknown key(s) 'txt'; known: provider, ")
+    assert message.endswith("(at steps[0].expect.messages[0].where.txt)")
+
+
+def test_message_checks_know_every_filter_and_field_of_the_control_api():
+    from emulator.control.messages import FILTERS
+    from emulator.emulator import Emulator
+    from emulator.scenario.format import schema
+    from emulator.scenario.runner import SERVER_FILTERS
+
+    with Emulator() as emulator:
+        emulator.inject_sms("+14155550100", "+16505550102", "hi")
+        fields = set(emulator.messages()[0])
+    defs = schema()["$defs"]
+    assert set(defs["messageWhere"]["properties"]) == set(FILTERS) | fields
+    assert set(defs["messageFields"]["properties"]) == fields
+    assert set(SERVER_FILTERS) == set(FILTERS)

@@ -6,6 +6,7 @@ import asyncio
 import base64
 import json
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -217,3 +218,62 @@ async def test_a_session_recorded_on_a_running_clock_replays_green(tmp_path, aio
     await client.get("/_emulator/messages")
     result = await __import__("emulator.scenario.runner", fromlist=["x"]).run_scenario_async(load_scenario(record))
     assert result.passed, [s.problems for s in result.steps]
+
+
+def test_serve_record_of_the_clock_and_journal_replays_green(tmp_path):
+    record = tmp_path / "session.yaml"
+    process, base = start_recording(tmp_path, record)
+    try:
+        json_body = {"Content-Type": "application/json"}
+        call(base, "POST", "/_emulator/clock", json.dumps({"action": "advance", "by": "1m"}).encode(), json_body)
+        call(base, "GET", "/_emulator/clock")
+        time.sleep(0.05)
+        call(base, "GET", "/_emulator/journal")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=10)
+    replay = subprocess.run([str(CLI), "replay", str(record)], capture_output=True, text=True, timeout=60)
+    assert replay.returncode == 0, replay.stdout
+
+
+def free_port() -> int:
+    """A port nothing listens on (it was free a moment ago)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_replay_against_a_target_nobody_listens_on_is_unusable_in_one_line():
+    target = f"http://127.0.0.1:{free_port()}"
+    result = subprocess.run([str(CLI), "replay", "--target", target, str(LIBRARY / "cross-provider")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    [line] = result.stdout.splitlines()
+    assert line.startswith(f"sms-emulator: --target {target} cannot be reached: ClientConnectorError: "), line
+    assert "Traceback" not in result.stderr
+
+
+def test_a_target_without_a_scheme_is_refused_when_arguments_are_parsed():
+    result = subprocess.run([str(CLI), "replay", "--target", "127.0.0.1:18100", str(LIBRARY / "cross-provider")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.splitlines()[-1] == ("sms-emulator replay: error: argument --target: '127.0.0.1:18100' is "
+                                              "not an http:// or https:// URL, like http://127.0.0.1:8080")
+
+
+def test_a_failed_run_on_a_target_names_its_tenant_and_keeps_its_messages(tmp_path):
+    from emulator.scenario.runner import report
+
+    broken = tmp_path / "broken.yaml"
+    source = (LIBRARY / "ringcentral/sms-status-lifecycle.yaml").read_text(encoding="utf-8")
+    broken.write_text(source.replace("messageStatus: Sent, smsDeliveryTime", "messageStatus: Delivered, x"))
+    with Emulator() as emulator:
+        failed = run_scenario(load_scenario(broken), emulator.url)
+        passed = run_scenario(load_scenario(LIBRARY / "ringcentral/sms-from-fax-number.yaml"), emulator.url)
+        name = failed.tenant_url.rsplit("/", 1)[-1]
+        kept = call(failed.tenant_url, "GET", "/_emulator/messages")
+    assert not failed.passed and name.startswith("scenario-") and kept["total"] > 0
+    assert f"  tenant {name} at {emulator.url}/t/{name}, kept for inspection" in report(failed)
+    assert "tenant" not in report(passed)
+    assert report(passed, verbose=True).splitlines()[1] == f"  tenant {passed.tenant_url.rsplit('/', 1)[-1]} at " \
+                                                           f"{passed.tenant_url}"

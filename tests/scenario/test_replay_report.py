@@ -1,0 +1,40 @@
+"""The replay report: counts by outcome, and in -v what each passing step was checked against."""
+
+from __future__ import annotations
+
+from emulator.scenario.format import load_scenario
+from emulator.scenario.runner import report, run_scenario
+
+from .conftest import LIBRARY
+
+HEADERS_ONLY = """\
+scenario: the health check says it is JSON
+version: 1
+steps:
+  - advance: 1
+  - request: {method: GET, path: /_emulator/health}
+    expect: {headers: {Content-Type: $contains json}}
+    save: {kind: headers.Content-Type}
+  - request: {method: GET, path: /_emulator/health}
+"""
+
+
+def test_a_failed_scenario_summary_counts_its_steps_by_outcome(tmp_path):
+    broken = tmp_path / "broken.yaml"
+    source = (LIBRARY / "ringcentral/sms-status-lifecycle.yaml").read_text(encoding="utf-8")
+    broken.write_text(source.replace("messageStatus: Sent, smsDeliveryTime", "messageStatus: Delivered, x"))
+    text = report(run_scenario(load_scenario(broken)))
+    assert text.splitlines()[-1] == "  FAILED: 1 failed, 3 passed, 2 skipped of 6 steps"
+
+
+def test_a_passed_scenario_summary_says_every_step_passed():
+    result = run_scenario(load_scenario(LIBRARY / "ringcentral/sms-status-lifecycle.yaml"))
+    assert report(result).splitlines()[-1] == "  passed: 6 of 6 steps"
+
+
+def test_verbose_replay_says_what_was_checked_when_only_headers_are_expected(write):
+    text = report(run_scenario(load_scenario(write(HEADERS_ONLY))), verbose=True)
+    assert "ok: the control API accepted the advance (2xx)" in text
+    assert 'ok: headers have {"Content-Type": "$contains json"}' in text
+    assert "ok: saved kind from headers.Content-Type" in text
+    assert text.count("ok: nothing expected") == 1  # the last step, which expects nothing indeed
