@@ -43,7 +43,11 @@ def main(argv: list[str] | None = None) -> int:
             from .serve import run_serve
         return run_serve(args)
     if args.command == "replay":
-        return run_replay(args)
+        try:
+            return run_replay(args)
+        except BrokenPipeError:  # `replay ... | head` stopped reading: no traceback for that
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own advice, for the exit flush
+            return 1
     return 2
 
 

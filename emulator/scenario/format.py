@@ -228,7 +228,7 @@ def semantic_problems(data: dict) -> Iterator[tuple[Location, str]]:
             problem = matcher_problem(text) if "expect" in location else None
             if problem:
                 yield location, problem
-            for name in re.findall(r"\$\{([^}]*)\}", text):
+            for name in re.findall(r"(?<!\$)\$\{([^}]*)\}", text):  # $${ is a literal ${
                 if name not in saved and not REPEAT.match(name):
                     yield location, f"${{{name}}} is not saved by an earlier step"
         for part in ("request", "expect"):

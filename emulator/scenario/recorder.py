@@ -30,14 +30,20 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def escaped(value: Any) -> Any:
-    """Recorded strings that start with $ are literals, not matchers."""
-    if isinstance(value, str) and value.startswith("$"):
-        return "$" + value
+    """Recorded strings are literals: a ${ in them is written $${, not a capture, and one that starts with $
+    is not a matcher."""
+    if isinstance(value, str):
+        value = literal_captures(value)
+        return "$" + value if value.startswith("$") else value
     if isinstance(value, dict):
         return {k: escaped(v) for k, v in value.items()}
     if isinstance(value, list):
         return [escaped(v) for v in value]
     return value
+
+
+def literal_captures(text: str) -> str:
+    return text.replace("${", "$${") if "${" in text else text
 
 
 def replaced(value: Any, swap: Callable[[str], Any]) -> Any:
@@ -200,7 +206,7 @@ class Recorder:
         out.update(self.body_of(request, raw, headers))
         if headers:
             out["headers"] = headers
-        return replaced(out, self.with_captures)
+        return replaced(out, lambda text: self.with_captures(literal_captures(text)))
 
     def body_of(self, request: web.Request, raw: bytes, headers: dict[str, str]) -> dict[str, Any]:
         if not raw:

@@ -27,7 +27,8 @@ CONTROL = "/_emulator"
 SERVER_FILTERS = ("provider", "account", "number", "from", "to", "direction", "status", "kind", "text", "since",
                   "until")
 WHOLE_CAPTURE = re.compile(r"^\$\{([^}]+)\}$")
-CAPTURE = re.compile(r"\$\{([^}]+)\}")
+CAPTURE = re.compile(r"(?<!\$)\$\{([^}]+)\}")  # $${ is a literal ${, written so by recordings
+LITERAL_CAPTURE = "$${"
 REPEAT = re.compile(r"^repeat (\d+) (.+)$", re.DOTALL)
 REQUEST_TIMEOUT_S = 30
 
@@ -181,7 +182,8 @@ def substitute(value: Any, saved: dict[str, Any]) -> Any:
         whole = WHOLE_CAPTURE.match(value)
         if whole and whole.group(1) in saved:
             return saved[whole.group(1)]
-        return CAPTURE.sub(lambda m: expand(m.group(1), saved, m.group(0)), value)
+        expanded = CAPTURE.sub(lambda m: expand(m.group(1), saved, m.group(0)), value)
+        return expanded.replace(LITERAL_CAPTURE, "${") if LITERAL_CAPTURE in expanded else expanded
     if isinstance(value, dict):
         return {k: substitute(v, saved) for k, v in value.items()}
     if isinstance(value, list):

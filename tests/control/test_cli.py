@@ -234,3 +234,14 @@ def test_the_sweep_waits_for_a_quiet_second_after_requests_and_then_a_minimum_in
     assert not sweep.due(90, 104.0)  # nothing new since the sweep
     assert not sweep.due(95, 105.0) and not sweep.due(95, 106.0)  # new requests, but within the interval
     assert sweep.due(95, 134.0)
+
+
+def test_replay_piped_into_a_reader_that_stops_early_ends_without_a_traceback():
+    root = Path(__file__).resolve().parents[2]
+    replay = subprocess.Popen([sys.executable, "-m", "emulator.cli", "replay", "-v", str(root / "scenarios")],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=root)
+    replay.stdout.readline()
+    replay.stdout.close()  # as `| head -1` does once it has its line
+    errors = replay.stderr.read().decode()
+    replay.wait(timeout=60)
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors, errors

@@ -13,6 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 import yaml
 
 from emulator.app import build_app
@@ -95,6 +96,24 @@ async def test_a_recorded_session_replays_green_with_identical_bodies(tmp_path, 
     matchers = {v for s in data["steps"] for v in json.dumps(s["expect"]).split('"') if v.startswith("$") and
                 not v.startswith("$$") and not v.startswith("${")}
     assert matchers == {"$string"}  # only the issued tokens vary; every other byte of every body is expected as is
+
+
+@pytest.mark.parametrize("text", ["price: ${price}", "${price}", "$${x} and $5", "a ${b} ${c}"])
+async def test_a_text_holding_dollar_braces_is_recorded_as_a_literal_and_replays_green(tmp_path, aiohttp_client,
+                                                                                       text):
+    record = tmp_path / "session.yaml"
+    client = await recording(aiohttp_client, record, frozen_seed_file(tmp_path))
+    await client.post("/platform_api/SendSmsMessage", data={
+        "account_id": "3000001", "api_key": "vox-api-key", "source": "447443332211", "destination": "16505550102",
+        "sms_body": text})
+    await client.get("/_emulator/messages", params={"text": text})
+    scenario = load_scenario(record)  # loads: no ${price} taken for a capture never saved
+    result = await __import__("emulator.scenario.runner", fromlist=["x"]).run_scenario_async(scenario)
+    assert result.passed, [s.problems for s in result.steps]
+    written = text.replace("${", "$${")
+    expected = "$" + written if written.startswith("$") else written  # a leading $ is the matcher escape's
+    recorded = yaml.safe_load(record.read_text(encoding="utf-8"))["steps"][-1]["expect"]["body"]["messages"][0]
+    assert recorded["text"] == expected
 
 
 async def test_an_mms_with_binary_files_is_recorded_byte_for_byte_and_replays_green(tmp_path, aiohttp_client):
