@@ -63,7 +63,11 @@ class Tenants:
         self._seeds.clear()
 
     def names(self) -> list[str]:
-        return sorted(self._worlds)
+        """In the order the tenants were made (the default, usually, first)."""
+        return list(self._worlds)
+
+    def has_own_seed(self, name: str) -> bool:
+        return name in self._seeds
 
     def worlds(self) -> list[World]:
         """Every tenant's world that exists now."""

@@ -113,6 +113,22 @@ async def reset(request: web.Request) -> web.Response:
     return json_response({"status": "reset", "tenant": request[EXCHANGE].tenant})
 
 
+@refusals
+async def list_tenants(request: web.Request) -> web.Response:
+    tenants = tenants_of(request)
+    return json_response({"tenants": [{"name": name, "messages": len(tenants.get(name).store),
+                                       "own_seed": tenants.has_own_seed(name)} for name in tenants.names()]})
+
+
+@refusals
+async def delete_tenant(request: web.Request) -> web.Response:
+    """Forget this tenant, own seed included: what a CI job that names a tenant per test calls when done."""
+    tenant = request[EXCHANGE].tenant
+    tenants_of(request).drop(tenant)
+    request.app[WEBHOOKS_KEY].forget(tenant)
+    return json_response({"status": "deleted", "tenant": tenant})
+
+
 def jsonable(value: Any) -> Any:
     """Seed data as JSON; YAML may hold dates and times, which become strings."""
     return json.loads(json.dumps(value, default=str))
@@ -386,6 +402,8 @@ ROUTES = [
     ("GET", PREFIX + "/health", health, "health"),
     ("HEAD", PREFIX + "/health", health, "health"),  # the liveness probe of CI services and container checks
     ("POST", PREFIX + "/reset", reset, "reset"),
+    ("GET", PREFIX + "/tenants", list_tenants, "listTenants"),
+    ("DELETE", PREFIX + "/tenant", delete_tenant, "deleteTenant"),
     ("GET", PREFIX + "/seed", get_seed, "getSeed"),
     ("PUT", PREFIX + "/seed", put_seed, "putSeed"),
     ("GET", PREFIX + "/messages", list_messages, "listMessages"),

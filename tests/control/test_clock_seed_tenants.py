@@ -215,3 +215,21 @@ async def test_a_seed_flag_or_rate_limit_of_the_wrong_kind_is_refused_naming_it(
     status, answer = await api.call("PUT", "/_emulator/seed", data=json.dumps(data),
                                     headers={"Content-Type": "application/json"})
     assert status == 400 and words in answer["error"]["message"], answer
+
+
+async def test_tenants_are_listed_with_their_messages_and_a_deleted_one_is_forgotten(api):
+    await api.on("kept").send_sms()
+    await api.on("gone").call("PUT", "/_emulator/seed", json=small_seed())
+    await api.on("gone").send_sms(jwt="rc-jwt-777", sender="+16505550777")
+    status, body = await api.call("GET", "/_emulator/tenants")
+    listed = {t["name"]: t for t in body["tenants"]}
+    assert status == 200 and {"default", "kept", "gone"} <= set(listed)
+    assert (listed["kept"]["messages"], listed["kept"]["own_seed"]) == (2, False)  # the sender's copy, the handset's
+    assert (listed["gone"]["messages"], listed["gone"]["own_seed"]) == (2, True)
+    status, body = await api.on("gone").call("DELETE", "/_emulator/tenant")
+    assert status == 200 and body == {"status": "deleted", "tenant": "gone"}
+    names = [t["name"] for t in (await api.call("GET", "/_emulator/tenants"))[1]["tenants"]]
+    assert "gone" not in names and "kept" in names
+    _, seed = await api.on("gone").call("GET", "/_emulator/seed")  # named again: afresh, from the server's seed
+    assert seed["seed"]["ringcentral"]["accounts"][0]["id"] == "1346632010"
+    assert (await api.on("gone").call("GET", "/_emulator/messages"))[1]["total"] == 0
