@@ -76,12 +76,10 @@ def strip_tenant(path: str) -> str:
 
 @attrs.frozen
 class Site:
-    """What every route of one application shares: its tenants, where request log lines go (if anywhere), and
-    how long a request's body may take to arrive."""
+    """What every route of one application shares: its tenants, and where request log lines go, if anywhere."""
 
     tenants: Tenants
     write_log: Callable[[dict[str, Any]], None] | None = None
-    body_timeout_s: float = BODY_TIMEOUT_S
 
 
 def serving(handler: Callable[[web.Request], Awaitable[web.StreamResponse]], info: RouteInfo | None, site: Site):
@@ -99,7 +97,7 @@ def serving(handler: Callable[[web.Request], Awaitable[web.StreamResponse]], inf
             exchange = bind_tenant(request, site.tenants)
         except TenantNameError as error:
             return control.error(400, str(error))
-        response = await answer(request, handler, route, exchange, site.body_timeout_s)
+        response = await answer(request, handler, route, exchange)
         note_request(request, route, exchange, response)
         if site.write_log is not None:
             site.write_log(log_line(request, route, exchange, response, started))
@@ -139,13 +137,12 @@ async def unmatched(request: web.Request) -> web.StreamResponse:
     raise web.HTTPNotFound()
 
 
-async def answer(request: web.Request, handler, info: RouteInfo, exchange: Exchange, body_timeout_s: float
-                 ) -> web.StreamResponse | None:
+async def answer(request: web.Request, handler, info: RouteInfo, exchange: Exchange) -> web.StreamResponse | None:
     """The handler's response, a fault's, or None when a fault dropped the connection."""
     face = info.face
     try:
         if "Content-Encoding" in request.headers or not request.content.is_eof():  # compressed, or still coming
-            await buffer_body(request, info.max_body_bytes, body_timeout_s)
+            await buffer_body(request, info.max_body_bytes, body_timeout(request))
         if face is not None and exchange.control.faults.rules:
             faulted = await apply_fault(request, exchange, face, info.operation)
             if faulted is not None or exchange.dropped:
@@ -327,7 +324,7 @@ def build_app(tenants: Tenants, request_log: Callable[[dict[str, Any]], None] | 
     app[BODY_TIMEOUT_KEY] = body_timeout_s
     app[WEBHOOKS_KEY] = webhooks = webhooks or Webhooks()
     watch_worlds(tenants, webhooks)
-    site = Site(tenants, request_log, body_timeout_s)
+    site = Site(tenants, request_log)
     scoped = TenantScoped()
     for face in FACES:
         add_routes(app, scoped, face.ROUTES, face.NAME, site, face)
