@@ -362,7 +362,8 @@ class Emulator(Tenant):
         return view
 
     def drop_tenant(self, name: str) -> None:
-        self.server.call(lambda: self.tenants.drop(name))
+        """Forget a tenant and the webhook deliveries it made, so a tenant of the same name starts afresh."""
+        self.server.call(lambda: (self.tenants.drop(name), self.server.webhooks.forget(name)))
 
     def start(self) -> "Emulator":
         try:

@@ -20,6 +20,7 @@ SEED_VERSION = 1
 PROVIDERS = ("ringcentral", "phonecom", "voximplant")
 DEFAULT_RETENTION = 100_000  # stored copies per tenant, so a long-running CI server keeps bounded memory
 MAX_SEED_DEPTH = 32  # the default seed is 6 deep
+MAX_SEED_CHARACTERS = 8 * 1024 * 1024  # far past any seed file (PUT /_emulator/seed takes 1 MiB bodies)
 MAX_SEED_VALUES = 1_000_000  # some 100,000 extensions and numbers; a bomb stops here in a fraction of a second
 MAX_DELAY_S = 10 * 365 * 86400.0  # a delivery delay no test waits for, kept within the clock's range
 DEFAULT_MEDIA_RETENTION = 256 * 1024 * 1024  # bytes of MMS files per tenant, likewise (a shared file counts once)
@@ -117,16 +118,19 @@ def build_seed(data: Any, source: str = "<inline>") -> Seed:
 
 
 def check_bounded(data: Any, source: str) -> None:
-    """Refuse a seed that is nested too deep or, with YAML aliases, expands to millions of values: showing it
-    back (GET /_emulator/seed) would hold the server for minutes."""
-    pending, seen = [(data, 1)], 0
+    """Refuse a seed that is nested too deep or, with YAML aliases, expands to millions of values or of
+    characters: showing it back (GET /_emulator/seed) would hold the server for minutes."""
+    pending, seen, characters = [(data, 1)], 0, 0
     while pending:
         value, depth = pending.pop()
         seen += 1
-        if depth > MAX_SEED_DEPTH or seen > MAX_SEED_VALUES:
+        characters += len(value) if isinstance(value, str) else 0
+        if depth > MAX_SEED_DEPTH or seen > MAX_SEED_VALUES or characters > MAX_SEED_CHARACTERS:
             raise SeedError(f"{source}: the seed is nested deeper than {MAX_SEED_DEPTH} levels or holds more than "
-                            f"{MAX_SEED_VALUES:,} values (with YAML aliases expanded)")
+                            f"{MAX_SEED_VALUES:,} values or {MAX_SEED_CHARACTERS:,} characters of text (with YAML "
+                            "aliases expanded)")
         if isinstance(value, dict):
+            characters += sum(len(key) for key in value if isinstance(key, str))
             pending.extend((item, depth + 1) for item in value.values())
         elif isinstance(value, list):
             pending.extend((item, depth + 1) for item in value)

@@ -38,13 +38,15 @@ class ClientErrorsAtDebug(logging.Filter):
 
 # aiohttp's request handlers log here; a child of `aiohttp.server`, so its level and handlers still apply.
 SERVER_LOGGER = logging.getLogger("aiohttp.server.sms_emulator")
+SHUTDOWN_GRACE_S = 1.0  # then a long-poll wait or a stalled body is cut off: a stop is prompt, as CI expects
 SERVER_LOGGER.addFilter(ClientErrorsAtDebug())
 
 
 async def start_site(app: web.Application, host: str, port: int, ssl_context: ssl.SSLContext | None = None):
     """Start listening and return the runner and the port actually bound (port 0 picks a free one)."""
     runner = web.AppRunner(app, access_log=None, handle_signals=False, logger=SERVER_LOGGER,
-                           max_line_size=MAX_REQUEST_LINE_BYTES, max_field_size=MAX_REQUEST_LINE_BYTES)
+                           max_line_size=MAX_REQUEST_LINE_BYTES, max_field_size=MAX_REQUEST_LINE_BYTES,
+                           shutdown_timeout=SHUTDOWN_GRACE_S)
     await runner.setup()
     site = web.TCPSite(runner, host, port, ssl_context=ssl_context, backlog=1024, reuse_address=True)
     try:

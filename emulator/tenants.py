@@ -10,6 +10,7 @@ from .seed import Seed
 
 TENANT_NAME = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
 DEFAULT_TENANT = "default"
+DOT_SEGMENTS = (".", "..")  # clients remove them from a path, so /t/../x reaches the default tenant
 
 
 class TenantNameError(ValueError):
@@ -17,8 +18,9 @@ class TenantNameError(ValueError):
 
 
 def check_name(name: str) -> str:
-    if not TENANT_NAME.fullmatch(name):  # whole: '$' would let a trailing newline through
-        raise TenantNameError(f"tenant names are 1-64 letters, digits, '.', '_' or '-': {name!r}")
+    if not TENANT_NAME.fullmatch(name) or name in DOT_SEGMENTS:  # whole: '$' would let a trailing newline through
+        raise TenantNameError(f"tenant names are 1-64 letters, digits, '.', '_' or '-', and not '.' or '..' (which "
+                              f"URLs drop from a path): {name!r}")
     return name
 
 
@@ -38,6 +40,11 @@ class Tenants:
             for hook in self.on_new_world:
                 hook(world)
         return world
+
+    def current(self, name: str) -> World | None:
+        """The tenant's world if it exists, made by nobody: a handler back from an await must not revive a tenant
+        deleted meanwhile."""
+        return self._worlds.get(name)
 
     def seed_of(self, name: str) -> Seed:
         """The tenant's own seed when it loaded one, else the server's."""

@@ -46,9 +46,10 @@ EXCHANGE = web.RequestKey("exchange", Exchange)
 
 def world_after_await(request: web.Request) -> Any:
     """The tenant's world as it is now: a reset or a new seed while a handler awaited replaced the one it began
-    with, and what the handler does next belongs in the new one."""
+    with, and what the handler does next belongs in the new one; a tenant deleted meanwhile keeps the old one,
+    which nothing reads any more."""
     exchange = request[EXCHANGE]
-    return exchange.tenants.get(exchange.tenant)
+    return exchange.tenants.current(exchange.tenant) or exchange.world
 
 
 def exchange_of(request: web.Request) -> Exchange:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -311,11 +312,16 @@ def float_param(params: dict, name: str, default: float, low: float, high: float
     return number_param(params, name, default, low, high, float, "a number of seconds")
 
 
+PLAIN_NUMBER = {int: re.compile(r"[0-9]{1,18}"), float: re.compile(r"[0-9]{1,18}(?:\.[0-9]{0,9})?|\.[0-9]{1,9}")}
+
+
 def number_param(params: dict, name: str, default, low, high, kind, described: str):
     """A bounded number from the query string, or a 400 that names the parameter and its range."""
     raw = params.get(name)
     if raw in (None, ""):
         return default
+    if not PLAIN_NUMBER[kind].fullmatch(raw):  # Python also reads '1_0', '١' and ' 5' as numbers; HTTP does not
+        raise ControlError(400, f"{name} must be {described}, got {raw!r}")
     try:
         value = kind(raw)
     except ValueError:

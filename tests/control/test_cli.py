@@ -245,3 +245,19 @@ def test_replay_piped_into_a_reader_that_stops_early_ends_without_a_traceback():
     errors = replay.stderr.read().decode()
     replay.wait(timeout=60)
     assert "Traceback" not in errors and "BrokenPipeError" not in errors, errors
+
+
+def test_serve_stops_promptly_on_sigterm_while_a_long_poll_and_a_stalled_body_are_pending(tmp_path):
+    process, ready = start(tmp_path)
+    host, port = ready.read_text().strip().removeprefix("http://").split(":")
+    waiting = socket.create_connection((host, int(port)))
+    waiting.sendall(b"GET /_emulator/wait?count=1&timeout=280 HTTP/1.1\r\nHost: x\r\n\r\n")
+    stalled = socket.create_connection((host, int(port)))
+    stalled.sendall(b"POST /_emulator/inbound HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: 100\r\n\r\n{")
+    time.sleep(0.3)
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=20)
+    waiting.close(), stalled.close()
+    assert process.returncode == 0 and time.monotonic() - started < 5

@@ -233,3 +233,33 @@ async def test_tenants_are_listed_with_their_messages_and_a_deleted_one_is_forgo
     _, seed = await api.on("gone").call("GET", "/_emulator/seed")  # named again: afresh, from the server's seed
     assert seed["seed"]["ringcentral"]["accounts"][0]["id"] == "1346632010"
     assert (await api.on("gone").call("GET", "/_emulator/messages"))[1]["total"] == 0
+
+
+async def test_a_yaml_seed_whose_aliases_repeat_a_long_text_is_refused_at_once(api):
+    text = ("ringcentral:\n  accounts:\n    - id: '1'\n      blob:\n        s: &s " + "x" * 200_000 + "\n"
+            + "".join(f"        a{n}: &a{n} [" + ", ".join([f"*{'s' if n == 1 else f'a{n - 1}'}"] * 10) + "]\n"
+                      for n in range(1, 5)))
+    status, body = await api.on("textbomb").call("PUT", "/_emulator/seed", data=text,
+                                                 headers={"Content-Type": "application/yaml"})
+    assert status == 400 and "characters of text" in body["error"]["message"]
+
+
+@pytest.mark.parametrize("name", [".", ".."])
+async def test_a_tenant_named_as_a_dot_segment_is_refused_as_clients_would_drop_it_from_the_path(api, name):
+    response = await api.client.get("/_emulator/health", headers={"X-Emulator-Tenant": name})
+    assert response.status == 400 and "not '.' or '..'" in (await response.json())["error"]["message"]
+
+
+async def test_a_wait_pending_when_its_tenant_is_deleted_does_not_bring_the_tenant_back(api):
+    waiting = asyncio.ensure_future(api.on("brief").call("GET", "/_emulator/wait?count=1&timeout=0.3"))
+    await asyncio.sleep(0.05)
+    await api.on("brief").call("DELETE", "/_emulator/tenant")
+    status, _ = await waiting
+    assert status == 408
+    assert "brief" not in [t["name"] for t in (await api.call("GET", "/_emulator/tenants"))[1]["tenants"]]
+
+
+@pytest.mark.parametrize("query", ["count=1_0", "count=%D9%A3", "timeout=-0", "timeout=1e3", "count=+1"])
+async def test_control_numbers_are_plain_ascii_digits(api, query):
+    status, body = await api.call("GET", f"/_emulator/wait?{query}")
+    assert status == 400 and query.split("=")[0] in body["error"]["message"]

@@ -109,6 +109,8 @@ async def test_an_empty_page_has_no_page_bounds(rc):
     ({"messageType": "Letter"}, "messageType"),
     ({"availability": "Gone"}, "availability"),
     ({"perPage": "zero"}, "perPage"),
+    ({"perPage": "1_0"}, "perPage"),
+    ({"page": "\u0661"}, "page"),
     ({"page": "0"}, "page"),
     ({"dateFrom": "yesterday"}, "dateFrom"),
     ({"distinctConversations": "perhaps"}, "distinctConversations"),

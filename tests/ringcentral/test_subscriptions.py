@@ -203,6 +203,17 @@ async def test_thirty_subscriptions_is_the_limit(rc, receiver):
     assert_rc_error(status, body, 403, "SUB-505")
 
 
+async def test_subscriptions_asked_for_at_once_still_stop_at_thirty(rc, receiver):
+    alice = await rc.login("102")
+    for _ in range(28):
+        assert (await subscribe(rc, alice, receiver.url))[0] == 200
+    receiver.delay_s = 0.2  # each handshake takes a while, so the five below overlap
+    answers = await asyncio.gather(*(subscribe(rc, alice, receiver.url) for _ in range(5)))
+    assert sorted(status for status, _ in answers) == [200, 200, 403, 403, 403]
+    _, listed = await rc.call("GET", SUBSCRIPTIONS, alice)
+    assert len(listed["records"]) == 30
+
+
 @pytest.mark.parametrize(("mailbox", "code"), [
     ("account/~/extension/1346632010103", "SUB-405"),
     ("account/1346632010/extension/1346632010103", "SUB-405"),

@@ -902,6 +902,8 @@ async def create_subscription(request: web.Request) -> web.Response:
     await validate_webhook(webhooks, wanted.address)
     world = world_after_await(request)
     registry = subscriptions_of(world)
+    if len([s for s in registry.live(world.now_ms()) if s.extension_id == me.id]) >= MAX_SUBSCRIPTIONS:
+        raise too_many_subscriptions()  # again: others may have been made while this webhook was asked
     now = world.now_ms()
     record = Subscription(world.next_uuid("ringcentral.subscription"), session.account_id, me.id,
                           wanted.event_filters, wanted.address, wanted.verification_token, now,

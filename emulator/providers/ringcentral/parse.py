@@ -139,8 +139,12 @@ def optional_id(value: Any, parameter: str) -> str | None:
     return str(value)
 
 
+PLAIN_INTEGER = re.compile(r"[+-]?[0-9]{1,19}")
+
+
 def integer(value: Any, parameter: str, minimum: int | None = None) -> int:
-    if isinstance(value, bool):
+    """A JSON number or a query's ASCII digits (Python alone would also read '1_0' or '١٠' as ten)."""
+    if isinstance(value, bool) or (isinstance(value, str) and not PLAIN_INTEGER.fullmatch(value)):
         raise invalid(parameter)
     try:
         number = int(value)
