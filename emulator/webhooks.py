@@ -65,7 +65,8 @@ class Webhooks:
         self._tls: ssl.SSLContext | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pending: set[asyncio.Task] = set()
-        self.journal: deque[Delivery] = deque(maxlen=JOURNAL_SIZE)
+        self.journals: dict[str, deque[Delivery]] = {}  # each tenant's last JOURNAL_SIZE, so none crowds another out
+        self._forgotten: dict[str, int] = {}  # times each tenant was forgotten: an answer from before is dropped
 
     async def ask(self, address: str, headers: dict[str, str], body: Any = None, method: str = "POST",
                   timeout_s: float = HANDSHAKE_TIMEOUT_S) -> Reply:
@@ -94,12 +95,13 @@ class Webhooks:
             return  # no server is running to deliver it
         self._loop = loop
         delivery = Delivery(tenant, provider, address, body, time_ms, None, None)
-        task = loop.create_task(self._deliver(delivery, headers, method, timeout_s, on_answer))
+        epoch = self._forgotten.get(tenant, 0)
+        task = loop.create_task(self._deliver(delivery, headers, method, timeout_s, on_answer, epoch))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
 
     async def _deliver(self, delivery: Delivery, headers: dict[str, str], method: str, timeout_s: float,
-                       on_answer: Answered | None) -> None:
+                       on_answer: Answered | None, epoch: int = 0) -> None:
         status, error = None, None
         try:
             async with self.session().request(method, delivery.address, data=encode_json(delivery.body),
@@ -109,19 +111,20 @@ class Webhooks:
                 status = response.status
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, OSError) as problem:
             error = f"{type(problem).__name__}: {problem}".rstrip(": ")
-        self.journal.append(attrs.evolve(delivery, status=status, error=error))
+        if self._forgotten.get(delivery.tenant, 0) != epoch:
+            return  # the tenant was reset or deleted while this was on its way: its journal starts afresh
+        journal = self.journals.setdefault(delivery.tenant, deque(maxlen=JOURNAL_SIZE))
+        journal.append(attrs.evolve(delivery, status=status, error=error))
         if on_answer is not None:
             on_answer(status, error)
 
     def deliveries(self, tenant: str) -> list[Delivery]:
         """What one tenant's subscriptions sent, newest first."""
-        return [d for d in reversed(self.journal) if d.tenant == tenant]
+        return list(reversed(self.journals.get(tenant, ())))
 
     def forget(self, tenant: str) -> int:
-        kept = [d for d in self.journal if d.tenant != tenant]
-        forgotten = len(self.journal) - len(kept)
-        self.journal = deque(kept, maxlen=JOURNAL_SIZE)
-        return forgotten
+        self._forgotten[tenant] = self._forgotten.get(tenant, 0) + 1
+        return len(self.journals.pop(tenant, ()))
 
     async def settle(self, timeout_s: float = DELIVERY_TIMEOUT_S) -> None:
         """Wait until every notification sent so far has been answered (or has failed), for at most timeout_s.
