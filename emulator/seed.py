@@ -14,6 +14,7 @@ from .core.directory import Directory
 from .core.model import PAYMENT_TYPES, Account, Extension, ExtensionStatus, ExtensionType, PhoneNumber
 from .core.rules import normalize_number
 from .core.world import DeliveryTiming, World
+from .providers import number_field_problem
 from .providers.ringcentral.rules import A2P_FEATURE, RATE_LIMITS
 
 SEED_VERSION = 1
@@ -261,7 +262,15 @@ def load_number(directory: Directory, account_id: str, data: Any, where: str) ->
         payment_type=payment_type(data, e164, where),
         extra={k: v for k, v in data.items() if k not in NUMBER_KEYS},
     )
+    check_number_fields(directory.accounts[account_id].provider, number, where)
     guard(where, directory.add_number, number)
+
+
+def check_number_fields(provider: str, number: PhoneNumber, where: str) -> None:
+    for field in ("features", "type", "usage_type"):
+        problem = number_field_problem(provider, field, getattr(number, field))
+        if problem:
+            raise SeedError(f"{where}: {problem}")
 
 
 def payment_type(data: dict, e164: str, where: str) -> str:

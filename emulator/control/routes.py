@@ -116,6 +116,8 @@ async def reset(request: web.Request) -> web.Response:
 
 @refusals
 async def list_tenants(request: web.Request) -> web.Response:
+    if request.query:
+        raise ControlError(400, f"unknown parameter(s): {', '.join(sorted(request.query))}; this list takes none")
     tenants = tenants_of(request)
     return json_response({"tenants": [{"name": name, "messages": len(tenants.get(name).store),
                                        "own_seed": tenants.has_own_seed(name)} for name in tenants.names()]})

@@ -7,6 +7,7 @@ from typing import Any, Callable
 from ..core.model import ExtensionStatus
 from ..core.rules import normalize_number
 from ..core.world import World
+from ..providers import number_field_problem
 
 NUMBER_FIELDS = {"sms_enabled": "a boolean", "sms_supported": "a boolean", "features": "a list of strings",
                  "type": "a string", "usage_type": "a string"}
@@ -63,7 +64,14 @@ def update_number(world: World, body: dict[str, Any]) -> None:
     number = normalize_number(field(body, "number"))
     if number is None:
         raise WorldChangeError(f"number must be a phone number, got {body.get('number')!r}")
-    world.update_number(number, **{name: number_field(name, value) for name, value in changes.items()})
+    fields = {name: number_field(name, value) for name, value in changes.items()}
+    record = world.directory.numbers.get(number)
+    provider = world.directory.accounts[record.account_id].provider if record is not None else ""
+    for name, value in fields.items():
+        problem = number_field_problem(provider, name, value) if isinstance(value, (str, frozenset)) else None
+        if problem:
+            raise WorldChangeError(problem)
+    world.update_number(number, **fields)
 
 
 def number_field(name: str, value: Any) -> Any:

@@ -81,6 +81,11 @@ async def test_the_clock_stops_short_of_the_years_no_date_can_show_and_every_tim
     ({"phonecom": {"accounts": [{"id": 1, "phone_numbers": [{"number": "+16505550999", "sms_enabeld": False}]}]}},
      "phone_numbers[0]: unknown key 'sms_enabeld'; did you mean 'sms_enabled'?"),
     ({"voximplant": {"accounts": [{"id": 1, "api_kye": "k"}]}}, "unknown key 'api_kye'; did you mean 'api_key'?"),
+    ({"ringcentral": {"accounts": [{"id": 1, "phone_numbers": [{"number": "+16505550999",
+                                                              "features": ["A2PSmsSnder"]}]}]}},
+     "features 'A2PSmsSnder' is not one of ringcentral's: A2PSmsSender"),
+    ({"ringcentral": {"accounts": [{"id": 1, "phone_numbers": [{"number": "+16505550999", "usage_type": "x"}]}]}},
+     "usage_type 'x' is not one of ringcentral's"),
 ])
 async def test_a_seed_of_the_wrong_shape_or_range_is_refused_naming_the_field(api, seed, words):
     status, body = await api.on("shape").call("PUT", "/_emulator/seed", json={"version": 1, **seed})

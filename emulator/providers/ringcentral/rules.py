@@ -66,6 +66,13 @@ NUMBER_USAGE_TYPES = frozenset({
     "PartnerBusinessMobileNumber", "NumberPoolPartnerBusinessMobileNumber", "NumberStorage", "IntegrationNumber",
     "InventoryMobileNumber"})
 NUMBER_STATUSES = ("Normal", "Pending", "PortedIn", "Temporary", "Unknown")
+NUMBER_TYPES = frozenset({"VoiceFax", "VoiceOnly", "FaxOnly"})
+# Every phone-number feature the spec's schemas name; a seed or world change naming another is refused, as a
+# misspelt A2PSmsSender would silently turn high-volume sending off.
+NUMBER_FEATURES = frozenset({"A2PSmsSender", "BLA", "CallFlip", "CallForwarding", "CallerId", "Delegated", "HELD",
+                             "Intercom", "InternationalSmsSender", "MmsSender", "Paging", "SmsSender"})
+# What a seeded or changed number of a RingCentral account may hold, by its seed field.
+NUMBER_FIELD_VALUES = {"features": NUMBER_FEATURES, "type": NUMBER_TYPES, "usage_type": NUMBER_USAGE_TYPES}
 
 # Rate limits, off unless a seeded account sets `rate_limits` (true, or its own requests a minute per group):
 # requests a minute per caller and throttling group, and the penalty after going over (RingCentral's rate-limits
