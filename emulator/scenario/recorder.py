@@ -24,6 +24,8 @@ from .format import SCENARIO_VERSION
 from .match import TIMESTAMP
 from .replica import CLOCK, Handled, ReplayView
 
+WAIT = "/_emulator/wait"  # a long-poll waits for time to pass, so the clock is not held still for it
+
 TOKEN_KEYS = ("access_token", "refresh_token")
 RECORDED_HEADERS = ("authorization",)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -157,11 +159,14 @@ class Recorder:
         world = tenants.get()
         journal, was_frozen = control_of(world).journal, world.clock.frozen
         entry_id = journal.next_id
-        with time_standing(world.clock):
+        waits = request.path == WAIT
+        with contextlib.nullcontext() if waits else time_standing(world.clock):
             before = world.now_ms()
             response = await handler(request)
             now = tenants.get()
             after = now.now_ms()
+        if waits:  # written as answered: the replay advances its clock by the time waited, then asks
+            before = after
         return response, Handled(request.method, request.path, dict(request.query), clock_action(request, raw),
                                  response.status, now is not world, journal_entry(journal, entry_id), before, after,
                                  was_frozen, now.clock.frozen)

@@ -255,6 +255,23 @@ def test_serve_record_of_the_clock_and_journal_replays_green(tmp_path):
     assert replay.returncode == 0, replay.stdout
 
 
+def test_a_long_poll_on_a_recording_server_sees_time_pass(tmp_path):
+    record = tmp_path / "session.yaml"
+    process, base = start_recording(tmp_path, record)
+    try:
+        call(base, "POST", "/v4/accounts/2000001/sms", json.dumps({
+            "from": "+12125550101", "to": "+14155550100", "text": "wait for me"}).encode(),
+             {"Content-Type": "application/json", "Authorization": "Bearer pc-owner-token"})
+        started = time.monotonic()
+        found = call(base, "GET", "/_emulator/wait?provider=phonecom&status=Delivered&timeout=8")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=10)
+    assert found["count"] == 1 and time.monotonic() - started < 6
+    replay = subprocess.run([str(CLI), "replay", str(record)], capture_output=True, text=True, timeout=60)
+    assert replay.returncode == 0, replay.stdout
+
+
 def free_port() -> int:
     """A port nothing listens on (it was free a moment ago)."""
     with socket.socket() as probe:
