@@ -24,6 +24,7 @@ from .format import SCENARIO_VERSION
 from .match import TIMESTAMP
 from .replica import CLOCK, Handled, ReplayView
 
+DEFAULT_PREFIX = "/t/default/"  # the default tenant named in the path: recorded as its path without it
 WAIT = "/_emulator/wait"  # a long-poll waits for time to pass, so the clock is not held still for it
 
 TOKEN_KEYS = ("access_token", "refresh_token")
@@ -96,11 +97,19 @@ def time_standing(clock: Clock):
         clock.source = source
 
 
+def own_path(request: web.Request) -> str:
+    """The path as the default tenant's own: /t/default/x is /x, as a replay in a tenant of its own asks it."""
+    path = request.path
+    return path[len(DEFAULT_PREFIX) - 1:] if path.startswith(DEFAULT_PREFIX) else path
+
+
 def journal_entry(journal: Journal, entry_id: int) -> dict | None:
     """The entry a request made in its tenant's journal, if it made one."""
     for fields in reversed(journal.entries):
         if fields[0] == entry_id:
-            return JournalEntry(*fields).as_dict()
+            entry = JournalEntry(*fields).as_dict()
+            path = entry["path"]
+            return {**entry, "path": path[len(DEFAULT_PREFIX) - 1:]} if path.startswith(DEFAULT_PREFIX) else entry
         if fields[0] < entry_id:
             return None
     return None
@@ -108,7 +117,7 @@ def journal_entry(journal: Journal, entry_id: int) -> dict | None:
 
 def clock_action(request: web.Request, raw: bytes) -> Any:
     """The `action` of a clock command (freeze, advance, resume), which the replay's clock follows."""
-    if request.path != CLOCK or not raw:
+    if own_path(request) != CLOCK or not raw:
         return None
     try:
         body = json.loads(raw)
@@ -159,7 +168,7 @@ class Recorder:
         world = tenants.get()
         journal, was_frozen = control_of(world).journal, world.clock.frozen
         entry_id = journal.next_id
-        waits = request.path == WAIT
+        waits = own_path(request) == WAIT
         with contextlib.nullcontext() if waits else time_standing(world.clock):
             before = world.now_ms()
             response = await handler(request)
@@ -167,13 +176,13 @@ class Recorder:
             after = now.now_ms()
         if waits:  # written as answered: the replay advances its clock by the time waited, then asks
             before = after
-        return response, Handled(request.method, request.path, dict(request.query), clock_action(request, raw),
+        return response, Handled(request.method, own_path(request), dict(request.query), clock_action(request, raw),
                                  response.status, now is not world, journal_entry(journal, entry_id), before, after,
                                  was_frozen, now.clock.frozen)
 
     def records(self, request: web.Request) -> bool:
-        """Only the default tenant: no tenant prefix, no tenant header."""
-        return not request.path.startswith("/t/") and request.headers.get(TENANT_HEADER, "default") == "default"
+        """Only the default tenant: no other tenant's prefix or header."""
+        return not own_path(request).startswith("/t/") and request.headers.get(TENANT_HEADER, "default") == "default"
 
     def note(self, request: web.Request, raw: bytes, response: web.StreamResponse, handled: Handled) -> None:
         """One step, after an advance of the time since the last request ended (which only a request that sets
@@ -204,7 +213,7 @@ class Recorder:
     # --- the request ---------------------------------------------------------------------------------
 
     def request_of(self, request: web.Request, raw: bytes) -> dict[str, Any]:
-        out: dict[str, Any] = {"method": request.method, "path": request.path}
+        out: dict[str, Any] = {"method": request.method, "path": own_path(request)}
         if request.query:
             out["query"] = pairs_as_dict(request.query.items())
         headers = {k: v for k, v in request.headers.items() if k.lower() in RECORDED_HEADERS}

@@ -15,7 +15,9 @@ CLOCK = "/_emulator/clock"
 JOURNAL = "/_emulator/journal"
 SEED = "/_emulator/seed"
 RESET = "/_emulator/reset"
-TENANT_ANSWERS = ("/_emulator/health", RESET, SEED)  # answers that name their tenant
+TENANT = "/_emulator/tenant"  # DELETE: the tenant starts afresh from the server's seed, as after a reset
+TENANTS = "/_emulator/tenants"  # every tenant of the server: the replay's server holds others
+TENANT_ANSWERS = ("/_emulator/health", RESET, SEED, TENANT)  # answers that name their tenant
 JOURNAL_LIMIT = 100  # GET /_emulator/journal's default
 BASE_PATH = "${base_path}"  # the replay's tenant prefix: empty in process, /t/<name> on a target
 
@@ -92,7 +94,9 @@ class ReplayView:
             self.clock_stands_in = False
         if handled.path == SEED and handled.method == "PUT":
             self.own_seed = self.clock_stands_in = False
-        if handled.path == RESET and self.own_seed:
+        if handled.path == TENANT and handled.method == "DELETE":
+            self.own_seed = True  # its own seed went with it: the server's is the recording's again
+        if handled.path in (RESET, TENANT) and self.own_seed:
             self.clock_stands_in = not seed_frozen
         self.clock_runs = not (handled.frozen or self.clock_stands_in)
 
@@ -112,6 +116,8 @@ class ReplayView:
             return body
         if handled.path in TENANT_ANSWERS and "tenant" in body:
             body = {**body, "tenant": "${tenant}"}
+        if handled.path == TENANTS:
+            return {**body, "tenants": "$any"}
         if handled.path == CLOCK:
             return self.clock_answer(body)
         if handled.path == JOURNAL:

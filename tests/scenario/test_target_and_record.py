@@ -272,6 +272,29 @@ def test_a_long_poll_on_a_recording_server_sees_time_pass(tmp_path):
     assert replay.returncode == 0, replay.stdout
 
 
+def test_a_session_that_names_the_default_tenant_deletes_it_and_lists_tenants_replays_green(tmp_path):
+    record = tmp_path / "session.yaml"
+    process, base = start_recording(tmp_path, record)
+    as_json = {"Content-Type": "application/json"}
+    try:
+        call(base, "POST", "/t/default/_emulator/inbound", json.dumps(
+            {"from": "+14155550100", "to": "+16505550102", "text": "named"}).encode(), as_json)
+        call(base, "GET", "/_emulator/messages")
+        call(base, "PUT", "/_emulator/seed", json.dumps({"version": 1}).encode(), as_json)
+        call(base, "DELETE", "/_emulator/tenant")
+        call(base, "GET", "/_emulator/seed")
+        call(base, "GET", "/_emulator/tenants")
+        call(base, "GET", "/t/default/_emulator/journal")
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=10)
+    requests = [s for s in yaml.safe_load(record.read_text(encoding="utf-8"))["steps"] if "request" in s]
+    assert [s["request"]["path"] for s in requests][:2] == ["/_emulator/inbound", "/_emulator/messages"]
+    assert requests[1]["expect"]["body"]["total"] == 1  # the named default tenant's message, recorded
+    replay = subprocess.run([str(CLI), "replay", str(record)], capture_output=True, text=True, timeout=60)
+    assert replay.returncode == 0, replay.stdout
+
+
 def free_port() -> int:
     """A port nothing listens on (it was free a moment ago)."""
     with socket.socket() as probe:
