@@ -179,3 +179,9 @@ async def test_messages_retention_let_go_leave_the_a2p_lists_too(rc):
     _, batches = await rc.call("GET", A2P + "/batches", operator)
     assert [b["id"] for b in batches["records"]] == [new["id"]]
     assert (await rc.call("GET", f"{A2P}/batches/{old['id']}", operator))[0] == 404
+
+
+@pytest.mark.parametrize("path", ["/messages", "/batches", "/statuses"])
+async def test_a_date_without_a_time_is_refused_as_the_spec_asks_for_date_times(rc, path):
+    status, body = await rc.call("GET", A2P + path, await rc.login("101"), params={"dateFrom": "2026-01-01"})
+    assert status == 400 and "dateFrom" in body["message"], body

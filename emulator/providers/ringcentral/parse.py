@@ -179,9 +179,12 @@ def boolean(params: MultiDict[str], name: str) -> bool:
 
 
 def time_param(params: MultiDict[str], name: str) -> int | None:
+    """A date-time query parameter; a date alone is refused, as every RingCentral one is `format: date-time`."""
     value = params.get(name)
     if value is None:
         return None
+    if not DATE_WITH_TIME.search(value):
+        raise invalid(name)
     try:
         return parse_iso(value)
     except ValueError:
@@ -235,9 +238,7 @@ DATE_WITH_TIME = re.compile(r"[Tt ]\d")
 def check_message_query(params: MultiDict[str]) -> None:
     """What the message store and sync share: the spec's enums and date-times, refused with CMN-101 before use."""
     for name in ("dateFrom", "dateTo"):
-        value = params.get(name)
-        if value is not None and not DATE_WITH_TIME.search(value):
-            raise invalid(name)  # a date alone: the spec's format is date-time
+        time_param(params, name)
     enum_values(params, "messageType", MESSAGE_TYPES)
     enum_values(params, "ownerExtensionType", EXTENSION_TYPES)
     owner_values(params)
