@@ -176,7 +176,8 @@ async def test_an_opt_out_recorded_through_the_api_stops_sends_and_an_opt_in_let
     assert (await status_after_delivery_time(rc, alice, refused["id"]))["messageStatus"] == "SendingFailed"
     _, found = await rc.call("POST", CONSENTS + "/search", alice, json={"from": [ALICE], "to": [HANDSET]})
     assert [(r["optStatus"], r["source"]) for r in found["records"]] == [("OptOut", "Api")]
-    await rc.call("PATCH", CONSENTS, alice, json={"records": [{"from": ALICE, "to": HANDSET, "optStatus": "OptIn", "source": "Api"}]})
+    await rc.call("PATCH", CONSENTS, alice, json={"records": [
+        {"from": ALICE, "to": HANDSET, "optStatus": "OptIn", "source": "Api"}]})
     _, sent = await rc.sms(alice, ALICE, HANDSET)
     assert (await status_after_delivery_time(rc, alice, sent["id"]))["messageStatus"] == "Delivered"
 
@@ -234,7 +235,8 @@ async def test_consent_search_pages_with_tokens(rc):
     ({"perPage": True}, "perPage"), ({"pageToken": 7}, "pageToken"), ({"pageToken": "nope"}, "pageToken"),
     ({"from": ALICE}, "from"), ({"to": [1]}, "to"), ({"from": []}, "from"), ({"from": ["not-a-number"]}, "from"),
     ({"to": [HANDSET, HANDSET]}, "to"), ({"to": [f"+1415555{n:04d}" for n in range(21)]}, "to"),
-    ({"coverage": ["Bogus"]}, "coverage"), ({"campaignType": ["Bogus"]}, "campaignType"), ({"coverage": []}, "coverage"),
+    ({"coverage": ["Bogus"]}, "coverage"), ({"campaignType": ["Bogus"]}, "campaignType"),
+    ({"coverage": []}, "coverage"),
 ])
 async def test_a_malformed_consent_search_gets_a_400_naming_the_parameter(rc, body, parameter):
     alice = await rc.login("102")
