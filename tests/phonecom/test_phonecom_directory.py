@@ -36,6 +36,21 @@ async def test_extension_token_reads_its_own_numbers_but_not_the_accounts(pc):
     assert_pc_error(status, body, 403)
 
 
+async def test_one_number_is_read_by_its_id_in_the_account_or_its_extension(pc):
+    listed = {i["phone_number"]: i for i in (await pc.listing(OWNER, NUMBERS))["items"]}
+    paula_id = listed[PAULA_NUMBER]["id"]
+    status, number = await pc.call("GET", f"{NUMBERS}/{paula_id}", OWNER)
+    assert status == 200 and number == listed[PAULA_NUMBER]
+    status, own = await pc.call("GET", f"{EXTENSIONS}/{EXT_101}/phone-numbers/{paula_id}", PAULA)
+    assert status == 200 and own["phone_number"] == PAULA_NUMBER
+    quinn_id = listed[QUINN_NUMBER]["id"]
+    for path, token, expected in ((f"{EXTENSIONS}/{EXT_101}/phone-numbers/{quinn_id}", PAULA, 404),
+                                  (f"{NUMBERS}/999", OWNER, 404), (f"{NUMBERS}/{'9' * 5000}", OWNER, 404),
+                                  (f"{NUMBERS}/{paula_id}", PAULA, 403)):
+        status, body = await pc.call("GET", path, token)
+        assert_pc_error(status, body, expected)
+
+
 async def test_owner_lists_every_extension_and_an_extension_user_only_its_own(pc):
     everyone = await pc.listing(OWNER, EXTENSIONS)
     assert [(i["id"], i["extension"], i["name"]) for i in everyone["items"]] == [

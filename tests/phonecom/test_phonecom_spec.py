@@ -76,6 +76,9 @@ async def test_phone_numbers_and_extensions_match_their_list_schemas(pc):
     assert any(item["sms_forwarding"] is None for item in numbers["items"])
     extensions = await pc.listing(OWNER, f"/v4/accounts/{ACCOUNT}/extensions")
     validate(without_nulls(extensions), definition("ListExtensions"))
+    status, one = await pc.call("GET", f"/v4/accounts/{ACCOUNT}/phone-numbers/{numbers['items'][0]['id']}", OWNER)
+    assert status == 200
+    validate(without_nulls(one), definition("PhoneNumberFull"))
 
 
 async def test_create_request_used_in_these_tests_matches_the_v4611_sms_schema():

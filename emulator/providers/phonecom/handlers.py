@@ -381,6 +381,16 @@ async def list_phone_numbers(request: web.Request) -> web.Response:
     return directory_page(request, items, NUMBER_FILTERS, NUMBER_GETTERS, NUMBER_SORTS)
 
 
+async def get_phone_number(request: web.Request) -> web.Response:
+    """One of the account's numbers (of the extension's, under an extension) by its id; else Phone.com's 404."""
+    world, account_id, extension = scope_of(request)
+    wanted = path_integer(request.match_info["number_id"])
+    for number in world.directory.numbers_of_account(account_id):
+        if render.as_int(number.id) == wanted and (extension is None or number.extension_id == extension.id):
+            return respond(render.phone_number(world.directory, number))
+    raise not_found()
+
+
 async def list_extensions(request: web.Request) -> web.Response:
     """Extensions visible to the token: all of them for the owner, its own for an extension user."""
     world = world_of(request)

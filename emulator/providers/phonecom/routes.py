@@ -40,6 +40,8 @@ for scope, base in (("account", ACCOUNT), ("extension", EXTENSION)):
 ROUTES += [
     ("GET", ACCOUNT + "/phone-numbers", handlers.list_phone_numbers, "list-account-phone-numbers"),
     ("GET", EXTENSION + "/phone-numbers", handlers.list_phone_numbers, "list-extension-phone-numbers"),
+    ("GET", ACCOUNT + "/phone-numbers/{number_id}", handlers.get_phone_number, "get-account-phone-number"),
+    ("GET", EXTENSION + "/phone-numbers/{number_id}", handlers.get_phone_number, "get-extension-phone-number"),
     ("GET", ACCOUNT + "/extensions", handlers.list_extensions, "list-account-extensions"),
     ("GET", EXTENSION, handlers.get_extension, "get-account-extension"),
 ]
