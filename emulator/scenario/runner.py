@@ -369,9 +369,9 @@ async def run_scenario_async(scenario: Scenario, target: str | None = None) -> S
 
 
 async def tidy(tenant: Tenant) -> None:
-    """A passed scenario's messages are of no more use, and the server keeps them until told."""
+    """A passed scenario's tenant is of no more use, and a long-running server keeps it until told."""
     with contextlib.suppress(StepFailed):
-        await tenant.send("DELETE", CONTROL + "/messages")
+        await tenant.send("DELETE", CONTROL + "/tenant")
 
 
 def run_scenario(scenario: Scenario, target: str | None = None) -> ScenarioResult:

@@ -320,7 +320,7 @@ def test_a_target_without_a_scheme_is_refused_when_arguments_are_parsed():
                                               "not an http:// or https:// URL, like http://127.0.0.1:8080")
 
 
-def test_a_failed_run_on_a_target_names_its_tenant_and_keeps_its_messages(tmp_path):
+def test_a_failed_run_on_a_target_names_its_tenant_and_keeps_it_and_a_passed_one_deletes_its_own(tmp_path):
     from emulator.scenario.runner import report
 
     broken = tmp_path / "broken.yaml"
@@ -331,7 +331,9 @@ def test_a_failed_run_on_a_target_names_its_tenant_and_keeps_its_messages(tmp_pa
         passed = run_scenario(load_scenario(LIBRARY / "ringcentral/sms-from-fax-number.yaml"), emulator.url)
         name = failed.tenant_url.rsplit("/", 1)[-1]
         kept = call(failed.tenant_url, "GET", "/_emulator/messages")
+        tenants = [t["name"] for t in call(emulator.url, "GET", "/_emulator/tenants")["tenants"]]
     assert not failed.passed and name.startswith("scenario-") and kept["total"] > 0
+    assert name in tenants and passed.tenant_url.rsplit("/", 1)[-1] not in tenants  # a passed run's is deleted
     assert f"  tenant {name} at {emulator.url}/t/{name}, kept for inspection" in report(failed)
     assert "tenant" not in report(passed)
     assert report(passed, verbose=True).splitlines()[1] == f"  tenant {passed.tenant_url.rsplit('/', 1)[-1]} at " \
