@@ -6,11 +6,20 @@ import base64
 
 import pytest
 
-from .conftest import BASIC, STORE, assert_rc_error
+from emulator.app import build_app
+from emulator.seed import build_seed
+from emulator.tenants import Tenants
+
+from ..frozen_seed import frozen_seed_data
+from .conftest import BASIC, STORE, RingCentral, assert_rc_error
 
 JWT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 TOKEN_FIELDS = {"access_token", "token_type", "expires_in", "refresh_token", "refresh_token_expires_in",
                 "scope", "owner_id", "session_id"}
+PUBLIC_APP = "rc-public-app"
+CLIENT_AUTHENTICATION_REQUIRED = {
+    "error": "invalid_client", "error_description": "Client authentication is required",
+    "errors": [{"errorCode": "OAU-123", "message": "Client authentication is required"}]}
 
 
 async def test_jwt_login_returns_every_field_the_sdks_read(rc):
@@ -34,17 +43,51 @@ async def test_password_login_accepts_number_extension_star_and_email(rc, form):
     assert body["owner_id"] == rc.world.extension("1346632010", "102").id
 
 
-async def test_public_client_may_send_client_id_in_the_body(rc):
+async def with_public_app(aiohttp_client) -> RingCentral:
+    """The default seed plus a public app: one seeded without a client_secret."""
+    data = frozen_seed_data()
+    data["ringcentral"]["accounts"][0]["apps"].append({"client_id": PUBLIC_APP})
+    tenants = Tenants(build_seed(data))
+    return RingCentral(await aiohttp_client(build_app(tenants)), tenants.get("default"))
+
+
+async def test_a_public_app_logs_in_with_its_client_id_in_the_body(aiohttp_client):
+    rc = await with_public_app(aiohttp_client)
     response = await rc.client.post("/restapi/oauth/token", data={
-        "grant_type": JWT, "assertion": "rc-jwt-103", "client_id": "rc-client-id"})
+        "grant_type": JWT, "assertion": "rc-jwt-103", "client_id": PUBLIC_APP})
+    assert response.status == 200, await response.text()
+    empty_secret = "Basic " + base64.b64encode(f"{PUBLIC_APP}:".encode()).decode()
+    response = await rc.client.post("/restapi/oauth/token", data={"grant_type": JWT, "assertion": "rc-jwt-103"},
+                                    headers={"Authorization": empty_secret})
+    assert response.status == 200, await response.text()
+
+
+@pytest.mark.parametrize("form", [
+    {"grant_type": JWT, "assertion": "rc-jwt-102"},
+    {"grant_type": "password", "username": "+16505550102", "password": "pw-102"},
+    {"grant_type": "refresh_token", "refresh_token": "anything"},
+])
+async def test_the_seeded_confidential_app_needs_client_authentication_for_every_grant(rc, form):
+    for body in (form, {**form, "client_id": "rc-client-id"}):
+        response = await rc.client.post("/restapi/oauth/token", data=body)
+        assert response.status == 400
+        assert await response.json() == CLIENT_AUTHENTICATION_REQUIRED
+
+
+async def test_revoking_for_the_confidential_app_needs_client_authentication(rc):
+    headers = await rc.login("102")
+    token = headers["Authorization"].split()[1]
+    response = await rc.client.post("/restapi/oauth/revoke", data={"token": token, "client_id": "rc-client-id"})
+    assert response.status == 400 and await response.json() == CLIENT_AUTHENTICATION_REQUIRED
+    assert (await rc.call("GET", STORE, headers))[0] == 200  # still logged in
+    response = await rc.client.post("/restapi/oauth/revoke", data={
+        "token": token, "client_id": "rc-client-id", "client_secret": "rc-client-secret"})
     assert response.status == 200
 
 
-async def test_token_request_without_client_authentication_is_invalid_client(rc):
+async def test_token_request_without_any_client_is_invalid_client(rc):
     response = await rc.client.post("/restapi/oauth/token", data={"grant_type": JWT, "assertion": "rc-jwt-102"})
-    body = await response.json()
-    assert response.status == 401 and body["error"] == "invalid_client"
-    assert body["errors"][0]["errorCode"] == "OAU-123"
+    assert response.status == 400 and await response.json() == CLIENT_AUTHENTICATION_REQUIRED
 
 
 async def test_wrong_client_secret_is_refused(rc):
@@ -63,17 +106,44 @@ async def test_unknown_client_id_is_refused(rc):
     assert response.status == 401 and body["errors"][0]["errorCode"] == "OAU-153"
 
 
-async def test_wrong_password_and_unknown_jwt_are_invalid_credentials(rc):
-    status, body = await rc.token(grant_type="password", username="+16505550102", password="nope")
-    assert status == 401 and body["error"] == "invalid_grant" and body["errors"][0]["errorCode"] == "OAU-140"
-    status, body = await rc.token(grant_type=JWT, assertion="forged")
-    assert status == 400 and body["error"] == "invalid_grant"
+@pytest.mark.parametrize("form", [
+    {"grant_type": "password", "username": "+16505550102", "password": "nope"},
+    {"grant_type": "password", "username": "nobody@example.com", "password": "pw-102"},
+    {"grant_type": JWT, "assertion": "forged"},
+])
+async def test_a_wrong_password_or_unknown_jwt_is_400_invalid_credentials_for_either_grant(rc, form):
+    status, body = await rc.token(**form)
+    assert status == 400 and body == {
+        "error": "invalid_grant", "error_description": "Invalid resource owner credentials.",
+        "errors": [{"errorCode": "OAU-140", "message": "Invalid resource owner credentials."}]}
 
 
-async def test_unsupported_grant_type_is_refused_as_ringcentral_answers_it_on_the_wire(rc):
-    status, body = await rc.token(grant_type="client_credentials")
+@pytest.mark.parametrize("grant", ["urn:ietf:params:oauth:grant-type:device_code", "implicit", "jwt"])
+async def test_a_grant_type_ringcentral_does_not_know_is_unsupported(rc, grant):
+    status, body = await rc.token(grant_type=grant)
     assert status == 400 and body == {"error": "invalid_request", "error_description": "Unsupported grant type",
                                       "errors": [{"errorCode": "OAU-250", "message": "Unsupported grant type"}]}
+
+
+@pytest.mark.parametrize("grant", ["authorization_code", "client_credentials", "partner_jwt"])
+async def test_a_grant_the_spec_defines_but_the_app_is_not_enabled_for_is_unauthorized_client(rc, grant):
+    status, body = await rc.token(grant_type=grant, code="abc", assertion="rc-jwt-102")
+    assert status == 400 and body == {
+        "error": "unauthorized_client", "error_description": "Unauthorized for this grant type",
+        "errors": [{"errorCode": "OAU-251", "message": "Unauthorized for this grant type"}]}
+
+
+async def test_a_token_request_without_grant_type_names_the_missing_parameter(rc):
+    status, body = await rc.token(assertion="rc-jwt-102")
+    assert status == 400 and body["errors"][0] == {"errorCode": "OAU-101",
+                                                    "message": "Parameter [grant_type] is missing"}
+
+
+async def test_the_token_scope_names_every_permission_the_served_operations_need(rc):
+    _, body = await rc.token(grant_type=JWT, assertion="rc-jwt-102")
+    scope = body["scope"].split()
+    assert {"A2PSMS", "SMS", "ReadAccounts", "ReadMessages", "EditMessages", "InternalMessages"} <= set(scope)
+    assert len(scope) == len(set(scope))
 
 
 async def test_a_refresh_without_its_token_names_the_missing_parameter(rc):

@@ -90,7 +90,8 @@ async def test_rate_limits_given_as_an_empty_mapping_are_on_with_ringcentrals_de
 
 async def test_token_requests_with_the_client_in_the_body_are_counted_for_that_client(aiohttp_client):
     rc = await limited(aiohttp_client, {"Auth": 1})
-    in_body = {"grant_type": JWT, "assertion": "rc-jwt-102", "client_id": "rc-client-id"}
+    in_body = {"grant_type": JWT, "assertion": "rc-jwt-102", "client_id": "rc-client-id",
+               "client_secret": "rc-client-secret"}
     first = await rc.client.post("/restapi/oauth/token", data=in_body)
     second = await rc.client.post("/restapi/oauth/token", data=in_body)
     by_header = await rc.client.post("/restapi/oauth/token", data={"grant_type": JWT, "assertion": "rc-jwt-102"},
@@ -105,3 +106,15 @@ def test_callers_with_nothing_in_the_last_minute_are_forgotten_once_many_are_rem
     assert len(limiter.windows) == MAX_WINDOWS
     assert limiter.admit("Light", "token-new", 61_000).allowed
     assert list(limiter.windows) == [("Light", "token-new")]
+
+
+async def test_reading_the_account_or_one_number_is_light_while_the_number_list_is_heavy(aiohttp_client):
+    rc = await limited(aiohttp_client, True)
+    alice = await rc.login("102")
+    groups = {}
+    for path in ("/restapi/v1.0/account/~", "/restapi/v1.0/account/~/phone-number/16505550102",
+                 "/restapi/v1.0/account/~/phone-number"):
+        response = await rc.client.get(path, headers=alice)
+        assert response.status == 200
+        groups[path.rsplit("/", 1)[-1]] = response.headers["X-Rate-Limit-Group"]
+    assert groups == {"~": "light", "16505550102": "light", "phone-number": "heavy"}

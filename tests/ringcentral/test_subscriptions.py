@@ -368,3 +368,68 @@ async def test_an_unreachable_webhook_is_blacklisted_with_an_io_reason(rc, recei
         rc.world.clock.advance(600)
     _, body = await rc.call("GET", f"{SUBSCRIPTIONS}/{created['id']}", alice)
     assert body["blacklistedData"]["reason"] == "I/O operation is failed. Details: [Connection refused]"
+
+
+SILENT_FILTERS = [
+    "/restapi/v1.0/account/~/extension/~/presence",
+    "/restapi/v1.0/account/~/extension/~/presence?detailedTelephonyState=true&sipData=true",
+    "/restapi/v1.0/account/~/presence",
+    "/restapi/v1.0/account/~/extension/~/telephony/sessions?direction=Inbound",
+    "/restapi/v1.0/account/~/telephony/sessions",
+    "/restapi/v1.0/account/~/extension/~/voicemail",
+    "/restapi/v1.0/account/~/extension/~/fax?direction=Inbound",
+    "/restapi/v1.0/account/~/a2p-sms/batches",
+    "/restapi/v1.0/account/~/extension",
+    "/restapi/v1.0/subscription/~?threshold=259200&interval=43200",
+    "/team-messaging/v1/posts",
+]
+
+
+@pytest.mark.parametrize("event_filter", SILENT_FILTERS)
+async def test_ringcentrals_other_event_filters_are_accepted_and_stay_silent(rc, receiver, event_filter):
+    alice, bob = await rc.login("102"), await rc.login("103")
+    status, body = await subscribe(rc, alice, receiver.url, filters=(event_filter,))
+    assert status == 200, body
+    assert body["eventFilters"] == [event_filter.replace("/account/~", "/account/1346632010")
+                                    .replace("/extension/~", f"/extension/{ALICE_EXT}")]
+    await rc.sms(bob, BOB, ALICE, "nobody is told")
+    await delivered(rc)
+    assert receiver.events() == []
+
+
+@pytest.mark.parametrize("typo", [
+    "/restapi/v1.0/account/~/extension/~/mesage-store",
+    "/foo/bar",
+    "/restapi/v1.0/account/~/extension/~/message-store/",
+    "/restapi/v1.0/account/alice/extension/~/message-store",
+    "/restapi/v1.0/account/~/extension/~/presence/everything",
+])
+async def test_an_event_filter_ringcentral_does_not_know_refuses_the_subscription(rc, receiver, typo):
+    alice = await rc.login("102")
+    status, body = await subscribe(rc, alice, receiver.url, filters=(MESSAGE_STORE, typo))
+    assert_rc_error(status, body, 400, "SUB-508")
+    assert body["errors"][0] == {"errorCode": "SUB-508", "message": f"Invalid event filters: [{typo}]",
+                                 "parameterName": "eventFilters"}
+    assert receiver.handshakes() == []  # refused before the webhook is asked
+    assert (await rc.call("GET", SUBSCRIPTIONS, alice))[1]["records"] == []
+
+
+async def test_every_unknown_event_filter_is_named_in_the_refusal(rc, receiver):
+    alice = await rc.login("102")
+    status, body = await subscribe(rc, alice, receiver.url, filters=("/foo/bar", INSTANT, "/foo/baz"))
+    assert_rc_error(status, body, 400, "SUB-508")
+    assert body["message"] == "Invalid event filters: [/foo/bar, /foo/baz]"
+
+
+async def test_an_update_to_an_unknown_event_filter_is_refused_and_keeps_the_old_filters(rc, receiver):
+    alice, bob = await rc.login("102"), await rc.login("103")
+    _, created = await subscribe(rc, alice, receiver.url)
+    one = f"{SUBSCRIPTIONS}/{created['id']}"
+    typo = "/restapi/v1.0/account/~/extension/~/mesage-store"
+    status, body = await rc.call("PUT", one, alice, json={"eventFilters": [typo]})
+    assert_rc_error(status, body, 400, "SUB-508")
+    assert body["message"] == f"Invalid event filters: [{typo}]"
+    assert (await rc.call("GET", one, alice))[1]["eventFilters"] == created["eventFilters"]
+    await rc.sms(bob, BOB, ALICE, "still told")
+    await delivered(rc)
+    assert [event["body"]["subject"] for event in receiver.events()] == ["still told"]

@@ -199,3 +199,43 @@ async def test_error_bodies_match_the_vendor_error_schema(rc):
     alice = await rc.login("102")
     _, body = await rc.pager(alice, ["104"])
     assert_valid(body, "ApiErrorResponseModel")
+
+
+FULL_SPEC = SPEC.with_name("rc-public-openapi.yml")
+
+
+@lru_cache(maxsize=1)
+def full_spec() -> dict:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(FULL_SPEC.read_text(), Loader=loader)
+
+
+async def test_a_phone_number_read_by_its_id_matches_the_vendor_schema(rc):
+    alice = await rc.login("102")
+    for number_id in ("16505550100", "18005550100", "16505550192"):
+        status, number = await rc.call("GET", f"/restapi/v1.0/account/~/phone-number/{number_id}", alice)
+        assert status == 200, number
+        assert_valid(number, "CompanyPhoneNumberInfo")
+
+
+async def test_the_account_matches_the_vendor_schema(rc):
+    alice = await rc.login("102")
+    status, account = await rc.call("GET", "/restapi/v1.0/account/~", alice)
+    assert status == 200, account
+    schema = {"$ref": "#/components/schemas/GetAccountInfoResponse", "components": full_spec()["components"]}
+    jsonschema.Draft7Validator(schema).validate(account)
+
+
+def test_the_token_scope_holds_the_app_permission_of_every_served_operation():
+    from emulator.providers.ringcentral.auth import TOKEN_SCOPE
+    from emulator.providers.ringcentral.routes import ENDPOINTS
+    from emulator.providers.ringcentral.rules import APP_PERMISSIONS
+
+    served = {operation for _, _, _, operation in ENDPOINTS}
+    needed = {operation["operationId"]: operation["x-app-permission"]
+              for item in full_spec()["paths"].values() for operation in item.values()
+              if isinstance(operation, dict) and operation.get("operationId") in served
+              and operation.get("x-app-permission")}
+    assert needed["createA2PSMS"] == "A2PSMS" and needed["readAccountPhoneNumber"] == "ReadAccounts"
+    assert set(needed.values()) <= set(TOKEN_SCOPE.split())
+    assert {op: perm for perm, ops in APP_PERMISSIONS.items() for op in ops} == needed

@@ -17,22 +17,29 @@ from . import NAME
 from .errors import (
     OAuthError,
     RingCentralError,
+    client_authentication_required,
+    grant_not_enabled,
+    grant_unsupported,
     invalid_authorization,
+    invalid_client_credentials,
+    invalid_resource_owner_credentials,
     missing_authorization,
     token_expired,
     token_not_found,
 )
 from .rules import (
     ACCESS_TOKEN_TTL,
+    ENABLED_GRANTS,
+    NOT_ENABLED_GRANTS,
     RATE_LIMITS,
     RATE_PENALTY_S,
     RATE_WINDOW_S,
     REFRESH_TOKEN_TTL,
     THROTTLING_GROUPS,
+    TOKEN_SCOPE,
 )
 
 JWT_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
-SCOPE = "ReadAccounts ReadMessages EditMessages SMS InternalMessages ReadPresence"
 
 
 @attrs.define
@@ -85,21 +92,42 @@ def mint(world: World, kind: str) -> str:
 # --- client authentication ------------------------------------------------------------------
 
 def authenticate_client(world: World, request: web.Request, form: dict[str, str]) -> tuple[Account, str]:
-    """The app making the token request: Basic auth, or a public client's client_id in the body."""
+    """The app making the token request: Basic auth, else the form's client_id (and client_secret)."""
     client_id, secret = basic_credentials(request.headers.get("Authorization", ""))
     if client_id is None:
         client_id, secret = form.get("client_id"), form.get("client_secret")
     if not client_id:
-        raise OAuthError(401, "invalid_client", "OAU-123", "Client authentication is required")
+        raise client_authentication_required()
+    found = find_app(world, client_id)
+    if found is None:
+        raise OAuthError(401, "invalid_client", "OAU-153", f"Invalid client: {client_id}")
+    account, app = found
+    problem = client_problem(app, secret)
+    if problem is not None:
+        raise problem
+    return account, client_id
+
+
+def find_app(world: World, client_id: str) -> tuple[Account, dict] | None:
+    """The RingCentral account and seeded app a client_id names."""
     for account in world.directory.accounts.values():
         if account.provider != NAME:
             continue
         for app in account.auth.get("apps", []):
             if str(app.get("client_id")) == client_id:
-                if secret is not None and str(app.get("client_secret")) != secret:
-                    raise OAuthError(401, "invalid_client", "OAU-146", "Invalid client credentials")
-                return account, client_id
-    raise OAuthError(401, "invalid_client", "OAU-153", f"Invalid client: {client_id}")
+                return account, app
+    return None
+
+
+def client_problem(app: dict, secret: str | None) -> OAuthError | None:
+    """A confidential app (seeded with a client_secret) must prove it; a public one is known by its client_id, and
+    an empty secret (Basic `id:`) is no secret."""
+    expected = app.get("client_secret")
+    if expected in (None, ""):
+        return invalid_client_credentials() if secret else None
+    if secret is None:
+        return client_authentication_required()
+    return None if secret == str(expected) else invalid_client_credentials()
 
 
 def basic_credentials(header: str) -> tuple[str | None, str | None]:
@@ -109,12 +137,22 @@ def basic_credentials(header: str) -> tuple[str | None, str | None]:
     try:
         decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise OAuthError(401, "invalid_client", "OAU-146", "Invalid client credentials") from None
+        raise invalid_client_credentials() from None
     client_id, _, secret = decoded.partition(":")
     return client_id, secret
 
 
 # --- grants ----------------------------------------------------------------------------------
+
+def grant_problem(grant: str | None) -> OAuthError | None:
+    """Whether the app may use this grant: one the spec defines but no seeded app is enabled for is OAU-251, an
+    unknown one OAU-250."""
+    if not grant:
+        return OAuthError(400, "invalid_request", "OAU-101", "Parameter [grant_type] is missing")
+    if grant in ENABLED_GRANTS:
+        return None
+    return grant_not_enabled() if grant in NOT_ENABLED_GRANTS else grant_unsupported()
+
 
 def extension_for_jwt(world: World, account: Account, assertion: str | None) -> Extension:
     if not assertion:
@@ -122,7 +160,7 @@ def extension_for_jwt(world: World, account: Account, assertion: str | None) -> 
     for extension in world.directory.extensions_of(account.id):
         if extension.auth.get("jwt") == assertion:
             return extension
-    raise OAuthError(400, "invalid_grant", "OAU-140", "Invalid resource owner credentials.")
+    raise invalid_resource_owner_credentials()
 
 
 def extension_for_password(world: World, account: Account, form: dict[str, str]) -> Extension:
@@ -132,7 +170,7 @@ def extension_for_password(world: World, account: Account, form: dict[str, str])
         raise OAuthError(400, "invalid_request", "OAU-101", "Parameter [username] is missing")
     extension = find_login_extension(world, account, username, form.get("extension"))
     if extension is None or extension.auth.get("password") != form.get("password"):
-        raise OAuthError(401, "invalid_grant", "OAU-140", "Invalid resource owner credentials.")
+        raise invalid_resource_owner_credentials()
     return extension
 
 
@@ -222,7 +260,7 @@ def token_body(session: Session) -> dict:
         "expires_in": session.access_ttl_s,
         "refresh_token": session.refresh_token,
         "refresh_token_expires_in": session.refresh_ttl_s,
-        "scope": SCOPE,
+        "scope": TOKEN_SCOPE,
         "owner_id": session.extension_id,
         "endpoint_id": f"emulator-{session.id}",
         "session_id": session.id,

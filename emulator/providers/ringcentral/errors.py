@@ -9,6 +9,8 @@ Choices where sources disagree (newest primary source wins; see the README's fid
   is not available for current account", is about the account, and no source gives one for a number;
 - message sync: `syncType` optional (FSync) and a 24-hour default frame, as the current spec says, rather than the
   2019 guide's mandatory `syncType` and one-week frame (rules.py); a token it did not issue: 400 MSG-333.
+- token endpoint: OAU-123 (no client authentication) and OAU-140 (bad JWT or password) are 400, as the spec's only
+  listed error and a 2021 wire capture, rather than the Developer Guide table's 401.
 """
 
 from __future__ import annotations
@@ -57,6 +59,32 @@ class OAuthError(RingCentralError):
     def body(self) -> dict:
         return {"error": self.error, "error_description": self.message,
                 "errors": [{"errorCode": self.code, "message": self.message}]}
+
+
+def client_authentication_required() -> OAuthError:
+    """A confidential app that sent only its client_id: the body as RingCentral answered it (api-docs PR #33); 400,
+    as the spec's OauthInvalidRequest, the one error its token endpoint lists."""
+    return OAuthError(400, "invalid_client", "OAU-123", "Client authentication is required")
+
+
+def invalid_client_credentials() -> OAuthError:
+    return OAuthError(401, "invalid_client", "OAU-146", "Invalid client credentials")
+
+
+def invalid_resource_owner_credentials() -> OAuthError:
+    """A JWT or password nobody has. 400 for every grant: the spec lists only 400 for the token endpoint, and a real
+    password login answered 400 (ringcentral-java issue #24, 2021), though the Developer Guide's table says 401."""
+    return OAuthError(400, "invalid_grant", "OAU-140", "Invalid resource owner credentials.")
+
+
+def grant_not_enabled() -> OAuthError:
+    """A grant the spec defines that the app is not enabled for (StackOverflow 47692828 and others: 400)."""
+    return OAuthError(400, "unauthorized_client", "OAU-251", "Unauthorized for this grant type")
+
+
+def grant_unsupported() -> OAuthError:
+    """A grant_type RingCentral does not know, as seen on the wire."""
+    return OAuthError(400, "invalid_request", "OAU-250", "Unsupported grant type")
 
 
 def mandatory(parameter: str) -> RingCentralError:

@@ -132,17 +132,16 @@ async def token(request: web.Request) -> web.Response:
     form = await form_body(request)
     account, client_id = auth.authenticate_client(world, request, form)
     grant = form.get("grant_type")
+    problem = auth.grant_problem(grant)
+    if problem is not None:
+        raise problem
     if grant == "refresh_token":
         session = auth.rotate(world, client_id, form)
         return json_response(auth.token_body(session))
     if grant == auth.JWT_GRANT:
         extension = auth.extension_for_jwt(world, account, form.get("assertion"))
-    elif grant == "password":
-        extension = auth.extension_for_password(world, account, form)
-    elif not grant:
-        raise OAuthError(400, "invalid_request", "OAU-101", "Parameter [grant_type] is missing")
     else:
-        raise OAuthError(400, "invalid_request", "OAU-250", "Unsupported grant type")  # as seen on the wire
+        extension = auth.extension_for_password(world, account, form)
     auth.check_may_log_in(extension)
     session = auth.open_session(world, account, extension, client_id, form)
     return json_response(auth.token_body(session))
@@ -714,6 +713,25 @@ def number_matches(world: World, number: PhoneNumber, wanted: NumberFilter) -> b
         owner = render.number_owner(world.directory, number)
         return owner is not None and owner.status.value in wanted.extension_statuses
     return True
+
+
+async def get_account_phone_number(request: web.Request) -> web.Response:
+    """One number of the caller's account, as the account's list shows it (its `uri` points here); any other id,
+    another account's number included, is 404 CMN-102."""
+    session, _ = caller(request)
+    world = world_of(request)
+    wanted = request.match_info["phoneNumberId"]
+    number = next((n for n in world.directory.numbers_of_account(session.account_id) if n.id == wanted), None)
+    if number is None:
+        raise not_found("phoneNumberId")
+    return json_response(render.phone_number(origin(request), world.directory, number, with_extension=True))
+
+
+async def get_account(request: web.Request) -> web.Response:
+    """The caller's account, which every extension record's `account.uri` points at."""
+    session, _ = caller(request)
+    directory = world_of(request).directory
+    return json_response(render.account(origin(request), directory, directory.accounts[session.account_id]))
 
 
 async def get_extension(request: web.Request) -> web.Response:

@@ -33,6 +33,7 @@ from .rules import (
     DEFAULT_LIST_WINDOW_MS,
     DEFAULT_PER_PAGE,
     DEFAULT_SYNC_TYPE,
+    EVENT_FILTERS,
     MAX_PER_PAGE,
     NANP_ISO_CODES,
     NUMBER_STATUSES,
@@ -446,7 +447,8 @@ MESSAGE_STORE_FILTER = re.compile(r"/restapi/v1\.0/account/(\d+)/extension/(\d+)
 class EventFilter:
     """One event filter as the subscription shows it (`~` expanded), and what it takes from the message store.
 
-    A filter the emulator has no events for (presence, telephony) is kept and shown, and never fires.
+    A filter of the EVENT_FILTERS table the emulator has no events for (presence, telephony) is kept and shown, and
+    never fires.
     """
 
     text: str
@@ -477,11 +479,12 @@ def subscription_request(body: dict, account_id: str, extension_id: str, creatin
 
 
 def event_filters(filters: Any, account_id: str, extension_id: str) -> tuple[EventFilter, ...]:
+    """The filters of a create or update; any RingCentral does not know makes the whole request 400 SUB-508."""
     if not isinstance(filters, list) or not filters or not all(isinstance(f, str) for f in filters):
         raise invalid("eventFilters")
-    bad = [f for f in filters if not f.startswith("/") or has_lone_surrogate(f)]
-    if bad:
-        raise invalid_event_filters(bad)
+    unknown = [f for f in filters if not is_known_event_filter(f)]
+    if unknown:
+        raise invalid_event_filters(unknown)
     parsed = tuple(event_filter(f, account_id, extension_id) for f in filters)
     for wanted in parsed:
         if wanted.mailbox is not None and wanted.mailbox[0] != account_id:
@@ -489,6 +492,26 @@ def event_filters(filters: Any, account_id: str, extension_id: str) -> tuple[Eve
         if wanted.mailbox is not None and wanted.mailbox[1] != extension_id:
             raise messages_of_another_extension()
     return parsed
+
+
+def event_filter_pattern(template: str) -> re.Pattern:
+    """A path of the EVENT_FILTERS table as a pattern: an account or extension id is `~` or digits, any other `{...}`
+    one path segment; any query may follow."""
+    pieces = re.split(r"(\{[^}]+\})", template)
+    pattern = "".join(PLACEHOLDERS.get(piece, r"[^/?]+") if piece.startswith("{") else re.escape(piece)
+                      for piece in pieces)
+    return re.compile(pattern + r"(?:\?.*)?")
+
+
+PLACEHOLDERS = {"{accountId}": r"(?:~|\d+)", "{extensionId}": r"(?:~|\d+)"}
+
+
+KNOWN_EVENT_FILTERS = tuple(event_filter_pattern(template) for template in EVENT_FILTERS)
+
+
+def is_known_event_filter(raw: str) -> bool:
+    """Whether a filter names one of RingCentral's events (a typo such as `mesage-store` does not)."""
+    return not has_lone_surrogate(raw) and any(pattern.fullmatch(raw) for pattern in KNOWN_EVENT_FILTERS)
 
 
 def event_filter(raw: str, account_id: str, extension_id: str) -> EventFilter:

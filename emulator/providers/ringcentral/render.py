@@ -11,8 +11,8 @@ from urllib.parse import quote
 from ...core.clock import iso_ms
 from ...core.directory import Directory
 from ...core.ids import is_digits
-from ...core.model import (Availability, Direction, Extension, ExtensionType, Kind, Media, Message, Party, PhoneNumber,
-                           Status)
+from ...core.model import (Account, Availability, Direction, Extension, ExtensionType, Kind, Media, Message, Party,
+                           PhoneNumber, Status)
 from ...wire import encode_json
 
 API = "/restapi/v1.0"
@@ -240,6 +240,23 @@ def phone_number(base: str, directory: Directory, record: PhoneNumber, with_exte
     if with_extension and owner is not None:
         body["extension"] = {"id": int_id(owner.id), "uri": extension_uri(base, owner.account_id, owner.id),
                              "extensionNumber": owner.number, "name": owner.name, "type": owner.type.value}
+    return body
+
+
+def account(base: str, directory: Directory, record: Account) -> dict:
+    """GetAccountInfoResponse, from what the seed knows: the main number, the operator, and the US as home country
+    (the seeded accounts are American); the schema marks no field required."""
+    uri = account_uri(base, record.id)
+    body: dict = {"uri": uri, "id": int_id(record.id), "status": "Confirmed"}
+    main = next((n for n in directory.numbers_of_account(record.id) if n.is_main_company_number), None)
+    if main is not None:
+        body["mainNumber"] = main.number
+    operator = directory.extensions.get(record.operator_extension_id or "")
+    if operator is not None:
+        body["operator"] = {"uri": extension_uri(base, record.id, operator.id), "id": int_id(operator.id),
+                            "extensionNumber": operator.number}
+    body["regionalSettings"] = {"homeCountry": {**COUNTRY_US, "uri": f"{base}{API}/dictionary/country/1",
+                                                "callingCode": "1"}}
     return body
 
 

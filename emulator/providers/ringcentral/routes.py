@@ -25,6 +25,8 @@ ENDPOINTS = [
     ("GET", EXTENSION, handlers.get_extension, "readExtension"),
     ("GET", EXTENSION + "/phone-number", handlers.extension_phone_numbers, "listExtensionPhoneNumbers"),
     ("GET", ACCOUNT + "/phone-number", handlers.account_phone_numbers, "listAccountPhoneNumbers"),
+    ("GET", ACCOUNT + "/phone-number/{phoneNumberId}", handlers.get_account_phone_number, "readAccountPhoneNumber"),
+    ("GET", ACCOUNT, handlers.get_account, "readAccountInfo"),
     ("GET", EXTENSION + "/message-store", handlers.list_messages, "listMessages"),
     ("DELETE", EXTENSION + "/message-store", handlers.delete_by_filter, "deleteMessageByFilter"),
     ("GET", EXTENSION + "/message-sync", handlers.sync_messages, "syncMessages"),

@@ -90,6 +90,69 @@ THROTTLING_GROUPS = {
     "listAccountPhoneNumbers": "Heavy",
 }  # every other operation is Light
 
+# OAuth grants the seeded apps are enabled for (password as the spec's deprecated RopcTokenRequest had it).
+ENABLED_GRANTS = frozenset({"urn:ietf:params:oauth:grant-type:jwt-bearer", "password", "refresh_token"})
+# Grants the current spec defines that no seeded app is enabled for: 400 unauthorized_client OAU-251. Any grant_type
+# outside both sets is 400 OAU-250 "Unsupported grant type".
+NOT_ENABLED_GRANTS = frozenset({"authorization_code", "client_credentials", "partner_jwt"})
+
+# The app permission (OAuth scope) each served operation needs, its `x-app-permission` in the spec; a token's scope
+# is every one of them. ReadPresence serves no operation: the presence event filters that are accepted need it.
+APP_PERMISSIONS = {
+    "ReadAccounts": ("readAccountInfo", "listExtensions", "readExtension", "listExtensionPhoneNumbers",
+                     "listAccountPhoneNumbers", "readAccountPhoneNumber"),
+    "ReadMessages": ("listMessages", "readMessage", "syncMessages", "readMessageContent"),
+    "EditMessages": ("updateMessage", "patchMessage", "deleteMessage", "deleteMessageByFilter"),
+    "SMS": ("createSMSMessage", "createMMS", "editSmsConsentRecords", "searchSmsConsentRecords"),
+    "A2PSMS": ("createA2PSMS", "listA2PBatches", "readA2PBatch", "listA2PSMS", "readA2PSMS",
+               "aggregateA2PSMSStatuses"),
+    "InternalMessages": ("createInternalTextMessage",),
+    "ReadPresence": (),
+}
+TOKEN_SCOPE = " ".join(APP_PERMISSIONS)
+
+# Every event filter a subscription may name, `{...}` standing for an id (`~` included) and a query allowed after
+# it; any other is 400 SUB-508. Only the two message-store filters have events here; the rest are accepted and stay
+# silent. Sources: the Developer Guide's event-filter index and pages (docs/notifications/event-filters/), and the
+# spec's reminder filter (example CreateSubscriptionReminderSet).
+EVENT_FILTERS = (
+    # SMS and other messages
+    "/restapi/v1.0/account/{accountId}/extension/{extensionId}/message-store",            # events: changes
+    "/restapi/v1.0/account/{accountId}/extension/{extensionId}/message-store/instant",    # events: new inbound SMS
+    "/restapi/v1.0/account/{accountId}/extension/{extensionId}/fax",
+    "/restapi/v1.0/account/{accountId}/extension/{extensionId}/voicemail",
+    "/restapi/v1.0/account/{accountId}/a2p-sms/batches",
+    "/restapi/v1.0/account/{accountId}/a2p-sms/batches/{batchId}",
+    "/restapi/v1.0/account/{accountId}/a2p-sms/messages",
+    "/restapi/v1.0/account/{accountId}/a2p-sms/opt-outs",
+    "/restapi/v1.0/account/{accountId}/message-threads/sync",
+    "/restapi/v1.0/account/{accountId}/message-threads/entries/sync",
+    # presence
+    "/restapi/v1.0/account/{accountId}/presence",
+    "/restapi/v1.0/account/{accountId}/extension/{extensionId}/presence",
+    "/restapi/v1.0/account/{accountId}/extension/{extensionId}/presence/dnd",
+    "/restapi/v1.0/account/{accountId}/extension/{extensionId}/presence/line",
+    "/restapi/v1.0/account/{accountId}/extension/{extensionId}/presence/line/presence",
+    "/restapi/v1.0/account/{accountId}/extension/{extensionId}/favorite/presence",
+    "/restapi/v1.0/account/{accountId}/call-queues/{groupId}/presence",
+    # telephony
+    "/restapi/v1.0/account/{accountId}/telephony/sessions",
+    "/restapi/v1.0/account/{accountId}/extension/{extensionId}/telephony/sessions",
+    # account
+    "/restapi/v1.0/account/{accountId}/extension",
+    "/restapi/v1.0/account/{accountId}/extension/{extensionId}",
+    "/restapi/v1.0/account/{accountId}/extension/{extensionId}/favorite",
+    "/restapi/v1.0/account/{accountId}/extension/{extensionId}/grant",
+    "/restapi/v1.0/account/{accountId}/directory/entries",
+    "/restapi/v1.0/account/{accountId}/device/{deviceId}/emergency-address",
+    "/restapi/v1.0/account/{accountId}/phone-number",
+    # the subscription's own reminder, team messaging, RingSense
+    "/restapi/v1.0/subscription/{subscriptionId}",
+    "/team-messaging/v1/posts",
+    "/team-messaging/v1/groups",
+    "/ai/ringsense/v1/public/accounts/{accountId}/domains/{domain}/insights",
+)
+
 ACCESS_TOKEN_TTL = (600, 3600, 3600)         # min, max, default seconds
 REFRESH_TOKEN_TTL = (1, 2_592_000, 604_800)
 DEFAULT_LIST_WINDOW_MS = 24 * 3600 * 1000
