@@ -28,11 +28,25 @@ DECODE_OPTIONS = {"verify_signature": True, "verify_exp": False, "verify_iat": F
 def authenticate(world: World, authorization: str | None, params: Mapping[str, str],
                  clock: Callable[[], float]) -> Account:
     """A Bearer JWT when the header carries one (its times read on `clock`), otherwise the legacy credentials."""
+    token = bearer_token(authorization)
+    if token is not None:
+        return account_for_token(world, token, clock())
+    return account_for_api_key(world, params)
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of a Bearer Authorization header, which signs in with a service-account JWT; else None."""
     if authorization:
         scheme, _, token = authorization.strip().partition(" ")
         if scheme.lower() == "bearer":
-            return account_for_token(world, token.strip(), clock())
-    return account_for_api_key(world, params)
+            return token.strip()
+    return None
+
+
+def shows_api_key(authorization: str | None) -> bool:
+    """GetAccountInfo shows the api_key only to a caller that signed in with it, not with a JWT (Voximplant: "Use
+    password or api_key authentication to show the api_key")."""
+    return bearer_token(authorization) is None
 
 
 def accounts(world: World) -> list[Account]:

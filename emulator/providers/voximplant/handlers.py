@@ -13,7 +13,7 @@ from ...core.model import Account, Direction, Kind, Mailbox, Message
 from ...core.rules import Reason, Rejection, SmsRequest, decide_sms_toggle, normalize_number
 from ...core.world import World
 from ...webhooks import Webhooks
-from ...wire import EXCHANGE, json_response
+from ...wire import EXCHANGE, json_response, origin
 from . import NAME, auth, parse, render
 from .errors import (
     A2P_FAILED_DESCRIPTION,
@@ -40,6 +40,8 @@ class VoximplantState:
     stored_body_ids: set[int] = attrs.field(factory=set)
     token_clock: Callable[[], float] = time.time  # clients sign tokens with wall-clock time
     account_callbacks: dict[str, parse.AccountCallbacks] = attrs.field(factory=dict)  # set by SetAccountInfo
+    # SetAccountInfo's profile fields per account (names, language, notifications, billing address...)
+    account_profiles: dict[str, dict[str, parse.ProfileValue]] = attrs.field(factory=dict)
     # SetAccountInfo's storage settings per account, each with the time it took effect, oldest first
     account_storage: dict[str, list[tuple[int, parse.AccountStorage]]] = attrs.field(factory=dict)
     last_callback_id: int = 0
@@ -54,6 +56,7 @@ class Call(NamedTuple):
     account: Account
     params: parse.Params
     fail_delivery: str | None
+    request: web.Request
 
 
 Method = Callable[[Call], Awaitable[dict | web.Response]]  # a JSON body, or a file (output=csv)
@@ -74,7 +77,7 @@ async def platform_api(request: web.Request) -> web.Response:
         raise VoximplantError(UNKNOWN_COMMAND)
     world: World = exchange.world
     account = auth.authenticate(world, request.headers.get("Authorization"), params, state(world).token_clock)
-    body = await method(Call(world, account, params, exchange.fail_delivery))
+    body = await method(Call(world, account, params, exchange.fail_delivery, request))
     return body if isinstance(body, web.Response) else json_response(body)
 
 
@@ -212,21 +215,60 @@ def own_numbers(call: Call, phone_ids: tuple[str, ...] | None, phone_numbers: tu
 
 
 async def set_account_info(call: Call) -> dict:
-    """The account's callback URL and salt and whether history keeps SMS texts; the profile fields
-    SetAccountInfo also takes change nothing here."""
-    command = parse.account_callbacks(call.params)
+    """The account's callback URL and salt, whether history keeps SMS texts, and the profile GetAccountInfo
+    shows; every parameter is checked before any is changed."""
+    callbacks = parse.account_callbacks(call.params)
     storage = parse.account_storage(call.params)
-    voximplant = state(call.world)
-    now = call.world.now_ms()
-    known_storage = storage_at(call.world, call.account, now)
-    voximplant.account_storage.setdefault(call.account.id, []).append((now, parse.AccountStorage(
-        *(old if new is None else new for old, new in zip(known_storage, storage)))))
-    known = voximplant.account_callbacks.get(call.account.id) or account_callbacks_of(call.account)
-    voximplant.account_callbacks[call.account.id] = parse.AccountCallbacks(
-        known.callback_url if command.callback_url is None else command.callback_url,
-        known.callback_salt if command.callback_salt is None else command.callback_salt)
+    profile = parse.account_profile(call.params)
+    state(call.world).account_profiles.setdefault(call.account.id, {}).update(profile)
+    keep_storage(call.world, call.account, storage)
+    keep_callbacks(call.world, call.account, callbacks)
     post_callbacks(call.world)
     return {"result": 1}
+
+
+def keep_storage(world: World, account: Account, changes: parse.AccountStorage) -> None:
+    """From now on, the storage settings in force with these changes (None leaves one as it was)."""
+    now = world.now_ms()
+    known = storage_at(world, account, now)
+    state(world).account_storage.setdefault(account.id, []).append((now, parse.AccountStorage(
+        *(old if new is None else new for old, new in zip(known, changes)))))
+
+
+def keep_callbacks(world: World, account: Account, changes: parse.AccountCallbacks) -> None:
+    """The callback URL and salt in force with these changes (None leaves one as it was, "" clears it)."""
+    known = callbacks_in_force(world, account)
+    state(world).account_callbacks[account.id] = parse.AccountCallbacks(
+        known.callback_url if changes.callback_url is None else changes.callback_url,
+        known.callback_salt if changes.callback_salt is None else changes.callback_salt)
+
+
+# --- the account ----------------------------------------------------------------------------------
+
+async def get_account_info(call: Call) -> dict:
+    """The account as Voximplant describes it, so an application reads back what SetAccountInfo set; with
+    api_address, the emulator's own, so a client that moves to it stays here."""
+    parse.return_live_balance(call.params)  # checked only: nothing is charged, so the live balance is the fixed one
+    info = render.account_info(call.account, profile_in_force(call.world, call.account),
+                               callbacks_in_force(call.world, call.account),
+                               auth.shows_api_key(call.request.headers.get("Authorization")))
+    return {"result": info, "api_address": origin(call.request).split("://", 1)[1]}
+
+
+def profile_in_force(world: World, account: Account) -> dict[str, parse.ProfileValue]:
+    """The seed account's profile fields, each replaced by what SetAccountInfo set since."""
+    return {**seeded_profile(account), **state(world).account_profiles.get(account.id, {})}
+
+
+def seeded_profile(account: Account) -> dict[str, parse.ProfileValue]:
+    """AccountInfoType's profile fields a seed account gives, those of the wrong type left out."""
+    auth = account.auth
+    profile: dict[str, parse.ProfileValue] = {
+        name: str(auth[name]) for name in (*parse.PROFILE_TEXTS, "billing_address_state") if auth.get(name)}
+    profile.update({name: auth[name] for name in parse.PROFILE_FLAGS if isinstance(auth.get(name), bool)})
+    profile.update({name: render.money(auth[name], 0.0) for name in parse.PROFILE_DECIMALS
+                    if render.is_amount(auth.get(name))})
+    return profile
 
 
 # --- inbound SMS callbacks ----------------------------------------------------------------------------
@@ -253,6 +295,11 @@ def account_callbacks_of(account: Account) -> parse.AccountCallbacks:
     return parse.AccountCallbacks(account.auth.get("callback_url") or "", str(account.auth.get("callback_salt") or ""))
 
 
+def callbacks_in_force(world: World, account: Account) -> parse.AccountCallbacks:
+    """SetAccountInfo's callback URL and salt once it has set them, else the seed's."""
+    return state(world).account_callbacks.get(account.id) or account_callbacks_of(account)
+
+
 def post_inbound_sms(world: World, message: Message) -> None:
     """An inbound SMS to a Voximplant number goes to the number's incoming_sms_callback_url, else the account's."""
     if message.direction is not Direction.INBOUND or message.kind is not Kind.SMS:
@@ -263,7 +310,7 @@ def post_inbound_sms(world: World, message: Message) -> None:
     voximplant = state(world)
     numbers = {n.number: n for n in world.directory.numbers_of_account(account.id)}
     own = render.own_number(message, frozenset(numbers))
-    callbacks = voximplant.account_callbacks.get(account.id) or account_callbacks_of(account)
+    callbacks = callbacks_in_force(world, account)
     number = numbers.get(own)
     url = (number.extra.get("incoming_sms_callback_url") if number else None) or callbacks.callback_url
     if not url:
@@ -365,4 +412,5 @@ METHODS: dict[str, Method] = {
     "A2PGetSmsHistory": a2p_get_sms_history,
     "SetPhoneNumberInfo": set_phone_number_info,
     "SetAccountInfo": set_account_info,
+    "GetAccountInfo": get_account_info,
 }

@@ -497,6 +497,48 @@ def phone_number_info(params: Params) -> PhoneNumberInfo:
     return PhoneNumberInfo(ids, numbers, None if url is None else url.strip())
 
 
+# SetAccountInfo's profile fields, by type, as the official clients send them; each is a field of the
+# AccountInfoType GetAccountInfo answers with.
+PROFILE_TEXTS = ("language_code", "location", "account_first_name", "account_last_name", "billing_address_name",
+                 "billing_address_country_code", "billing_address_address", "billing_address_zip",
+                 "billing_address_phone", "account_custom_data")
+PROFILE_FLAGS = ("account_notifications", "tariff_changing_notifications", "news_notifications", "send_js_error")
+PROFILE_DECIMALS = ("min_balance_to_notify",)
+UNSIGNED_DECIMAL_FRACTION = re.compile(r"[0-9]+(\.[0-9]+)?")
+
+ProfileValue = str | bool | float
+
+
+def account_profile(params: Params) -> dict[str, ProfileValue]:
+    """The profile fields a SetAccountInfo call changes, typed; an empty text clears its field, and a flag or
+    amount that is not one is 496 naming it, before anything is changed."""
+    changes: dict[str, ProfileValue] = {name: params[name].strip() for name in PROFILE_TEXTS if name in params}
+    for name in PROFILE_FLAGS:
+        value = optional_flag(params, name)
+        if value is not None:
+            changes[name] = value
+    for name in PROFILE_DECIMALS:
+        value = amount(params, name)
+        if value is not None:
+            changes[name] = value
+    return changes
+
+
+def amount(params: Params, name: str) -> float | None:
+    """A decimal amount of money in ASCII digits (`10`, `2.5`), or None when absent or empty."""
+    value = (params.get(name) or "").strip(ASCII_SPACE)
+    if value == "":
+        return None
+    if not UNSIGNED_DECIMAL_FRACTION.fullmatch(value):
+        raise invalid(name)
+    return float(value)
+
+
+def return_live_balance(params: Params) -> bool:
+    """GetAccountInfo's one parameter: a boolean, true when absent (balance is the live balance by default)."""
+    return flag(params, "return_live_balance", default=True)
+
+
 def account_callbacks(params: Params) -> AccountCallbacks:
     url, salt = params.get("callback_url"), params.get("callback_salt")
     if url is not None and url.strip() and not is_webhook_url(url.strip()):

@@ -5,15 +5,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from ...core.ids import is_digits
 from ...core.model import Account, Direction, Message, PhoneNumber, Status
-from .parse import API_DATE, API_DATETIME, digits
-from .rules import PRICE_PER_FRAGMENT
+from .parse import API_DATE, API_DATETIME, AccountCallbacks, ProfileValue, digits
+from .rules import DEFAULT_ACCOUNT_BALANCE, DEFAULT_ACCOUNT_CURRENCY, PRICE_PER_FRAGMENT
 
 DEFAULT_PURCHASE_DATE = "2024-01-01 00:00:00"
 DEFAULT_NEXT_RENEWAL = "2030-01-01"
+DEFAULT_ACCOUNT_CREATED = DEFAULT_PURCHASE_DATE  # the account is as old as its numbers
 COUNTRY_BY_PREFIX = (("44", "GB"), ("1", "US"), ("49", "DE"), ("7", "RU"))
 
 STATUS_IDS = {
@@ -168,3 +169,57 @@ def inbound_sms_callback(account: Account, message: Message, own: str, callback_
         "sms_inbound": {"source_number": digits(message.sender.number), "destination_number": digits(own),
                         "sms_body": message.text, "receival_date": api_datetime(message.created_ms)},
     }]}
+
+
+# AccountInfoType's fields in the order Voximplant's typings list them; a field with no value is left out.
+ACCOUNT_INFO_FIELDS = (
+    "account_id", "account_name", "account_email", "api_key", "account_first_name", "account_last_name", "created",
+    "language_code", "location", "min_balance_to_notify", "account_notifications", "tariff_changing_notifications",
+    "news_notifications", "billing_address_name", "billing_address_country_code", "billing_address_address",
+    "billing_address_zip", "billing_address_phone", "billing_address_state", "active", "frozen", "balance",
+    "currency", "account_custom_data", "callback_url", "callback_salt", "send_js_error", "a2p_sms_enabled",
+)
+REQUIRED_ACCOUNT_INFO_FIELDS = frozenset({"account_id", "account_name", "account_email", "created", "active"})
+
+
+def account_info(account: Account, profile: dict[str, ProfileValue], callbacks: AccountCallbacks,
+                 shows_api_key: bool) -> dict:
+    """GetAccountInfo's AccountInfoType: the seed's account, the profile and callbacks in force, and the emulator's
+    own state (every account active and unfrozen, A2P open to all, nothing charged)."""
+    auth = account.auth
+    values = {
+        **profile,
+        "account_id": numeric_id(account.id),
+        "account_name": account.name,
+        "account_email": str(auth.get("account_email", "")),
+        "api_key": str(auth.get("api_key") or "") if shows_api_key else None,
+        "created": account_created(auth.get("created")),
+        "active": True,
+        "frozen": False,
+        "balance": money(auth.get("balance"), DEFAULT_ACCOUNT_BALANCE),
+        "currency": str(auth.get("currency") or DEFAULT_ACCOUNT_CURRENCY),
+        "callback_url": callbacks.callback_url,
+        "callback_salt": callbacks.callback_salt,
+        "a2p_sms_enabled": True,
+    }
+    return {field: values[field] for field in ACCOUNT_INFO_FIELDS
+            if field in REQUIRED_ACCOUNT_INFO_FIELDS or values.get(field) not in (None, "")}
+
+
+def account_created(seeded: object) -> str:
+    """`YYYY-MM-DD HH:MM:SS`, as the Python client parses `created`; YAML reads an unquoted one as a datetime."""
+    if isinstance(seeded, datetime):
+        return seeded.strftime(API_DATETIME)
+    if isinstance(seeded, date):
+        return seeded.strftime(API_DATE) + " 00:00:00"
+    return str(seeded) if seeded else DEFAULT_ACCOUNT_CREATED
+
+
+def money(seeded: object, default: float) -> float:
+    """A seeded amount, to 4 decimal places as Voximplant writes balances; anything but a number is the default."""
+    return round(float(seeded), 4) if is_amount(seeded) else default
+
+
+def is_amount(value: object) -> bool:
+    """A number of money as YAML gives one: an int or a float, but not a boolean (an int to Python)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

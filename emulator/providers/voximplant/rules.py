@@ -9,6 +9,10 @@ HISTORY_MAX_COUNT = 1000
 TOKEN_MAX_TTL_S = 3600
 TOKEN_LEEWAY_S = 10               # the Python client signs with iat = now - 5
 PRICE_PER_FRAGMENT = 0.0065
+# GetAccountInfo's balance and currency when the seed account gives none: invented (the emulator charges nothing,
+# so the balance stays what the seed says).
+DEFAULT_ACCOUNT_BALANCE = 100.0
+DEFAULT_ACCOUNT_CURRENCY = "USD"
 
 # Any number of the account may send; no SmsSender feature, but SMS must be enabled via ControlSms.
 # Numbers have no extension, so the sender's copy stays in the account mailbox. Limits count characters.
