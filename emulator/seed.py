@@ -11,10 +11,12 @@ import yaml
 
 from .core.clock import Clock, ClockRangeError, check_moment, parse_iso
 from .core.directory import Directory
+from .core.ids import is_digits
 from .core.model import PAYMENT_TYPES, Account, Extension, ExtensionStatus, ExtensionType, PhoneNumber
 from .core.rules import normalize_number
 from .core.world import DeliveryTiming, World
 from .providers import number_field_problem
+from .providers.phonecom.rules import internal_number_ids
 from .providers.ringcentral.rules import A2P_FEATURE, RATE_LIMITS
 
 SEED_VERSION = 1
@@ -159,8 +161,10 @@ def load_account(directory: Directory, provider: str, data: Any, where: str) -> 
         if operator is None:
             raise SeedError(f"{where}.operator: no extension {data['operator']}")
         account.operator_extension_id = operator.id
-    for index, number in enumerate(listed(data, "phone_numbers", where)):
-        load_number(directory, account_id, number, f"{where}.phone_numbers[{index}]")
+    numbers = listed(data, "phone_numbers", where)
+    ids = number_ids(provider, account_id, numbers, where)
+    for index, number in enumerate(numbers):
+        load_number(directory, account_id, number, f"{where}.phone_numbers[{index}]", ids[index])
 
 
 # Keys the providers read from a seed's free-form fields (credentials, vendor settings), beside the fixed ones.
@@ -228,7 +232,32 @@ def link_members(directory: Directory, account_id: str, data: dict, where: str) 
     department.members = tuple(ids)
 
 
-def load_number(directory: Directory, account_id: str, data: Any, where: str) -> None:
+def number_ids(provider: str, account_id: str, numbers: list, where: str) -> list[str | None]:
+    """Phone.com numbers have internal ids, not their digits; the other providers' default to the digits (None)."""
+    if provider != "phonecom":
+        return [None] * len(numbers)
+    seeded = [phonecom_number_id(data, f"{where}.phone_numbers[{index}]") for index, data in enumerate(numbers)]
+    digits = {e164.lstrip("+") for e164 in map(seeded_e164, numbers) if e164}
+    return internal_number_ids(account_id, seeded, digits)
+
+
+def phonecom_number_id(data: Any, where: str) -> str | None:
+    """A Phone.com number's seeded `id`, a positive integer as PhoneNumberFull.id is; None when not given."""
+    value = data.get("id") if isinstance(data, dict) else None
+    if value is None:
+        return None
+    text = str(value).strip() if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
+    if not is_digits(text) or int(text) < 1:
+        raise SeedError(f"{where}.id: a Phone.com number's id is a positive integer, not {value!r}")
+    return str(int(text))
+
+
+def seeded_e164(data: Any) -> str | None:
+    raw = data.get("number") if isinstance(data, dict) else data
+    return normalize_number(str(raw)) if isinstance(raw, (str, int)) else None
+
+
+def load_number(directory: Directory, account_id: str, data: Any, where: str, default_id: str | None = None) -> None:
     if isinstance(data, (str, int)):
         data = {"number": str(data)}
     if not isinstance(data, dict) or "number" not in data:
@@ -249,7 +278,7 @@ def load_number(directory: Directory, account_id: str, data: Any, where: str) ->
     if not isinstance(features, list):
         raise SeedError(f"{where}.features must be a list")
     number = PhoneNumber(
-        id=str(data.get("id", e164.lstrip("+"))),
+        id=default_id or str(data.get("id", e164.lstrip("+"))),
         number=e164,
         account_id=account_id,
         extension_id=extension_id,

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from .conftest import ACCOUNT, EXT_101, EXT_102, MAIN_NUMBER, OWNER, PAULA, PAULA_NUMBER, QUINN_NUMBER, assert_pc_error
+import pytest
+
+from emulator.app import build_app
+from emulator.providers.phonecom.rules import internal_number_ids
+from emulator.seed import SeedError, build_seed
+from emulator.tenants import Tenants
+
+from ..frozen_seed import frozen_seed_data
+from .conftest import (ACCOUNT, EXT_101, EXT_102, MAIN_NUMBER, OWNER, PAULA, PAULA_NUMBER, QUINN_NUMBER, PhoneCom,
+                       assert_pc_error)
 
 NUMBERS = f"/v4/accounts/{ACCOUNT}/phone-numbers"
 EXTENSIONS = f"/v4/accounts/{ACCOUNT}/extensions"
@@ -51,6 +60,70 @@ async def test_one_number_is_read_by_its_id_in_the_account_or_its_extension(pc):
         assert_pc_error(status, body, expected)
 
 
+async def test_a_number_has_phone_coms_internal_id_not_its_digits(pc):
+    body = await pc.listing(OWNER, NUMBERS)
+    assert [(i["id"], i["phone_number"]) for i in body["items"]] == [
+        (2000001001, PAULA_NUMBER), (2000001002, QUINN_NUMBER), (2000001003, MAIN_NUMBER)]
+    status, number = await pc.call("GET", f"{NUMBERS}/2000001003", OWNER)
+    assert status == 200 and number["phone_number"] == MAIN_NUMBER
+
+
+async def test_a_url_built_from_the_number_itself_is_404_as_in_production(pc):
+    for raw in ("12125550101", "+12125550101", "%2B12125550101"):
+        status, body = await pc.call("GET", f"{NUMBERS}/{raw}", OWNER)
+        assert_pc_error(status, body, 404)
+    status, body = await pc.call("GET", f"{EXTENSIONS}/{EXT_101}/phone-numbers/12125550101", PAULA)
+    assert_pc_error(status, body, 404)
+
+
+async def test_phone_numbers_filter_by_the_internal_id(pc):
+    body = await pc.listing(OWNER, NUMBERS, params={"filters[id]": "2000001002"})
+    assert [i["phone_number"] for i in body["items"]] == [QUINN_NUMBER]
+    body = await pc.listing(OWNER, NUMBERS, params={"filters[id]": "12125550102"})
+    assert body["items"] == [] and body["total"] == 0
+
+
+async def test_a_number_shows_the_v4611_reservation_id_and_record_calls(pc):
+    status, number = await pc.call("GET", f"{NUMBERS}/2000001001", OWNER)
+    assert status == 200
+    assert (number["reservation_id"], number["record_calls"]) == (None, False)
+
+
+def seed_with_numbers(*numbers: dict) -> dict:
+    data = frozen_seed_data()
+    data["phonecom"]["accounts"][0]["phone_numbers"] = list(numbers)
+    return data
+
+
+async def test_a_seed_may_give_a_number_its_own_id_and_the_others_keep_their_place(aiohttp_client):
+    data = seed_with_numbers({"number": PAULA_NUMBER, "sms_forwarding": "101"},
+                             {"number": QUINN_NUMBER, "id": 4242, "sms_forwarding": "102"}, {"number": MAIN_NUMBER})
+    tenants = Tenants(build_seed(data))
+    pc = PhoneCom(await aiohttp_client(build_app(tenants)), tenants.get("default"))
+    body = await pc.listing(OWNER, NUMBERS)
+    assert [(i["id"], i["phone_number"]) for i in body["items"]] == [
+        (4242, QUINN_NUMBER), (2000001001, PAULA_NUMBER), (2000001003, MAIN_NUMBER)]
+    status, number = await pc.call("GET", f"{NUMBERS}/4242", OWNER)
+    assert status == 200 and number["phone_number"] == QUINN_NUMBER
+
+
+@pytest.mark.parametrize("bad_id", ["abc", 0, -5, True, 1.5, "12 3"])
+def test_a_seeded_phone_com_number_id_that_is_no_positive_integer_is_refused(bad_id):
+    with pytest.raises(SeedError, match=r"phonecom\.accounts\[0\]\.phone_numbers\[0\]\.id: .*positive integer"):
+        build_seed(seed_with_numbers({"number": PAULA_NUMBER, "id": bad_id}))
+
+
+def test_only_phone_com_numbers_get_internal_ids():
+    directory = build_seed(frozen_seed_data()).directory
+    assert directory.numbers["+16505550102"].id == "16505550102"  # RingCentral's stay as they were
+    assert directory.numbers[PAULA_NUMBER].id == "2000001001"
+
+
+def test_a_derived_id_passes_over_ids_taken_and_numbers_digits():
+    assert internal_number_ids("7", [None, None, None], set()) == ["7001", "7002", "7003"]
+    assert internal_number_ids("7", [None, "7002", None], {"7001"}) == ["7003", "7002", "7004"]
+
+
 async def test_owner_lists_every_extension_and_an_extension_user_only_its_own(pc):
     everyone = await pc.listing(OWNER, EXTENSIONS)
     assert [(i["id"], i["extension"], i["name"]) for i in everyone["items"]] == [
@@ -59,6 +132,19 @@ async def test_owner_lists_every_extension_and_an_extension_user_only_its_own(pc
     assert [i["id"] for i in own["items"]] == [int(EXT_101)]
     filtered = await pc.listing(OWNER, EXTENSIONS, params={"filters[extension]": "102"})
     assert [i["name"] for i in filtered["items"]] == ["Quinn Phone"]
+
+
+async def test_an_extension_shows_every_documented_field_with_nothing_the_seed_lacks_switched_on(pc):
+    status, body = await pc.call("GET", f"{EXTENSIONS}/{EXT_101}", PAULA)
+    assert status == 200
+    assert body["local_area_code"] is None  # v4.6.11: a nullable integer
+    assert body["voicemail"] == {
+        "enabled": True, "password": None, "transcription": None, "attachments": None,
+        "greeting": {"type": "standard", "standard": None, "alternate": None, "enable_leave_message_prompt": True},
+        "notifications": {"emails": None, "sms": None}}
+    assert body["call_notifications"] == {"emails": None, "sms": None}
+    assert (body["name_greeting"], body["device_membership"]) == (None, None)
+    assert (body["bypass_hard_phone"], body["presence_publish"], body["presence_subscribe"]) == (False, False, False)
 
 
 async def test_get_one_extension_follows_the_token_scope(pc):

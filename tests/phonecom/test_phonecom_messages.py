@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
-from .conftest import (ACCOUNT, EXT_101, EXT_102, HANDSET, OWNER, PAULA, PAULA_NUMBER, QUINN_NUMBER,
-                       assert_pc_error)
+from .conftest import (ACCOUNT, ACCOUNT_SMS, EXT_101, EXT_102, HANDSET, MAIN_NUMBER, OWNER, PAULA, PAULA_NUMBER,
+                       QUINN_NUMBER, assert_pc_error)
 from .test_phonecom_events import delivered, listen
 
 MESSAGES = f"/v4/accounts/{ACCOUNT}/messages"
@@ -52,6 +52,25 @@ async def test_the_send_answers_a_uuid_id_and_reads_give_the_number_with_that_uu
     assert status == 200 and one == item
     status, body = await pc.call("GET", f"{MESSAGES}/{created['id']}", OWNER)
     assert_pc_error(status, body, 404)  # the path takes the number
+
+
+async def test_a_message_sent_from_a_number_without_sms_forwarding_reads_back_by_its_message_id(pc):
+    """The Messages API has no extension_id to save a send under; the account keeps it, as its spec offers the
+    history of what was sent from the account."""
+    created = await send(pc, **{"from": MAIN_NUMBER, "to": ["+13125550199"], "text": "x"})
+    status, one = await pc.call("GET", f"{MESSAGES}/{created['message_id']}", OWNER)
+    assert status == 200, one
+    assert (one["old_id"], one["from"], one["text"], one["extension_id"]) == (created["id"], MAIN_NUMBER, "x", None)
+    page = await pc.listing(OWNER, MESSAGES, params={"filters[from]": MAIN_NUMBER})
+    assert [item["message_id"] for item in page["items"]] == [created["message_id"]]
+    patched = await pc.call("PATCH", f"{MESSAGES}/{created['message_id']}", OWNER, json={"read": False})
+    assert patched[0] == 200 and patched[1]["read"] is False
+
+
+async def test_an_sms_api_send_from_a_number_without_sms_forwarding_is_still_not_saved(pc):
+    await pc.sent(**{"from": MAIN_NUMBER, "to": "+13125550199", "text": "unsaved"})
+    assert (await pc.listing(OWNER, ACCOUNT_SMS, params={"filters[direction]": "out"}))["total"] == 0
+    assert (await pc.listing(OWNER, MESSAGES))["total"] == 0
 
 
 async def test_each_recipient_has_its_delivery_status_and_times_once_delivered(pc):

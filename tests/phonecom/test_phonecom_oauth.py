@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 
 from emulator.app import build_app
@@ -170,7 +172,17 @@ async def test_access_token_details_are_served_at_details_too(pc):
         status, details = await pc.call("GET", TOKEN + "/details", headers)
         assert status == 200
         assert details == (await pc.call("GET", TOKEN, headers))[1]
-        assert details["expires_at"] is None  # seeded tokens are permanent, like the Console's
+
+
+async def test_a_seeded_token_expires_at_an_integer_past_anything_the_clock_reaches(pc):
+    """GetOauthAccessToken types expires_at an integer, which Phone.com's JS client multiplies into a date."""
+    for headers in (OWNER, PAULA):
+        status, details = await pc.call("GET", TOKEN, headers)
+        assert status == 200 and details["expires_at"] == 253402300799
+        assert datetime.fromtimestamp(details["expires_at"], timezone.utc) == datetime(9999, 12, 31, 23, 59, 59,
+                                                                                      tzinfo=timezone.utc)
+    pc.world.clock.advance(100 * 365 * 86400)
+    assert (await pc.call("GET", TOKEN, OWNER))[0] == 200  # permanent, like the Console's tokens
 
 
 async def test_mode_details_answers_create_with_the_token_details(pc_apps):

@@ -100,13 +100,46 @@ async def test_backslash_escapes_a_comma_inside_a_parameter(pc):
     assert condition.accepts(["a,b"]) and not condition.accepts(["a"])
 
 
-async def test_repeated_filters_are_anded(pc, sent):
-    params = [("filters[created_at]", f"gte:{FROZEN_EPOCH + 10}"), ("filters[created_at]", f"lte:{FROZEN_EPOCH + 20}")]
+async def test_a_filter_given_as_an_array_ands_its_conditions(pc, sent):
+    params = [("filters[created_at][]", f"gte:{FROZEN_EPOCH + 10}"),
+              ("filters[created_at][]", f"lte:{FROZEN_EPOCH + 20}")]
     body = await pc.listing(params=params)
     assert texts(body) == ["message 2", "message 1"]
     assert body["filters"] == {"created_at": [f"gte:{FROZEN_EPOCH + 10}", f"lte:{FROZEN_EPOCH + 20}"]}
     array_form = [("filters[id][]", f"ne:{sent[0]['id']}"), ("filters[id][]", f"ne:{sent[1]['id']}")]
     assert texts(await pc.listing(params=array_form)) == ["message 3", "message 2"]
+
+
+async def test_a_key_repeated_without_brackets_keeps_its_last_value_as_phps_query_parser_does(pc, sent):
+    body = await pc.listing(params=[("limit", "1"), ("limit", "3"), ("sort[id]", "asc"), ("sort[id]", "desc")])
+    assert (body["limit"], texts(body), body["sort"]) == (3, ["message 3", "message 2", "message 1"], {"id": "desc"})
+    repeated = [("filters[created_at]", f"gte:{FROZEN_EPOCH + 10}"),
+                ("filters[created_at]", f"lte:{FROZEN_EPOCH + 20}")]
+    body = await pc.listing(params=repeated)
+    assert texts(body) == ["message 2", "message 1", "message 0"]
+    assert body["filters"] == {"created_at": f"lte:{FROZEN_EPOCH + 20}"}
+    status, body = await pc.call("GET", f"/v4/accounts/{ACCOUNT}/sms?limit=ten&limit=2", OWNER)
+    assert status == 200 and body["limit"] == 2  # the first, unreadable value is gone before it is read
+
+
+async def test_the_last_value_wins_on_every_phone_com_list_and_read(pc, sent):
+    for path in (f"/v4/accounts/{ACCOUNT}/messages", f"/v4/accounts/{ACCOUNT}/phone-numbers",
+                 f"/v4/accounts/{ACCOUNT}/extensions", f"/v4/accounts/{ACCOUNT}/integrations/events/callbacks"):
+        body = await pc.listing(path=path, params=[("limit", "10"), ("limit", "20")])
+        assert body["limit"] == 20, path
+    status, one = await pc.call("GET", f"/v4/accounts/{ACCOUNT}/sms/{sent[0]['id']}?mode=full&mode=brief", OWNER)
+    assert status == 200 and "extension" not in one  # brief, the last mode given
+
+
+@pytest.mark.parametrize("pairs, expected", [
+    ([("a", "1"), ("b", "2"), ("a", "3")], [("a", "3"), ("b", "2")]),        # last value, first place
+    ([("f[x][]", "1"), ("f[x][]", "2")], [("f[x][]", "1"), ("f[x][]", "2")]),  # an array collects
+    ([("f[x][]", "1"), ("f[x]", "2")], [("f[x]", "2")]),                     # a plain value replaces the array
+    ([("f[x]", "1"), ("f[x][]", "2"), ("f[x][]", "3")], [("f[x][]", "2"), ("f[x][]", "3")]),  # and the reverse
+])
+def test_php_params_reads_repeated_keys_as_php_does(pairs, expected):
+    from emulator.providers.phonecom.parse import php_params
+    assert list(php_params(pairs).items()) == expected
 
 
 async def test_filters_by_direction_extension_from_and_is_new(pc, sent):

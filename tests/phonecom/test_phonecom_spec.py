@@ -81,6 +81,42 @@ async def test_phone_numbers_and_extensions_match_their_list_schemas(pc):
     validate(without_nulls(one), definition("PhoneNumberFull"))
 
 
+def v4611_schema(name: str) -> dict:
+    """A v4.6.11 schema as JSON Schema: `nullable` admits null, and so does an enum whose description names NULL
+    as a value ("or NULL to omit transcriptions"), which OpenAPI 3.0 cannot say."""
+    return as_json_schema(json.loads(OPENAPI_4611.read_text())["components"]["schemas"][name])
+
+
+def as_json_schema(node):
+    if isinstance(node, list):
+        return [as_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    converted = {key: as_json_schema(value) for key, value in node.items()}
+    if converted.pop("nullable", False) is True and isinstance(converted.get("type"), str):
+        converted["type"] = [converted["type"], "null"]
+    if "enum" in converted and "NULL" in str(converted.get("description", "")):
+        converted["enum"] = [*converted["enum"], None]
+    return converted
+
+
+async def test_phone_numbers_and_extensions_match_the_v4611_schemas_with_every_field_they_declare(pc):
+    numbers = await pc.listing(OWNER, f"/v4/accounts/{ACCOUNT}/phone-numbers")
+    extensions = await pc.listing(OWNER, f"/v4/accounts/{ACCOUNT}/extensions")
+    for items, name in ((numbers["items"], "PhoneNumber"), (extensions["items"], "Extension")):
+        schema = v4611_schema(name)
+        for item in items:
+            validate(item, schema)
+            assert set(schema["properties"]) <= set(item), set(schema["properties"]) - set(item)
+
+
+async def test_access_token_details_match_get_oauth_access_token(pc):
+    status, details = await pc.call("GET", "/v4/oauth/access-token", OWNER)
+    assert status == 200
+    validate(details, definition("GetOauthAccessToken"))
+    assert isinstance(details["expires_at"], int)
+
+
 async def test_create_request_used_in_these_tests_matches_the_v4611_sms_schema():
     spec = json.loads(OPENAPI_4611.read_text())
     validate({"from": PAULA_NUMBER, "to": HANDSET, "text": "hi", "extension_id": int(EXT_101)},

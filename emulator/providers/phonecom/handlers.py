@@ -36,12 +36,19 @@ from .parse import (
     mode_value,
     number_filter,
     path_integer,
+    php_params,
     read_value,
     sms_request,
     subscription_tags,
     token_request,
 )
-from .rules import CALLBACK_TEST_BODY, EVENTS_VERSION, EXTENSION_ROLE, MESSAGE_MMS_POLICY, SMS_POLICY
+from .rules import (CALLBACK_TEST_BODY, EVENTS_VERSION, EXTENSION_ROLE, MESSAGE_MMS_POLICY, MESSAGE_POLICY,
+                    SMS_POLICY)
+
+
+def php_query(request: web.Request) -> MultiDict[str]:
+    """The query string as Phone.com's PHP reads it: a form ('+' a space), a repeated key's last value winning."""
+    return php_params(form_query(request).items())
 
 
 def world_of(request: web.Request) -> World:
@@ -201,7 +208,7 @@ def check_save_target(world: World, account_id: str, extension: Extension | None
 
 async def list_sms(request: web.Request) -> web.Response:
     world, account_id, extension = scope_of(request)
-    params = form_query(request)
+    params = php_query(request)
     wanted = sms_query(params)
     mode = mode_value(params)
     chosen = listed_sms(world, account_id, extension, wanted)
@@ -220,7 +227,7 @@ def listed_sms(world: World, account_id: str, extension: Extension | None, wante
 async def delete_sms_list(request: web.Request) -> web.Response:
     """Delete List SMS: the page the same query would list is deleted and returned."""
     world, account_id, extension = scope_of(request)
-    wanted = sms_query(form_query(request))
+    wanted = sms_query(php_query(request))
     chosen = listed_sms(world, account_id, extension, wanted)
     deleted = page(wanted, chosen)
     for record in deleted:
@@ -234,7 +241,7 @@ async def delete_sms_list(request: web.Request) -> web.Response:
 
 async def get_sms(request: web.Request) -> web.Response:
     world, record = one_message(request)
-    return respond(render.sms(world.directory, record, mode_value(form_query(request))))
+    return respond(render.sms(world.directory, record, mode_value(php_query(request))))
 
 
 async def patch_sms(request: web.Request) -> web.Response:
@@ -292,7 +299,7 @@ def message_getters() -> dict[str, Callable[[Message], list]]:
 async def create_message(request: web.Request) -> web.Response:
     world, account_id, extension = scope_of(request)
     command, files = message_request(await json_body(request), account_id, extension.id if extension else None)
-    result = carrier.send_sms(world, command, SMS_POLICY, NAME, request[EXCHANGE].fail_delivery, files,
+    result = carrier.send_sms(world, command, MESSAGE_POLICY, NAME, request[EXCHANGE].fail_delivery, files,
                               MESSAGE_MMS_POLICY)
     if isinstance(result, Rejection):
         raise from_rejection(result)
@@ -301,7 +308,7 @@ async def create_message(request: web.Request) -> web.Response:
 
 async def list_messages(request: web.Request) -> web.Response:
     world, account_id, extension = scope_of(request)
-    params = form_query(request)
+    params = php_query(request)
     wanted = message_query(params)
     mode_value(params)
     deleted = wanted.options.get("deleted", "ignore")
@@ -315,7 +322,7 @@ async def list_messages(request: web.Request) -> web.Response:
 
 async def get_message(request: web.Request) -> web.Response:
     _, record = one_message(request)
-    mode_value(form_query(request))
+    mode_value(php_query(request))
     return respond(render.message_item(record, origin(request)))
 
 
@@ -361,7 +368,7 @@ def sort_by(field: str):
 def directory_page(request: web.Request, items: list[dict], filters: dict, getters: dict,
                    sort_fields: Iterable[str]) -> web.Response:
     """Numbers and extensions list in the same envelope and grammar as SMS, oldest id first by default."""
-    params = form_query(request)
+    params = php_query(request)
     sorts = {field: sort_by(field) for field in sort_fields}
     wanted = list_query(params, filters, sorts)
     if not any(key.startswith("sort[") for key in params):
@@ -424,14 +431,14 @@ async def create_access_token(request: web.Request) -> web.Response:
         grant, refresh = auth.renew(world, wanted)
     else:
         grant, refresh = auth.issue(world, account_id, wanted.client_id)
-    if form_query(request).get("mode") == "details":
+    if php_query(request).get("mode") == "details":
         return respond(render.token_details(grant), 201)
     return respond(render.created_token(grant, refresh, world.now_ms() // 1000), 201)
 
 
 async def token_params(request: web.Request) -> dict:
     """The grant's parameters from a JSON body or a form, over those of the query string (the 2017 docs)."""
-    params: dict = dict(form_query(request).items())
+    params: dict = dict(php_query(request).items())
     if request.content_type == "application/x-www-form-urlencoded":
         try:
             form = await request.post()
@@ -582,7 +589,7 @@ EVENTS_SORTS: dict[str, Callable[[Any], Any]] = {"id": lambda record: record.id}
 def events_page(request: web.Request, records: list, render_one, filters: dict | None = None) -> web.Response:
     """The SMS list's grammar and envelope: the list's own filters, `sort[id]` (newest first), limit, offset."""
     filters = filters or {}
-    wanted = list_query(form_query(request), {k: v[0] for k, v in filters.items()}, EVENTS_SORTS)
+    wanted = list_query(php_query(request), {k: v[0] for k, v in filters.items()}, EVENTS_SORTS)
     chosen = select(records, wanted, {k: v[1] for k, v in filters.items()}, EVENTS_SORTS)
     items = [render_one(r) for r in page(wanted, chosen)]
     return respond(render.list_body(wanted.filters_echo, wanted.sort_echo, len(chosen), wanted.offset,

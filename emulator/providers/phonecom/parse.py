@@ -1,8 +1,9 @@
 """Turn Phone.com request bodies and list queries into typed commands, or Phone.com's 422.
 
 List queries follow Phone.com's collection grammar: `filters[<key>]=<operator>:<params>` (no known operator
-prefix means `eq` with the whole value; `\\,` escapes a comma; repeated filters are ANDed),
-`sort[<key>]=asc|desc`, `limit` (1..500, default 25) and `offset`.
+prefix means `eq` with the whole value; `\\,` escapes a comma; `filters[<key>][]` given several times is ANDed),
+`sort[<key>]=asc|desc`, `limit` (1..500, default 25) and `offset`. A key repeated without `[]` keeps its last
+value, as PHP reads a query.
 """
 
 from __future__ import annotations
@@ -378,6 +379,20 @@ class ListQuery:
     filters_echo: dict
     sort_echo: dict
     options: dict
+
+
+def php_params(pairs: Iterable[tuple[str, str]]) -> MultiDict[str]:
+    """The query as PHP's parse_str leaves it for Phone.com: a repeated key keeps its last value, in the place of
+    its first, and only a key ending in `[]` collects every value (a plain value after them replaces them all)."""
+    slots: dict[str, list[tuple[str, str]]] = {}
+    for key, value in pairs:
+        base = key[:-2] if key.endswith("[]") else key
+        held = slots.get(base)
+        if key.endswith("[]") and held and held[-1][0].endswith("[]"):
+            held.append((key, value))
+        else:
+            slots[base] = [(key, value)]
+    return MultiDict(pair for held in slots.values() for pair in held)
 
 
 BRACKET = re.compile(r"(filters|sort)\[([^\]]*)\](\[[^\]]*\])?")

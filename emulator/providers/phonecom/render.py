@@ -9,7 +9,7 @@ from ...core.clock import utc_second
 from ...core.directory import Directory
 from ...core.ids import stable_uuid
 from ...core.model import Direction, Extension, Media, Message, PhoneNumber
-from .rules import RECIPIENT_STATUS, TOKEN_TYPE
+from .rules import RECIPIENT_STATUS, SEEDED_TOKEN_EXPIRES_AT, TOKEN_TYPE
 
 ID_HEX_DIGITS = 40
 SMS_ID_FORMAT = f"0{ID_HEX_DIGITS}x"  # zero-padded lowercase hex
@@ -158,11 +158,14 @@ def phone_number(directory: Directory, record: PhoneNumber) -> dict:
         "sms_forwarding": {"type": "extension", "extension": {"id": as_int(owner.id), "name": owner.name,
                                                                "extension": as_int(owner.number)}} if owner else None,
         "call_notifications": {"emails": [], "sms": None},
+        "reservation_id": None,   # v4.6.11: a nullable string, for a number reserved before it was bought
+        "record_calls": False,    # v4.6.11: a nullable boolean; call recording is an account feature not emulated
     }
 
 
 def extension(record: Extension) -> dict:
-    """ExtensionFull, with the fields an SMS client reads filled and the telephony ones left at defaults."""
+    """ExtensionFull (2017) and Extension (v4.6.11), with the fields an SMS client reads filled and the telephony
+    ones at a plain extension's defaults, as the v4.6.11 schema allows them (the seed gives none of them)."""
     return {
         **extension_summary(record),
         "full_name": record.name,
@@ -172,18 +175,39 @@ def extension(record: Extension) -> dict:
         "enable_call_waiting": True,
         "enable_outbound_calls": True,
         "caller_id": "private",  # the spec's value for "no caller id assigned"; its schema types this a string
-        "local_area_code": "",
+        "local_area_code": None,  # v4.6.11: a nullable integer (2017: a string)
         "route": None,
+        "voicemail": default_voicemail(),
+        "call_notifications": {"emails": None, "sms": None},  # v4.6.11 types `emails` a string, 2017 an array
+        "name_greeting": None,
+        "device_membership": None,  # 2017 only: "Device Membership Object, or NULL"
+        "bypass_hard_phone": False,
+        "presence_publish": False,
+        "presence_subscribe": False,
+    }
+
+
+def default_voicemail() -> dict:
+    """Voicemail on, with the standard greeting and no password, transcription, attachments or notifications: the
+    descriptions name NULL for "none" (the v4.6.11 enums of `transcription` and `attachments` leave it out)."""
+    return {
+        "enabled": True,
+        "password": None,
+        "greeting": {"type": "standard", "standard": None, "alternate": None, "enable_leave_message_prompt": True},
+        "transcription": None,
+        "attachments": None,
+        "notifications": {"emails": None, "sms": None},
     }
 
 
 def token_details(grant) -> dict:
-    """Get Access Token: the scope, the account (voip_id) and, for an extension user, the extension."""
+    """Get Access Token: the scope, the account (voip_id) and, for an extension user, the extension; `expires_at`
+    is epoch seconds, as GetOauthAccessToken types it and Phone.com's JS client reads it."""
     detail: dict = {"scope": grant.scope, "voip_id": as_int(grant.account_id)}
     if grant.extension_id is not None:
         detail["extension_id"] = as_int(grant.extension_id)
-    return {"access_token": grant.token, "scope": grant.scope, "scope_details": [detail],
-            "expires_at": grant.expires_at}
+    expires_at = SEEDED_TOKEN_EXPIRES_AT if grant.expires_at is None else grant.expires_at
+    return {"access_token": grant.token, "scope": grant.scope, "scope_details": [detail], "expires_at": expires_at}
 
 
 def created_token(grant, refresh_token: str, now_s: int) -> dict:

@@ -1,5 +1,8 @@
 """Phone.com's limits, handed to the core rules, and its names for the core's statuses."""
 
+import attrs
+
+from ...core.ids import is_digits
 from ...core.model import Status
 from ...core.rules import MmsPolicy, SmsPolicy
 
@@ -21,6 +24,11 @@ SMS_POLICY = SmsPolicy(
     save_unassigned_outbound=False,    # no extension_id and no sms_forwarding: sent, not saved (Create SMS doc)
     national_calling_code="1",         # a US carrier: 312 555 0199 is +13125550199, not a number in +31
 )
+
+# The Messages API has no `extension_id` to say where a send is saved, and its spec offers "the history of SMS/MMS
+# sent from / delivered to your account": a send from a number with no sms_forwarding is kept in the account's
+# own mailbox, where inbound SMS to that number go, so its `message_id` reads back.
+MESSAGE_POLICY = attrs.evolve(SMS_POLICY, save_unassigned_outbound=True)
 
 # The Messages API sends SMS and MMS. "Phone.com will try to send the file provided via the API as is" (Send
 # Message, v4.6.11): no count, size or type of file is refused; the body may be as large as RingCentral's.
@@ -63,5 +71,32 @@ CALLBACK_TEST_BODY = {"test": 1}    # a new callback's URL must answer it with 2
 # OAuth (POST /v4/oauth/access-token): the v4.6.11 CreatedAccessToken grants, of which the emulator mints two.
 GRANT_TYPES = ("password", "client_credentials", "refresh_token", "authorization_code")
 EMULATED_GRANTS = ("client_credentials", "refresh_token")  # the seed holds apps, not users' passwords or codes
+# GetOauthAccessToken (2017) types `expires_at` an integer, epoch seconds. A seeded token never expires, so it
+# reads as the last second of year 9999, past the furthest the tenant's clock goes (9000-01-01).
+SEEDED_TOKEN_EXPIRES_AT = 253402300799  # 9999-12-31T23:59:59Z
 ACCESS_TOKEN_TTL_S = 3600  # no document gives Phone.com's lifetime; one hour, as is usual for client tokens
 TOKEN_TYPE = "Bearer"
+
+
+# Phone numbers: "the internal Phone.com ID for this number, not the phone number itself" (2017 PhoneNumberFull.id).
+NUMBER_ID_SLOTS = 1000  # a seeded account's numbers are numbered from its id times this, plus their place
+
+
+def internal_number_ids(account_id: str, seeded_ids: list[str | None], digits: set[str]) -> list[str]:
+    """Each number's id: the seed's own, else the account's id times 1000 plus the number's place from 1, moved
+    past any id already taken or equal to some number's digits, so a URL built from the number finds nothing."""
+    base = int(account_id) * NUMBER_ID_SLOTS if is_digits(account_id) else 0
+    taken = {seeded for seeded in seeded_ids if seeded is not None} | digits
+    ids = []
+    for place, seeded in enumerate(seeded_ids, start=1):
+        if seeded is None:
+            seeded = next_free_id(base + place, taken)
+            taken.add(seeded)
+        ids.append(seeded)
+    return ids
+
+
+def next_free_id(candidate: int, taken: set[str]) -> str:
+    while str(candidate) in taken:
+        candidate += 1
+    return str(candidate)
