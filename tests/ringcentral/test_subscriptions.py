@@ -382,6 +382,8 @@ SILENT_FILTERS = [
     "/restapi/v1.0/account/~/extension",
     "/restapi/v1.0/subscription/~?threshold=259200&interval=43200",
     "/team-messaging/v1/posts",
+    "/restapi/v1.0/glip/posts",
+    "/restapi/v1.0/account/~/extension/~/missed-calls",
 ]
 
 

@@ -146,10 +146,15 @@ EVENT_FILTERS = (
     "/restapi/v1.0/account/{accountId}/directory/entries",
     "/restapi/v1.0/account/{accountId}/device/{deviceId}/emergency-address",
     "/restapi/v1.0/account/{accountId}/phone-number",
-    # the subscription's own reminder, team messaging, RingSense
+    # calls, as the SDKs' MissedCallEvent and IncomingCallEvent still name them
+    "/restapi/v1.0/account/{accountId}/extension/{extensionId}/missed-calls",
+    "/restapi/v1.0/account/{accountId}/extension/{extensionId}/incoming-call-pickup",
+    # the subscription's own reminder, team messaging (and its older /glip paths), RingSense
     "/restapi/v1.0/subscription/{subscriptionId}",
     "/team-messaging/v1/posts",
     "/team-messaging/v1/groups",
+    "/restapi/v1.0/glip/posts",
+    "/restapi/v1.0/glip/groups",
     "/ai/ringsense/v1/public/accounts/{accountId}/domains/{domain}/insights",
 )
 
