@@ -82,6 +82,8 @@ async def test_owner_on_an_unknown_extension_is_404(pc):
     ({"from": "not a number", "to": HANDSET, "text": "x"}, "from"),
     ({"from": PAULA_NUMBER, "to": "12", "text": "x"}, "to"),
     ({"from": PAULA_NUMBER, "to": "call me", "text": "x"}, "to"),
+    ({"from": "+1.212.555.0101", "to": HANDSET, "text": "x"}, "from"),  # the v4.6.11 SMS schema's pattern
+    ({"from": PAULA_NUMBER, "to": ["+1.312.555.0199"], "text": "x"}, "to"),
     ({"from": PAULA_NUMBER, "to": [HANDSET, HANDSET], "text": "x"}, "to"),
     ({"from": PAULA_NUMBER, "to": [f"+1312555{n:04d}" for n in range(26)], "text": "x"}, "to"),
     ({"from": PAULA_NUMBER, "to": HANDSET, "text": "x" * 3201}, "text"),

@@ -104,6 +104,26 @@ def phone_field(value: Any, field: str) -> str:
     return value
 
 
+# The v4.6.11 `SMS` schema's pattern for `from` and `to` (PHP's \s: ASCII whitespace only); the Messages API's
+# `Message` schema gives none.
+SMS_NUMBER = re.compile(r"\+?[0-9\-() \t\n\r\f\v]*")
+
+
+def sms_number(value: Any, field: str) -> str:
+    """A Create SMS number: a string of the schema's pattern, so `+1.212.555.0101` is the 422 Phone.com answers."""
+    number = phone_field(value, field)
+    if not SMS_NUMBER.fullmatch(number):
+        raise invalid(field, f"The {field} format is invalid.")
+    return number
+
+
+def sms_recipients(value: Any) -> tuple[str, ...]:
+    numbers = recipients(value)
+    if not all(SMS_NUMBER.fullmatch(number) for number in numbers):
+        raise invalid("to", "The to format is invalid.")
+    return numbers
+
+
 def recipients(value: Any) -> tuple[str, ...]:
     """`to` is one number, an array of numbers, or (tolerated) one comma-separated string of them."""
     if isinstance(value, str):
@@ -145,15 +165,15 @@ def direction_field(value: Any) -> None:
 def sms_request(body: dict, account_id: str, caller_extension_id: str | None) -> SmsRequest:
     try:  # the common case, a valid body, without collecting
         direction_field(body.get("direction"))
-        return SmsRequest(account_id, phone_field(present(body, "from"), "from").strip(),
-                          recipients(present(body, "to")), text_field(present(body, "text")), caller_extension_id,
+        return SmsRequest(account_id, sms_number(present(body, "from"), "from").strip(),
+                          sms_recipients(present(body, "to")), text_field(present(body, "text")), caller_extension_id,
                           positive_id(body.get("extension_id"), "extension_id"))
     except PhoneComError as error:
         if error.fields is None:
             raise
         every_field({  # the 422 that names every bad field, not only the first
-            "from": lambda: phone_field(present(body, "from"), "from"),
-            "to": lambda: recipients(present(body, "to")),
+            "from": lambda: sms_number(present(body, "from"), "from"),
+            "to": lambda: sms_recipients(present(body, "to")),
             "text": lambda: text_field(present(body, "text")),
             "direction": lambda: direction_field(body.get("direction")),
             "extension_id": lambda: positive_id(body.get("extension_id"), "extension_id"),
