@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: install bytecode serve test fuzz bench clean
+.PHONY: install bytecode serve test fuzz bench bench-instructions clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "make: needs Python 3.11+ with venv; name one with PYTHON=..." >&2; exit 1; }
@@ -45,6 +45,10 @@ fuzz: bytecode
 # Throughput, latency, scale and start-up figures in one run (needs wrk; installed with apt-get when root).
 bench: bytecode
 	$(BIN)/python -m tests.bench.bench_main
+
+# Instructions per request under valgrind, emulator against bare aiohttp: ratios no other load can move.
+bench-instructions: bytecode
+	$(BIN)/python -m tests.bench.bench_instructions
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info
