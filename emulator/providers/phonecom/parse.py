@@ -119,8 +119,9 @@ def sms_number(value: Any, field: str) -> str:
 
 def sms_recipients(value: Any) -> tuple[str, ...]:
     numbers = recipients(value)
-    if not all(SMS_NUMBER.fullmatch(number) for number in numbers):
-        raise invalid("to", "The to format is invalid.")
+    for number in numbers:
+        if not SMS_NUMBER.fullmatch(number):
+            raise invalid("to", "The to format is invalid.")
     return numbers
 
 
