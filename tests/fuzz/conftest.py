@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import collections
-from pathlib import Path
 
 import pytest
 import requests
 
 from emulator import Emulator
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
 TALLY: collections.Counter = collections.Counter()
 
 

@@ -14,7 +14,9 @@ from urllib.parse import urlsplit
 import jsonschema
 import yaml
 
-from .conftest import REFERENCE, ringcentral_token, tally
+from tests.openapi_schemas import REFERENCE, as_json_schema
+
+from .conftest import ringcentral_token, tally
 from .envelopes import assert_control_error, assert_phonecom_error, assert_ringcentral_error
 
 RINGCENTRAL_SPEC = REFERENCE / "ringcentral" / "rc-sms-subset.yml"
@@ -36,18 +38,6 @@ def cases(schema, path_parameters: dict, headers: dict):
 def load_document(path) -> dict:
     text = path.read_text()
     return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-
-
-def as_json_schema(node):
-    """OpenAPI 3.0's `nullable: true` becomes a JSON Schema type that admits null."""
-    if isinstance(node, list):
-        return [as_json_schema(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    converted = {key: as_json_schema(value) for key, value in node.items()}
-    if converted.pop("nullable", False) is True and isinstance(converted.get("type"), str):
-        converted["type"] = [converted["type"], "null"]
-    return converted
 
 
 def assert_conforms(document: dict, case, response) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -18,6 +17,7 @@ from emulator.core.rules import SmsRequest
 from emulator.providers.ringcentral.rules import SMS_POLICY
 from emulator.seed import load_default_seed
 from emulator.tenants import Tenants
+from tests.openapi_schemas import REFERENCE
 
 from .conftest import ACCOUNT
 
@@ -136,7 +136,7 @@ def test_a_send_fails_exactly_when_the_handsets_last_keyword_to_that_number_was_
 
 
 CONSENTS = "/restapi/v2/accounts/~/sms/consents"
-FULL_SPEC = Path(__file__).resolve().parents[3] / "shared" / "reference" / "ringcentral" / "rc-public-openapi.yml"
+FULL_SPEC = REFERENCE / "ringcentral" / "rc-public-openapi.yml"
 
 
 @lru_cache(maxsize=1)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
 
 from emulator.webhooks import WEBHOOKS_KEY
+from tests.openapi_schemas import REFERENCE
 
 from .conftest import STORE
 
-SPEC = Path(__file__).resolve().parents[3] / "shared" / "reference" / "ringcentral" / "rc-sms-subset.yml"
+SPEC = REFERENCE / "ringcentral" / "rc-sms-subset.yml"
 
 pytestmark = pytest.mark.skipif(not SPEC.exists(), reason=f"RingCentral reference spec not found at {SPEC}")
 

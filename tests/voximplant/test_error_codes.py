@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import time
-from pathlib import Path
 
 import attrs
 import jwt
@@ -13,10 +12,11 @@ import pytest
 
 from emulator.providers.voximplant import errors, face
 from emulator.providers.voximplant.errors import MESSAGES
+from tests.openapi_schemas import REFERENCE
 
 from .conftest import ACCOUNT_ID, ENABLED, KEY_ID, NOT_ENABLED, UNSUPPORTED, envelope, error_code, private_key
 
-REFERENCE = Path("/work/shared/reference/voximplant/api_error_codes.tsv")
+ERROR_CODES = REFERENCE / "voximplant" / "api_error_codes.tsv"
 
 
 def token(claims: dict | None = None, kid: str = KEY_ID, key: str | None = None, algorithm: str = "RS256",
@@ -344,9 +344,9 @@ def test_unexpected_failure_inside_a_method_is_code_2_at_http_200(http, monkeypa
 
 
 def test_every_fixed_message_matches_the_official_enum():
-    if not REFERENCE.exists():
-        pytest.skip(f"reference table {REFERENCE} is not available in this checkout")
-    with REFERENCE.open(encoding="utf-8") as handle:
+    if not ERROR_CODES.exists():
+        pytest.skip(f"reference table {ERROR_CODES} is not available in this checkout")
+    with ERROR_CODES.open(encoding="utf-8") as handle:
         official = {int(row["code"]): row["message"] for row in csv.DictReader(handle, delimiter="\t")}
     for code, message in MESSAGES.items():
         assert code in official, code
