@@ -171,16 +171,21 @@ class ServerProcess:
         self.base = wait_ready(ready_file, self.process)
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process, 5)
 
 
-def wait_ready(ready_file: Path, process: subprocess.Popen) -> str:
-    deadline = time.monotonic() + READY_TIMEOUT_S
+def stop_process(process: subprocess.Popen, grace_s: float) -> None:
+    """SIGTERM, and SIGKILL for a process still there after grace_s."""
+    process.terminate()
+    try:
+        process.wait(grace_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def wait_ready(ready_file: Path, process: subprocess.Popen, timeout_s: float = READY_TIMEOUT_S) -> str:
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if ready_file.exists():
             text = ready_file.read_text()

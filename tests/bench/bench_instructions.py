@@ -63,7 +63,7 @@ class CountedServer:
         self.process = subprocess.Popen(["valgrind", "--tool=callgrind", f"--callgrind-out-file={self.out}",
                                          *command], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self.dumps = 0
-        self.base = wait_ready(ready, self.process)
+        self.base = bench_http.wait_ready(ready, self.process, STARTUP_TIMEOUT_S)
 
     def count(self) -> tuple[int, float]:
         """Instructions since the last count, and when they were read (callgrind zeroes its counters on a dump)."""
@@ -72,21 +72,7 @@ class CountedServer:
         return read_dump(Path(f"{self.out}.{self.dumps}")), time.monotonic()
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-
-
-def wait_ready(ready_file: Path, process: subprocess.Popen) -> str:
-    saved = bench_http.READY_TIMEOUT_S
-    bench_http.READY_TIMEOUT_S = STARTUP_TIMEOUT_S
-    try:
-        return bench_http.wait_ready(ready_file, process)
-    finally:
-        bench_http.READY_TIMEOUT_S = saved
+        bench_http.stop_process(self.process, 30)
 
 
 def read_dump(path: Path) -> int:
