@@ -128,6 +128,10 @@ def load(server: CountedServer, wrk: str, scenario: bench_http.Scenario, workdir
     result = bench_http.run_wrk(wrk, scenario, server.base, workdir, seconds)
     time.sleep(SETTLE_S)
     instructions, read_at = server.count()
+    failed = result.socket_errors + result.non2xx
+    if failed:  # a request that timed out was served but not counted: the cost per request reads too high
+        print(f"bench: {scenario.name} on {server.out.name}: {failed} of wrk's requests failed or timed out; "
+              "the machine may be too busy for this count", file=sys.stderr, flush=True)
     return Load(instructions, read_at - started, result.requests)
 
 
