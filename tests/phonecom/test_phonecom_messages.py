@@ -107,6 +107,13 @@ async def test_any_file_goes_as_it_is_typed_by_its_name(pc):
                                                      "application/octet-stream"]
 
 
+async def test_an_image_names_itself_as_its_thumbnail_and_other_files_have_none(pc):
+    created = await send(pc, **{"from": PAULA_NUMBER, "to": [HANDSET], "media": [media(), media(b"%PDF", "menu.pdf")]})
+    image, document = created["media"]
+    assert image["thumbnail"] == image["url"] and image["type"] == "image/gif"
+    assert document["thumbnail"] is None
+
+
 async def test_a_handsets_mms_lands_in_the_phonecom_inbox_with_its_files(pc):
     await pc.call("POST", "/_emulator/inbound", json={"from": HANDSET, "to": QUINN_NUMBER, "media": [
         {"content_type": "image/gif", "file_name": "dot.gif", "content_base64": base64.b64encode(GIF).decode()}]})
@@ -177,6 +184,7 @@ async def test_an_inbound_mms_event_is_typed_mms_and_links_its_files(pc, receive
     assert "mms-message" in event["tags"] and "sms-message" not in event["tags"]
     data = event["data"]
     assert data["type"] == "mms" and data["media"][0]["filename"] == "dot.gif"
+    assert data["media"][0]["thumbnail"] == data["media"][0]["url"]  # as events-examples/message.json has one
     response = await pc.client.get(path_of(data["media"][0]["url"]))
     assert await response.read() == GIF
 

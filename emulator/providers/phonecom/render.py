@@ -138,9 +138,11 @@ def message_recipients(record: Message) -> list[dict]:
 
 
 def media_item(media: Media, base: str) -> dict:
-    """A file as Phone.com's message events describe one; its url serves the bytes."""
-    return {"url": f"{base}/_emulator/media/{media.id}", "type": media.content_type, "size": media.size,
-            "filename": media.file_name}
+    """A file as Phone.com's message events describe one (events-examples/message.json); its url serves the bytes.
+    An image's `thumbnail` is the image itself, as no smaller copy is drawn; other files have none."""
+    url = f"{base}/_emulator/media/{media.id}"
+    return {"url": url, "type": media.content_type, "size": media.size, "filename": media.file_name,
+            "thumbnail": url if media.content_type.startswith("image/") else None}
 
 
 def phone_number(directory: Directory, record: PhoneNumber) -> dict:
