@@ -28,6 +28,14 @@ async def test_a_batch_is_accepted_with_201_and_its_bad_destinations_rejected_by
                                  "description": "The destination number is invalid or not supported"}]
 
 
+async def test_a_sender_written_without_its_plus_is_shown_in_e164_as_the_recipients_are(rc):
+    operator = await rc.login("101")
+    status, created = await batch(rc, operator, [{"to": ["14155550100"]}], sender=A2P_NUMBER.lstrip("+"))
+    assert status == 201, created
+    _, read = await rc.call("GET", f"{A2P}/batches/{created['id']}", operator)
+    assert created["from"] == read["from"] == A2P_NUMBER
+
+
 async def test_each_message_takes_its_own_text_or_the_batchs(rc):
     operator = await rc.login("101")
     _, created = await batch(rc, operator, [{"to": [HANDSET]}, {"to": ["+14155550111"], "text": "own text"}])

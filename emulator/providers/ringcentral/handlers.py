@@ -11,7 +11,8 @@ from aiohttp import web
 from ...core import carrier
 from ...core.ids import is_digits
 from ...core.model import Availability, Direction, Extension, Kind, Mailbox, Message, PhoneNumber, Status
-from ...core.rules import Attachment, PagerRequest, Reason, Rejection, SmsRequest, can_read_thread, webhook_standing
+from ...core.rules import (Attachment, PagerRequest, Reason, Rejection, SmsRequest, can_read_thread, normalize_number,
+                           webhook_standing)
 from ...core.store import MailboxIndex
 from ...core.world import World
 from ...webhooks import WEBHOOKS_KEY, Webhooks
@@ -1064,8 +1065,9 @@ async def create_a2p_batch(request: web.Request) -> web.Response:
                              "description": "The destination number is invalid or not supported"})
         else:
             raise invalid("from")  # the sender is the same for every message: nothing was sent
-    batch = A2pBatch(world.next_uuid("ringcentral.a2p-batch"), session.account_id, wanted.from_number, now,
-                     len(wanted.messages), tuple(m.id for m in sent))
+    sender = normalize_number(wanted.from_number, A2P_POLICY.national_calling_code) or wanted.from_number
+    batch = A2pBatch(world.next_uuid("ringcentral.a2p-batch"), session.account_id, sender, now,
+                     len(wanted.messages), tuple(m.id for m in sent))  # `from` in E.164, as its recipients are
     state = a2p_of(world)
     state.batches[batch.id] = batch
     state.messages.extend((m.id, batch.id) for m in sent)
