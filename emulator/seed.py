@@ -27,7 +27,7 @@ MAX_SEED_CHARACTERS = 8 * 1024 * 1024  # far past any seed file (PUT /_emulator/
 MAX_SEED_VALUES = 1_000_000  # some 100,000 extensions and numbers; a bomb stops here in a fraction of a second
 MAX_DELAY_S = 10 * 365 * 86400.0  # a delivery delay no test waits for, kept within the clock's range
 DEFAULT_MEDIA_RETENTION = 256 * 1024 * 1024  # bytes of MMS files per tenant, likewise (a shared file counts once)
-DEFAULT_SEED_PATH = Path(__file__).resolve().parent.parent / "scenarios" / "seeds" / "default.yaml"
+DEFAULT_SEED_PATH = Path(__file__).resolve().parent / "seeds" / "default.yaml"  # inside the package: any install has it
 
 # Where an SMS to a number with no owning extension goes, per provider.
 KEEPS_UNASSIGNED_INBOUND = {"ringcentral": False, "phonecom": True, "voximplant": True}

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from emulator.scenario.format import ScenarioError, is_scenario_file, load_scenario, scenario_files
+from emulator.seed import DEFAULT_SEED_PATH
 
 from .conftest import LIBRARY
 
@@ -84,7 +85,7 @@ def test_every_library_file_is_a_valid_scenario():
     assert len(files) >= 30
     for path in files:
         load_scenario(path)
-    assert not any(is_scenario_file(p) for p in (LIBRARY / "seeds").iterdir())
+    assert not is_scenario_file(DEFAULT_SEED_PATH)
 
 
 def test_replay_of_a_malformed_file_prints_one_line_and_exits_2(write):
