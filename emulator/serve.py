@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import gc
 import json
+import os
 import signal
 import sys
 import time
@@ -153,8 +154,7 @@ async def serve_until_signalled(seed, args: argparse.Namespace) -> None:
     try:
         print_banner(base, seed)
         if material:
-            print(f"  TLS CA: {material.ca_path.resolve()}  (export REQUESTS_CA_BUNDLE={material.ca_path.resolve()})",
-                  flush=True)
+            say(f"  TLS CA: {material.ca_path.resolve()}  (export REQUESTS_CA_BUNDLE={material.ca_path.resolve()})")
         if ready_file:  # last: whoever polls for it finds the banner already printed
             with writing_for("--ready-file", ready_file):
                 write_ready_file(Path(ready_file), base)
@@ -167,7 +167,7 @@ async def serve_until_signalled(seed, args: argparse.Namespace) -> None:
         await runner.cleanup()
         if ready_file:
             Path(ready_file).unlink(missing_ok=True)
-    print("sms-emulator: stopped", flush=True)
+    say("sms-emulator: stopped")
 
 
 def write_ready_file(path: Path, base: str) -> None:
@@ -179,7 +179,15 @@ def write_ready_file(path: Path, base: str) -> None:
 
 def print_json_line(fields: dict) -> None:
     """One structured log line per request."""
-    print(json.dumps(fields, separators=(",", ":")), flush=True)
+    say(json.dumps(fields, separators=(",", ":")))
+
+
+def say(text: str) -> None:
+    """Print a line; once stdout's reader has gone (`serve | head -3`), keep serving and print nothing more."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush finds no pipe either
 
 
 def print_banner(base: str, seed) -> None:
@@ -196,7 +204,7 @@ def print_banner(base: str, seed) -> None:
             creds = " ".join(f"{k}={v}" for k, v in extension.auth.items())
             lines.append(f"    ext {extension.number} {extension.name} ({extension.type.value}, "
                          f"{extension.status.value}) {creds}".rstrip())
-    print("\n".join(lines), flush=True)
+    say("\n".join(lines))
 
 
 def voximplant_credentials(account, seed) -> list[str]:

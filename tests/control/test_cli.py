@@ -63,6 +63,19 @@ def test_serve_on_port_zero_prints_the_port_writes_the_ready_file_and_stops_clea
     assert not ready.exists()
 
 
+def test_serve_keeps_serving_without_a_traceback_once_its_output_pipe_is_closed(tmp_path):
+    process, ready = start(tmp_path, "--log-requests")
+    base = ready.read_text().strip()
+    process.stdout.close()  # as `sms-emulator serve | head -3` does once it has read its lines
+    for _ in range(2):  # each request prints a log line into the closed pipe
+        with urllib.request.urlopen(base + "/_emulator/health", timeout=5) as response:
+            assert response.status == 200
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=10)
+    assert process.returncode == 0
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
+
+
 def test_the_banner_names_every_seeded_credential_the_official_clients_take(tmp_path):
     process, _ = start(tmp_path)
     process.send_signal(signal.SIGTERM)
