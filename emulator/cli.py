@@ -18,8 +18,9 @@ def main(argv: list[str] | None = None) -> int:
                                      "Voximplant SMS APIs for tests.")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the emulator until SIGINT or SIGTERM")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080, help="0 picks a free port and prints it")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port to listen on (default: 8080); 0 picks a free "
+                       "port and prints it")
     serve.add_argument("--seed", default=str(DEFAULT_SEED_PATH), help="seed YAML file (default: the bundled one)")
     serve.add_argument("--ready-file", help="write the base URL to this file once connections are accepted "
                        "(removed again on a clean stop)")
