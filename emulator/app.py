@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 
 import attrs
 from aiohttp import web
+from aiohttp.web_urldispatcher import _default_expect_handler
 
 from .control import routes as control
 from .encodings import AUTO_DECOMPRESS_OFF, BODY_TIMEOUT_S, BodyTimedOut, buffer_body
@@ -53,17 +54,20 @@ class RouteInfo:
 def unmatched_route_info(request: web.Request) -> RouteInfo:
     """For a path no route matches: the provider whose envelope its error is rendered in."""
     path = strip_tenant(request.path)
-    face = face_for_path(path)
-    provider = face.NAME if face is not None else ("control" if path.startswith(control.PREFIX) else None)
+    first = first_segment(path)
+    face = FACE_BY_SEGMENT.get(first)
+    provider = face.NAME if face is not None else ("control" if first == CONTROL_SEGMENT else None)
     return RouteInfo(face, provider, None, not path.startswith(UNJOURNALED))
 
 
-def face_for_path(path: str):
-    """The provider whose envelope an error on this path is rendered in; None for the control API."""
-    for face in FACES:
-        if any(path.startswith(prefix) for prefix in face.PREFIXES):
-            return face
-    return None
+# Each face's prefix is one path segment; a path belongs to the face whose segment it starts with, so a base URL
+# ending in "/" (//restapi/...) still gets the provider's own 404, and /restapiX gets none of it.
+FACE_BY_SEGMENT = {prefix.strip("/"): face for face in FACES for prefix in face.PREFIXES}
+CONTROL_SEGMENT = control.PREFIX.strip("/")
+
+
+def first_segment(path: str) -> str:
+    return path.lstrip("/").partition("/")[0]
 
 
 def strip_tenant(path: str) -> str:
@@ -306,7 +310,14 @@ def add_routes(app: web.Application, scoped: TenantScoped, routes, provider: str
             resource = resources.get(path)
             if resource is None:
                 resource = resources[path] = router.add_resource(path)
-            resource.add_route(method, handler)
+            resource.add_route(method, handler, expect_handler=continue_or_ignore)
+
+
+async def continue_or_ignore(request: web.Request) -> None:
+    """`Expect: 100-continue` as aiohttp answers it; any other expectation is ignored, as HTTP allows and nginx
+    does, so the request still gets the provider's own answer rather than aiohttp's plain-text 417."""
+    if request.headers.get("Expect", "").lower() == "100-continue":
+        await _default_expect_handler(request)
 
 
 def with_head(served: list[tuple[str, str, Any]]) -> list[tuple[str, str, Any]]:
@@ -332,8 +343,10 @@ def build_app(tenants: Tenants, request_log: Callable[[dict[str, Any]], None] | 
     app.router.register_resource(scoped)
     app.cleanup_ctx.append(tenant_clocks_read_while_idle)
     app.cleanup_ctx.append(webhooks_closed_on_cleanup)
-    app.router.add_route("*", TENANT_PREFIX + "/" + ANY_TAIL, serving(unmatched, None, site), name=UNMATCHED[1])
-    app.router.add_route("*", "/" + ANY_TAIL, serving(unmatched, None, site), name=UNMATCHED[0])
+    app.router.add_route("*", TENANT_PREFIX + "/" + ANY_TAIL, serving(unmatched, None, site), name=UNMATCHED[1],
+                         expect_handler=continue_or_ignore)
+    app.router.add_route("*", "/" + ANY_TAIL, serving(unmatched, None, site), name=UNMATCHED[0],
+                         expect_handler=continue_or_ignore)
     return app
 
 

@@ -182,8 +182,24 @@ def origin(request: web.Request) -> str:
     exchange = request[EXCHANGE]
     if exchange.base_url is None:
         tenant = request.match_info.get("tenant")
-        exchange.base_url = f"{request.scheme}://{request.host}{'/t/' + tenant if tenant else ''}"
+        exchange.base_url = f"{request.scheme}://{own_host(request)}{'/t/' + tenant if tenant else ''}"
     return exchange.base_url
+
+
+# A Host header as a URL can carry it: a name or IPv4 address, or a bracketed IPv6 literal, and a port.
+URL_HOST = re.compile(r"(?:[A-Za-z0-9\-._~]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+
+
+def own_host(request: web.Request) -> str:
+    """The Host the client named, when a URL can carry it; else the address it connected to, so a uri in a
+    response is never garbage (a Host of raw bytes would make the JSON itself unreadable)."""
+    host = request.headers.get("Host", "")
+    if URL_HOST.fullmatch(host):
+        return host
+    address = request.transport.get_extra_info("sockname") if request.transport is not None else None
+    if not address:
+        return "localhost"
+    return f"[{address[0]}]:{address[1]}" if ":" in address[0] else f"{address[0]}:{address[1]}"
 
 
 def has_lone_surrogate(text: str) -> bool:

@@ -19,7 +19,7 @@ from ..control.state import Journal, JournalEntry, control_of
 from ..core.clock import Clock, iso_ms
 from ..encodings import BodyTimedOut, buffer_body
 from ..seed import DEFAULT_SEED_PATH, Seed
-from ..wire import UNDECODABLE_BODY
+from ..wire import UNDECODABLE_BODY, own_host
 from .format import SCENARIO_VERSION
 from .match import TIMESTAMP
 from .replica import CLOCK, Handled, ReplayView
@@ -196,7 +196,7 @@ class Recorder:
         self.replay.clock_moved(handled, self.seed.frozen_at_ms is not None)
         restarted = handled.replaced_world and self.replay.clock_stands_in
         self.last_ms = self.seed_moment() if restarted else handled.after_ms
-        base = f"{request.scheme}://{request.host}"
+        base = f"{request.scheme}://{own_host(request)}"
         step = {"request": self.request_of(request, raw), "expect": self.expect_of(response, base, handled)}
         self.replay.journal_moved(handled)
         save = self.save_tokens(step["expect"])

@@ -46,7 +46,6 @@ MALFORMED = [
     ("GET", "/platform_api/Send%20Sms%2F..%2F", {}, b""),
     ("GET", "/platform_api/" + "A" * 2000, {}, b""),
     ("GET", "/platform_api/GetSmsHistory?count=-1&offset=x&message_id=1;a;;", {}, b""),
-    ("GET", "/platform_apix", {}, b""),
     ("PUT", "/platform_api", {}, b"cmd=GetPhoneNumbers"),
     ("DELETE", "/platform_api/SendSmsMessage", {}, b""),
     ("PATCH", "/platform_api/SendSmsMessage/", {}, b""),
