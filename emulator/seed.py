@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,15 @@ TOLL_FREE_PREFIXES = tuple(f"+1{code}" for code in ("800", "833", "844", "855", 
 ACCOUNT_FLAGS = ("store_outbound_sms", "store_inbound_sms")
 NUMBER_FLAGS = ("sms_supported", "sms_enabled", "deactivated", "canceled", "auto_charge", "can_be_used")
 MAX_RATE_LIMIT = 10_000  # requests a minute; each request looks at the minute's earlier ones
+INT64_MAX = 2**63 - 1
+INT64_DIGITS = len(str(INT64_MAX))
+# Ids a provider writes as JSON integers when they are all digits (int_id, as_int and numeric_id in
+# providers/*/render.py); its clients read them as int64.
+INTEGER_IDS = {
+    "ringcentral": {"account id", "extension id", "number id"},
+    "phonecom": {"account id", "extension id", "extension number", "number id"},
+    "voximplant": {"account id", "number id", "number subscription_id", "number application_id"},
+}
 
 
 class SeedError(ValueError):
@@ -75,7 +85,13 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def parse_yaml(text: str) -> Any:
-    return yaml.load(text, Loader=SAFE_LOADER)
+    """YAML as data; a value YAML allows but Python cannot hold (a number of 5,000 digits, the 45th of a month) is
+    a YAML error like any other, not a crash."""
+    try:
+        return yaml.load(text, Loader=SAFE_LOADER)
+    except (ValueError, OverflowError) as error:
+        reason = str(error).partition("; use sys.")[0]  # not Python's advice on raising its limit
+        raise yaml.constructor.ConstructorError(problem=f"a value that cannot be read: {reason}") from None
 
 
 def load_seed_file(path: str | Path) -> Seed:
@@ -142,7 +158,8 @@ def check_bounded(data: Any, source: str) -> None:
 def load_account(directory: Directory, provider: str, data: Any, where: str) -> None:
     if not isinstance(data, dict) or "id" not in data:
         raise SeedError(f"{where}: an account is a mapping with an id")
-    account_id = str(data["id"])
+    account_id = id_text(data["id"], f"{where}.id")
+    check_int64(provider, "account id", account_id, f"{where}.id")
     check_spelling(data, ACCOUNT_KEYS | set(ACCOUNT_FLAGS) | ACCOUNT_READ_KEYS, where)
     check_flags(data, ACCOUNT_FLAGS, where)
     check_rate_limits(data.get("rate_limits"), where)
@@ -174,6 +191,23 @@ EXTENSION_READ_KEYS = {"jwt", "password", "access_token"}
 NUMBER_READ_KEYS = {"incoming_sms_callback_url", "name"}
 
 
+def id_text(value: Any, where: str) -> str:
+    """An id as text: a string or an integer, as a float, a boolean or null names nothing (.inf became "inf")."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or (
+            isinstance(value, int) and not -INT64_MAX - 1 <= value <= INT64_MAX):
+        raise SeedError(f"{where}: an id is a string or an integer (within int64), not {value!r}")
+    return str(value)
+
+
+def check_int64(provider: str, kind: str, text: str, where: str, note: str = "") -> None:
+    """An id the provider writes as a JSON integer must fit the int64 its clients read (int() stops at 4,300
+    digits): checked here, so no later request answers 500."""
+    if kind in INTEGER_IDS[provider] and is_digits(text) and (len(text) > INT64_DIGITS or int(text) > INT64_MAX):
+        shown = text if len(text) <= 40 else f"{text[:20]}... ({len(text):,} digits)"
+        raise SeedError(f"{where}: {provider} writes an all-digit {kind} as an integer, so it must be at most "
+                        f"{INT64_MAX}; {shown}{note} is past that")
+
+
 def check_spelling(data: dict, known: set[str], where: str) -> None:
     """Free-form keys are kept for the providers, so a misspelt fixed one would be kept silently and change
     nothing: one a letter or two from a known key is refused, naming the key it resembles."""
@@ -196,15 +230,20 @@ def load_extension(directory: Directory, account_id: str, data: Any, where: str)
     if not isinstance(data, dict) or "number" not in data:
         raise SeedError(f"{where}: an extension is a mapping with a number")
     check_spelling(data, EXTENSION_KEYS | EXTENSION_READ_KEYS, where)
-    number = str(data["number"])
+    number = id_text(data["number"], f"{where}.number")
+    provider = directory.accounts[account_id].provider
+    check_int64(provider, "extension number", number, f"{where}.number")
     try:
         ext_type = ExtensionType(data.get("type", "User"))
         status = ExtensionStatus(data.get("status", "Enabled"))
     except ValueError as error:
         raise SeedError(f"{where}: {error}") from None
     auth = {k: v for k, v in data.items() if k not in EXTENSION_KEYS}
+    extension_id = id_text(data["id"], f"{where}.id") if "id" in data else f"{account_id}{number}"
+    check_int64(provider, "extension id", extension_id, f"{where}.id",
+                "" if "id" in data else " (the account id then the extension number, as no id is given)")
     extension = Extension(
-        id=str(data.get("id", f"{account_id}{number}")),
+        id=extension_id,
         account_id=account_id,
         number=number,
         name=str(data.get("name", f"Extension {number}")),
@@ -238,16 +277,24 @@ def number_ids(provider: str, account_id: str, numbers: list, where: str) -> lis
         return [None] * len(numbers)
     seeded = [phonecom_number_id(data, f"{where}.phone_numbers[{index}]") for index, data in enumerate(numbers)]
     digits = {e164.lstrip("+") for e164 in map(seeded_e164, numbers) if e164}
-    return internal_number_ids(account_id, seeded, digits)
+    ids = internal_number_ids(account_id, seeded, digits)
+    for index, number_id in enumerate(ids):
+        if seeded[index] is None:
+            check_int64(provider, "number id", number_id, f"{where}.phone_numbers[{index}].id",
+                        " (the account id times 1000 plus the number's place, as no id is given)")
+    return ids
 
 
 def phonecom_number_id(data: Any, where: str) -> str | None:
     """A Phone.com number's seeded `id`, a positive integer as PhoneNumberFull.id is; None when not given."""
-    value = data.get("id") if isinstance(data, dict) else None
-    if value is None:
+    if not isinstance(data, dict) or "id" not in data:
         return None
+    value = data["id"]
     text = str(value).strip() if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
-    if not is_digits(text) or int(text) < 1:
+    if not is_digits(text):
+        raise SeedError(f"{where}.id: a Phone.com number's id is a positive integer, not {value!r}")
+    check_int64("phonecom", "number id", text, f"{where}.id")
+    if int(text) < 1:
         raise SeedError(f"{where}.id: a Phone.com number's id is a positive integer, not {value!r}")
     return str(int(text))
 
@@ -277,8 +324,9 @@ def load_number(directory: Directory, account_id: str, data: Any, where: str, de
     features = data.get("features", [])
     if not isinstance(features, list):
         raise SeedError(f"{where}.features must be a list")
+    provider = directory.accounts[account_id].provider
     number = PhoneNumber(
-        id=default_id or str(data.get("id", e164.lstrip("+"))),
+        id=default_id or number_id(provider, data, e164, where),
         number=e164,
         account_id=account_id,
         extension_id=extension_id,
@@ -291,8 +339,34 @@ def load_number(directory: Directory, account_id: str, data: Any, where: str, de
         payment_type=payment_type(data, e164, where),
         extra={k: v for k, v in data.items() if k not in NUMBER_KEYS},
     )
-    check_number_fields(directory.accounts[account_id].provider, number, where)
+    check_number_fields(provider, number, where)
+    check_price(data, where)
     guard(where, directory.add_number, number)
+
+
+PLAIN_DECIMAL = re.compile(r"[0-9]{1,15}(?:\.[0-9]{1,15})?")
+
+
+def check_price(data: dict, where: str) -> None:
+    """A number's `phone_price` (Voximplant shows it as a decimal) is a number or its decimal text, nothing else."""
+    price = data.get("phone_price")
+    if price is None and "phone_price" not in data:
+        return
+    plain = isinstance(price, str) and PLAIN_DECIMAL.fullmatch(price)
+    number = isinstance(price, (int, float)) and not isinstance(price, bool) and 0 <= price < 1e15  # NaN fails too
+    if not (plain or number):
+        raise SeedError(f"{where}.phone_price: a price is a number of 0 or more (or its decimal text), not {price!r}")
+
+
+def number_id(provider: str, data: dict, e164: str, where: str) -> str:
+    """The seed's id for a number, else its digits; the subscription and application ids Voximplant shows beside
+    it are ids too."""
+    for key in ("subscription_id", "application_id"):
+        if f"number {key}" in INTEGER_IDS[provider] and data.get(key) is not None:
+            check_int64(provider, f"number {key}", id_text(data[key], f"{where}.{key}"), f"{where}.{key}")
+    seeded = id_text(data["id"], f"{where}.id") if "id" in data else e164.lstrip("+")
+    check_int64(provider, "number id", seeded, f"{where}.id")
+    return seeded
 
 
 def check_number_fields(provider: str, number: PhoneNumber, where: str) -> None:
@@ -339,14 +413,19 @@ def guard(where: str, action, record) -> None:
 
 def load_timing(data: dict, source: str) -> DeliveryTiming:
     delivery = data.get("delivery") or {}
-    try:
-        sent, delivered = float(delivery.get("sent_after", 1.0)), float(delivery.get("delivered_after", 2.0))
-    except (TypeError, ValueError, AttributeError, OverflowError):
-        sent = delivered = float("nan")
+    sent, delivered = seconds_of(delivery, "sent_after", 1.0), seconds_of(delivery, "delivered_after", 2.0)
     if not (0 <= sent <= MAX_DELAY_S and 0 <= delivered <= MAX_DELAY_S):
         raise SeedError(f"{source}: delivery.sent_after and delivery.delivered_after are seconds, "
                         f"from 0 to {MAX_DELAY_S:g}")
     return DeliveryTiming(sent, delivered)
+
+
+def seconds_of(delivery: Any, key: str, default: float) -> float:
+    """A delay given as a number, else NaN (refused): float() alone also reads "1_0", " 5" and true."""
+    value = delivery.get(key, default) if isinstance(delivery, dict) else None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return float("nan")
+    return float(value) if abs(value) < 1e300 else float("inf")  # an int past a float's range is too far
 
 
 def load_frozen_at(data: dict, source: str) -> int | None:

@@ -8,7 +8,8 @@ from typing import Any
 from ..core.clock import ClockRangeError, iso_ms, parse_iso
 from ..core.world import World
 
-DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
+DURATION_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d)")  # ASCII digits: \d and float() also take '١'
+DURATION = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?(?:ms|s|m|h|d))+")
 UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 MAX_ADVANCE_S = 10 * 365 * 86400.0
 
@@ -23,7 +24,7 @@ def parse_duration(value: Any) -> float:
         raise ClockError("a duration is a number of seconds or a text like '90s', '5m', '1h30m'")
     if isinstance(value, (int, float)):
         seconds = float(value) if abs(value) < 1e300 else float("inf")  # an int past a float's range is too far
-    elif isinstance(value, str) and re.fullmatch(r"(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+", value.strip()):
+    elif isinstance(value, str) and DURATION.fullmatch(value.strip()):
         seconds = sum(float(n) * UNIT_SECONDS[u] for n, u in DURATION_PART.findall(value.strip()))
     else:
         raise ClockError(f"a duration is a number of seconds or a text like '90s', '5m', '1h30m', got {value!r}")

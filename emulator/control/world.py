@@ -8,6 +8,7 @@ from ..core.model import ExtensionStatus
 from ..core.rules import normalize_number
 from ..core.world import World
 from ..providers import number_field_problem
+from ..seed import PROVIDERS
 
 NUMBER_FIELDS = {"sms_enabled": "a boolean", "sms_supported": "a boolean", "features": "a list of strings",
                  "type": "a string", "usage_type": "a string"}
@@ -25,11 +26,22 @@ def account_id_of(world: World, body: dict[str, Any]) -> str:
         if account_id not in world.directory.accounts:
             raise WorldChangeError(f"no account {account_id} in this tenant")
         return account_id
-    provider = str(body.get("provider", "ringcentral"))
+    provider = provider_of(body)
     try:
         return world.account(provider).id
     except KeyError as error:
         raise WorldChangeError(str(error.args[0])) from None
+
+
+def provider_of(body: dict[str, Any]) -> str:
+    """`provider`, RingCentral when absent: str() would make true a provider named "True" and say only that it has
+    no account."""
+    provider = body.get("provider")
+    if provider is None:
+        return "ringcentral"
+    if provider not in PROVIDERS:
+        raise WorldChangeError(f"provider must be one of {', '.join(PROVIDERS)}, got {provider!r}")
+    return provider
 
 
 def field(body: dict[str, Any], name: str) -> str:
@@ -100,6 +112,7 @@ def apply_world_change(world: World, body: dict[str, Any]) -> None:
     handler = HANDLERS.get(action) if isinstance(action, str) else None
     if handler is None:
         raise WorldChangeError(f"action must be one of {', '.join(ACTIONS)}, got {body.get('action')!r}")
+    provider_of(body)  # checked whatever the action: update_number and a named account do not read it
     try:
         handler(world, body)
     except KeyError as error:

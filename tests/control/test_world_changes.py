@@ -72,3 +72,35 @@ async def test_fault_ids_with_non_ascii_digits_are_not_found_rather_than_a_crash
 async def test_a_fault_rule_with_null_probability_takes_the_default(api):
     status, rule = await api.call("POST", "/_emulator/faults", json={"status": 429, "probability": None})
     assert status == 201 and rule["probability"] == 1.0
+
+
+@pytest.mark.parametrize("provider", [True, "x", 5, ["phonecom"]])
+@pytest.mark.parametrize("body", [
+    {"action": "add_member", "department": "200", "member": "106"},
+    {"action": "set_extension_status", "account": RC, "extension": "103", "status": "Frozen"},
+    {"action": "update_number", "number": "+16505550103", "changes": {"sms_enabled": False}},
+])
+async def test_a_world_change_naming_no_known_provider_is_a_400_listing_the_providers(api, tenants, provider, body):
+    status, answer = await api.call("POST", "/_emulator/world", json={**body, "provider": provider})
+    assert status == 400, answer
+    assert "provider must be one of ringcentral, phonecom, voximplant" in answer["error"]["message"]
+    assert tenants.get("default").directory.numbers["+16505550103"].sms_enabled is True
+    assert tenants.get("default").extension(RC, "103").status.value == "Enabled"
+
+
+@pytest.mark.parametrize("path, name", [
+    ("/_emulator/messages", "limit"), ("/_emulator/messages", "offset"), ("/_emulator/wait", "count"),
+    ("/_emulator/journal", "limit"), ("/_emulator/webhooks", "limit"),
+])
+@pytest.mark.parametrize("raw", ["1_0", "%2B1", "%201", "1%20", "%D9%A1", "0x1", "9" * 5000])
+async def test_integer_query_parameters_take_plain_ascii_digits_only(api, path, name, raw):
+    wait = "&timeout=0" if path.endswith("wait") else ""
+    status, answer = await api.call("GET", f"{path}?{name}={raw}{wait}")
+    assert status == 400 and answer["error"]["message"].startswith(f"{name} must be"), answer
+
+
+@pytest.mark.parametrize("by", ["\u0661s", "\u0661\u0660m"])
+async def test_a_clock_duration_takes_ascii_digits_only(api, by):
+    status, answer = await api.call("POST", "/_emulator/clock", json={"action": "advance", "by": by})
+    assert status == 400 and "a duration is" in answer["error"]["message"]
+    assert (await api.call("GET", "/_emulator/clock"))[1]["now"] == "2026-03-02T10:00:00.000Z"
