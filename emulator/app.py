@@ -158,13 +158,13 @@ async def answer(request: web.Request, handler, info: RouteInfo, exchange: Excha
     except TenantNameError as error:
         return control.error(400, str(error))
     except web.HTTPException as error:
-        return http_error(face, request, error)
+        return http_error(face, info.operation, request, error)
     except UNDECODABLE_BODY:
         if face is None:
             return control.error(400, "the body cannot be read")
         return face.unreadable_body(info.operation).response()
     except BodyTimedOut as timeout:
-        return body_timed_out(face, timeout)
+        return body_timed_out(face, info.operation, timeout)
     except ConnectionError:  # the client went away mid-request: nobody is left to answer
         exchange.dropped = True
         return None
@@ -194,7 +194,7 @@ async def apply_fault(request: web.Request, exchange: Exchange, face, operation:
             request.transport.abort()
         return None
     if rule.status is not None:
-        return face.fault_error(rule.status, rule.message).response()
+        return face.fault_error(rule.status, rule.message, operation).response()
     if rule.fail_delivery:
         exchange.fail_delivery = rule.fail_delivery
     return None
@@ -260,25 +260,26 @@ def bind_tenant(request: web.Request, tenants: Tenants) -> Exchange:
     return exchange
 
 
-def body_timed_out(face, timeout: BodyTimedOut) -> web.StreamResponse:
+def body_timed_out(face, operation: str | None, timeout: BodyTimedOut) -> web.StreamResponse:
     """A 408 in the provider's envelope, closing the connection: the rest of the body may still come."""
     message = f"The request body did not arrive within {timeout.args[0]:g} s"
-    response = control.error(408, message) if face is None else face.fault_error(408, message).response()
+    response = control.error(408, message) if face is None else face.fault_error(408, message, operation).response()
     response.force_close()
     return response
 
 
-def http_error(face, request: web.Request, error: web.HTTPException) -> web.StreamResponse:
+def http_error(face, operation: str | None, request: web.Request, error: web.HTTPException) -> web.StreamResponse:
     """Unknown routes, wrong methods and oversize bodies, in the envelope of the path's provider."""
     if error.status < 400:
         return error
-    response = provider_error(face, request, error)
+    response = provider_error(face, operation, request, error)
     if response.status == 405:
         response.headers["Allow"] = error.headers.get("Allow", "")  # HTTP requires it with a 405
     return response
 
 
-def provider_error(face, request: web.Request, error: web.HTTPException) -> web.StreamResponse:
+def provider_error(face, operation: str | None, request: web.Request, error: web.HTTPException
+                   ) -> web.StreamResponse:
     """The provider's own body for an HTTP error aiohttp raised (Voximplant's is a 200, as all its answers)."""
     if face is None:
         message = control.BODY_PROBLEMS["too-large"] if error.status == 413 else error.reason
@@ -286,7 +287,7 @@ def provider_error(face, request: web.Request, error: web.HTTPException) -> web.
     if error.status == 405:
         return face.method_not_allowed(request.method).response()
     if error.status == 413:
-        return face.body_too_large().response()
+        return face.body_too_large(operation).response()
     if error.status == 404:
         return face.invalid_uri().response()
     return face.internal_error().response() if error.status >= 500 else json_response(

@@ -95,6 +95,13 @@ async def test_lists_are_paged_with_tokens(rc):
     assert [b["id"] for b in batches["records"]] == [created["id"]]
 
 
+@pytest.mark.parametrize("token", ["pgt\u0661", "pgt1_0", "pgt 1"])
+async def test_a_page_token_the_emulator_did_not_write_is_refused(rc, token):
+    operator = await rc.login("101")
+    status, body = await rc.call("GET", A2P + "/messages", operator, params={"pageToken": token})
+    assert status == 400 and body["errors"][0]["parameterName"] == "pageToken", body
+
+
 async def test_filters_by_phone_number_and_direction(rc):
     operator = await rc.login("101")
     await batch(rc, operator, [{"to": [HANDSET]}, {"to": ["+14155550111"]}])

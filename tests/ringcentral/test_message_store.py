@@ -189,6 +189,17 @@ async def test_delete_by_conversation_removes_the_whole_conversation_only(rc):
     assert [r["subject"] for r in await rc.store(alice)] == ["four", "three"]
 
 
+@pytest.mark.parametrize("conversation", ["9" * 4301, "9" * 23, str(2**63), "%207%20", "1_0", "1,x"])
+async def test_delete_by_conversation_refuses_the_ids_the_list_refuses_and_deletes_nothing(rc, conversation):
+    alice, _ = await sent_conversation(rc)
+    listed, _ = await rc.call("GET", f"{STORE}?conversationId={conversation.split(',')[-1]}", alice)
+    status, body = await rc.call("DELETE", f"{STORE}?conversationId={conversation}", alice)
+    assert listed == 400
+    assert_rc_error(status, body, 400, "CMN-101")
+    assert body["errors"][0]["parameterName"] == "conversationId"
+    assert len(await rc.store(alice)) == 4
+
+
 async def test_deleting_leaves_the_other_side_of_the_conversation_untouched(rc):
     alice, bob = await sent_conversation(rc)
     [first] = await rc.store(alice, direction="Outbound", messageType="SMS", phoneNumber="+16505550103")
@@ -313,7 +324,7 @@ async def test_a_bulk_delete_naming_a_message_twice_deletes_it_once(rc):
     assert [r["id"] for r in await rc.store(alice, availability="Deleted")] == [int(ids[0])]
 
 
-@pytest.mark.parametrize("path", ["9" * 5000, "9" * 20, f"1,{'9' * 5000}"])
+@pytest.mark.parametrize("path", ["9" * 5000, "9" * 20, str(2**63), f"1,{'9' * 5000}"])
 async def test_a_message_id_longer_than_an_int64_is_invalid(rc, path):
     alice = await rc.login("102")
     status, body = await rc.call("GET", f"{STORE}/{path}", alice)

@@ -344,6 +344,20 @@ async def test_a_broken_multipart_body_is_refused_with_400_and_nothing_is_sent(r
     assert len(rc.world.store) == 0
 
 
+@pytest.mark.parametrize("cut_part", [
+    b'--b\r\nContent-Disposition: form-data; name="a"; filename="a.png"\r\nContent-Ty',
+    b'--b\r\nContent-Disposition: form-data; name="a"; filename="a.png"\r\nContent-Type: image/png\r\n',
+    b'--b\r\nContent-Disposition: form-data; name="a"; filena',
+], ids=["inside-a-name", "before-the-blank-line", "inside-a-value"])
+async def test_a_last_part_cut_off_inside_its_headers_is_refused_as_a_body_without_its_closing_delimiter(
+        rc, cut_part):
+    alice = await rc.login("102")
+    unclosed = await post_raw(rc, alice, JSON_PART + file_part(b'Content-Type: image/png', b"\x89PNGd"))
+    assert unclosed[0] == 400
+    assert await post_raw(rc, alice, JSON_PART + cut_part + b"--b--\r\n") == unclosed
+    assert len(rc.world.store) == 0
+
+
 async def test_a_part_type_that_is_not_ascii_is_an_unsupported_media_type(rc):
     alice = await rc.login("102")
     raw = JSON_PART + file_part(b'Content-Disposition: form-data; name="a"; filename="a.png"\r\n'

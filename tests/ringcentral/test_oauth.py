@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import json
+import re
 
 import pytest
 
 from emulator.app import build_app
+from emulator.providers.ringcentral.routes import BODY_LIMITS
 from emulator.seed import build_seed
 from emulator.tenants import Tenants
 
@@ -184,7 +188,7 @@ async def test_revoke_ends_the_session(rc):
     assert_rc_error(status, body, 401, "OAU-213")
 
 
-@pytest.mark.parametrize("lifetime", ["Infinity", "inf", "1e309", "nan", "soon"])
+@pytest.mark.parametrize("lifetime", ["Infinity", "inf", "1e309", "nan", "soon", "1_200", " 1200 "])
 async def test_a_token_lifetime_that_is_no_number_of_seconds_means_the_default(rc, lifetime):
     status, body = await rc.token(grant_type=JWT, assertion="rc-jwt-102", access_token_ttl=lifetime,
                                   refresh_token_ttl=lifetime)
@@ -251,3 +255,48 @@ async def test_a_token_request_whose_body_does_not_decompress_gets_the_oauth_err
     body = await response.json()
     assert response.status == 400 and body["error"] == "invalid_request"
     assert body["errors"][0]["errorCode"] == "OAU-101"
+
+
+def oauth_error(message: str) -> dict:
+    return {"error": "invalid_request", "error_description": message,
+            "errors": [{"errorCode": "OAU-101", "message": message}]}
+
+
+async def raw_token_request(port: int, body: bytes, pause_s: float, length: int | None = None) -> tuple[int, dict]:
+    """A token request written by hand: its head, then (after pause_s, or in the same write) its body."""
+    head = (f"POST /restapi/oauth/token HTTP/1.1\r\nHost: emulator\r\nAuthorization: {BASIC}\r\n"
+            f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {length or len(body)}\r\n\r\n")
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(head.encode() + (b"" if pause_s else body))
+    if pause_s:
+        await asyncio.sleep(pause_s)
+        writer.write(body)
+    answer_head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+    size = re.search(rb"(?im)^content-length: *([0-9]+)", answer_head)
+    payload = await asyncio.wait_for(reader.readexactly(int(size.group(1))), 5)
+    writer.close()
+    return int(answer_head.split()[1]), json.loads(payload)
+
+
+@pytest.mark.parametrize("pause_s", [0, 0.05], ids=["arrived-before-the-handler", "still-arriving"])
+async def test_a_token_request_over_the_body_limit_is_the_same_oauth_413_however_its_body_arrives(
+        aiohttp_server, monkeypatch, pause_s):
+    monkeypatch.setitem(BODY_LIMITS, "getToken", 100)  # small enough for a body to arrive with its head
+    server = await aiohttp_server(build_app(Tenants(build_seed(frozen_seed_data()))))
+    body = f"grant_type={JWT}&assertion=rc-jwt-102&pad={'x' * 200}".encode()
+    assert await raw_token_request(server.port, body, pause_s) == (413, oauth_error("Request is too large"))
+
+
+async def test_a_token_request_whose_body_stops_short_gets_an_oauth_408(aiohttp_server):
+    server = await aiohttp_server(build_app(Tenants(build_seed(frozen_seed_data())), body_timeout_s=0.2))
+    status, body = await raw_token_request(server.port, b"grant_type=", 0, length=100)
+    assert (status, body) == (408, oauth_error("The request body did not arrive within 0.2 s"))
+
+
+async def test_a_fault_on_the_token_endpoint_answers_in_the_oauth_shape_but_a_429_as_the_gateway_does(rc):
+    await rc.client.post("/_emulator/faults", json={"operation": "ringcentral.getToken", "status": 400, "times": 1})
+    await rc.client.post("/_emulator/faults", json={"operation": "ringcentral.getToken", "status": 429, "times": 1})
+    status, body = await rc.token(grant_type=JWT, assertion="rc-jwt-102")
+    assert (status, body) == (400, oauth_error("Request is invalid"))
+    status, body = await rc.token(grant_type=JWT, assertion="rc-jwt-102")
+    assert_rc_error(status, body, 429, "CMN-301")

@@ -79,7 +79,8 @@ def not_found(message: str = "Not found") -> PhoneComError:
     return PhoneComError(404, message)
 
 
-def body_too_large() -> PhoneComError:
+def body_too_large(operation: str | None = None) -> PhoneComError:
+    """413 on any operation: Phone.com has one envelope for every path."""
     return PhoneComError(413, "Request Entity Too Large")
 
 
@@ -107,8 +108,9 @@ STATUS_MESSAGES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 40
                    503: "Service Unavailable", 504: "Gateway Timeout"}
 
 
-def fault_error(status: int, message: str | None = None) -> PhoneComError:
-    """The error an injected fault answers with, in Phone.com's envelope for that status."""
+def fault_error(status: int, message: str | None = None, operation: str | None = None) -> PhoneComError:
+    """The error an injected fault or a late body answers with, in Phone.com's envelope for that status (the same
+    on every operation)."""
     if status == 429:
         return rate_limited(message)
     if status == 409:

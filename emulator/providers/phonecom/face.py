@@ -1,8 +1,8 @@
 """What the application needs to mount Phone.com: its routes and its errors for what no route handles.
 
-Every provider has a face module with the same names: NAME, PREFIXES, ROUTES, BODY_LIMITS, body_too_large(),
+Every provider has a face module with the same names: NAME, PREFIXES, ROUTES, BODY_LIMITS, body_too_large(operation),
 internal_error(), invalid_uri(), method_not_allowed(method), unreadable_body(operation) and
-fault_error(status, message).
+fault_error(status, message, operation).
 """
 
 from . import NAME

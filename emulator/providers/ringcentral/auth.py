@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 
 import attrs
 from aiohttp import web
@@ -196,13 +197,18 @@ def check_may_log_in(extension: Extension) -> None:
 
 
 def ttl(raw: str | None, bounds: tuple[int, int, int]) -> int:
-    """A requested lifetime, held to RingCentral's bounds; anything unreadable means the default."""
+    """A requested lifetime, held to RingCentral's bounds; anything but a plain number means the default."""
     low, high, default = bounds
+    if raw is None or not PLAIN_NUMBER.fullmatch(raw):  # float() alone also reads '1_0', ' 7 ', 'nan'
+        return default
     try:
-        seconds = int(float(raw)) if raw is not None else default
-    except (ValueError, OverflowError):  # NaN and infinity too
+        seconds = int(float(raw))
+    except OverflowError:  # too large for a float: infinity
         return default
     return min(max(seconds, low), high)
+
+
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 def open_session(world: World, account: Account, extension: Extension, client_id: str, form: dict[str, str]) -> Session:

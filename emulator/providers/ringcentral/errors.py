@@ -109,15 +109,30 @@ def unreadable_body(operation: str | None = None) -> RingCentralError:
     """A body that cannot be read at all, such as a broken gzip stream: RingCentral's parse error, in the OAuth
     shape on the token endpoints."""
     if operation in OAUTH_OPERATIONS:
-        return OAuthError(400, "invalid_request", "OAU-101", "Cannot parse request")
+        return oauth_bad_request(400, "Cannot parse request")
     return unparsable_json()
 
 
 OAUTH_OPERATIONS = ("ringcentral.getToken", "ringcentral.revokeToken")
 
 
-def body_too_large() -> RingCentralError:
+def oauth_bad_request(status: int, message: str) -> OAuthError:
+    """The token endpoints' answer to a request they cannot use as sent, in the shape OAuth clients read."""
+    # OAU-101 is the code they give a missing parameter or an unreadable body here. No source shows their 413 or
+    # 408, so those keep their status and take this closest code rather than a REST code or an invented OAU one.
+    return OAuthError(status, "invalid_request", "OAU-101", message)
+
+
+def body_too_large(operation: str | None = None) -> RingCentralError:
+    """413: the messaging code, or in the OAuth shape on the token endpoints."""
+    if operation in OAUTH_OPERATIONS:
+        return oauth_body_too_large()
     return RingCentralError(413, "MSG-338", "Message size limit exceeded")
+
+
+def oauth_body_too_large() -> OAuthError:
+    """The token endpoints' 413, the same whether the body was read before their handler ran or by it."""
+    return oauth_bad_request(413, "Request is too large")
 
 
 def invalid_uri() -> RingCentralError:
@@ -132,8 +147,10 @@ def internal_error() -> RingCentralError:
     return RingCentralError(500, "CMN-201", "Service temporary unavailable")
 
 
-def fault_error(status: int, message: str | None = None) -> RingCentralError:
-    """The error an injected fault answers with, in RingCentral's envelope for that status."""
+def fault_error(status: int, message: str | None = None, operation: str | None = None) -> RingCentralError:
+    """A fault's or a late body's error, in the envelope RingCentral gives that status on that operation."""
+    if operation in OAUTH_OPERATIONS and 400 <= status < 500 and status != 429:
+        return oauth_fault(status, message)
     if status == 429:
         return RingCentralError(429, "CMN-301", message or "Request rate exceeded", headers={"Retry-After": "60"})
     if status == 401:
@@ -148,6 +165,14 @@ def fault_error(status: int, message: str | None = None) -> RingCentralError:
     if status >= 500:
         return RingCentralError(status, "CMN-201", message or "Service temporary unavailable")
     return RingCentralError(status, "CMN-101", message or "Parameter [] value is invalid", category="InvalidParameter")
+
+
+def oauth_fault(status: int, message: str | None) -> OAuthError:
+    """A token endpoint's client error: 401 is invalid_client (RFC 6749 5.2), the rest invalid_request."""
+    # 429 and 5xx are not sent here: the API gateway answers them in the REST envelope on every path.
+    if status == 401:
+        return OAuthError(401, "invalid_client", "OAU-146", message or "Invalid client credentials")
+    return oauth_bad_request(status, message or "Request is invalid")
 
 
 def another_extension() -> RingCentralError:

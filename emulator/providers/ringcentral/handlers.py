@@ -9,7 +9,6 @@ import attrs
 from aiohttp import web
 
 from ...core import carrier
-from ...core.ids import is_digits
 from ...core.model import Availability, Direction, Extension, Kind, Mailbox, Message, PhoneNumber, Status
 from ...core.rules import (Attachment, PagerRequest, Reason, Rejection, SmsRequest, can_read_thread, normalize_number,
                            webhook_standing)
@@ -28,6 +27,8 @@ from .errors import (
     invalid,
     mandatory,
     not_found,
+    oauth_bad_request,
+    oauth_body_too_large,
     thread_unreadable,
     subscription_expired,
     too_many_subscriptions,
@@ -43,6 +44,7 @@ from .parse import (
     a2p_batch_request,
     a2p_query,
     consent_search,
+    conversation_ids,
     bulk_changes,
     consent_updates,
     deleted_ids,
@@ -52,6 +54,7 @@ from .parse import (
     request_and_files,
     split_multipart,
     page_token,
+    path_id,
     path_ids,
     MessageFilter,
     SyncFrame,
@@ -84,7 +87,6 @@ from .rules import (
 )
 
 
-MAX_ID_DIGITS = 19  # ids are int64
 COUNT_SCAN_LIMIT = 10_000  # records a filtered list reads past its page to count the total
 
 
@@ -118,9 +120,9 @@ async def form_body(request: web.Request) -> dict[str, str]:
     try:
         form = await request.post()
     except web.HTTPRequestEntityTooLarge:
-        raise OAuthError(400, "invalid_request", "OAU-101", "Request is too large") from None
+        raise oauth_body_too_large() from None
     except (ValueError, LookupError):  # undecodable, or a charset nobody knows
-        raise OAuthError(400, "invalid_request", "OAU-101", "Cannot parse request") from None
+        raise oauth_bad_request(400, "Cannot parse request") from None
     merged = {k: v for k, v in query(request).items()}
     merged.update({k: v for k, v in form.items() if isinstance(v, str)})
     return merged
@@ -459,9 +461,10 @@ ChangeMessage = Callable[[World, Message, object], None]  # what PUT or PATCH do
 
 def stored_message(world: World, session: auth.Session, me: Extension, raw_id: str) -> Message:
     """The caller's message with this id, or RingCentral's error for it (ids are 64-bit, at most 19 digits)."""
-    if not is_digits(raw_id) or len(raw_id) > MAX_ID_DIGITS:
+    message_id = path_id(raw_id)
+    if message_id is None:
         raise invalid("messageId")
-    record = world.store.get(int(raw_id))
+    record = world.store.get(message_id)
     world.now_ms()
     if record is None or record.mailbox != Mailbox(session.account_id, me.id):
         raise not_found("messageId")
@@ -621,12 +624,7 @@ async def delete_by_filter(request: web.Request) -> web.Response:
     world = world_of(request)
     params = query(request)
     purge = purge_flag(request)
-    conversations = set()
-    for value in params.getall("conversationId", []):
-        for item in value.split(","):
-            if not is_digits(item.strip()):
-                raise invalid("conversationId")
-            conversations.add(int(item))
+    conversations = conversation_ids(params)
     kind = params.get("type")
     if kind is not None and kind not in ("SMS", "Pager", "Fax", "VoiceMail", "All"):
         raise invalid("type")
@@ -1180,8 +1178,7 @@ async def get_a2p_message(request: web.Request) -> web.Response:
     """MessageDetailsResponse: the list's record with its text, and the id a string, as the spec types it."""
     session, _ = caller(request)
     world = world_of(request)
-    raw = request.match_info["messageId"]
-    message_id = int(raw) if is_digits(raw) and len(raw) < 19 else None
+    message_id = path_id(request.match_info["messageId"])
     batch_id = dict(a2p_of(world).messages).get(message_id)
     record = world.store.get(message_id) if message_id is not None else None
     world.now_ms()

@@ -141,19 +141,37 @@ def optional_id(value: Any, parameter: str) -> str | None:
 
 
 PLAIN_INTEGER = re.compile(r"[+-]?[0-9]{1,19}")
+INT64 = range(-2**63, 2**63)  # RingCentral's integer parameters are int64 at most; beyond is a 400, not a miss
 
 
 def integer(value: Any, parameter: str, minimum: int | None = None) -> int:
-    """A JSON number or a query's ASCII digits (Python alone would also read '1_0' or '١٠' as ten)."""
+    """A JSON number or a query's ASCII digits (Python alone would also read '1_0', ' 7 ' or '١٠' as numbers)."""
     if isinstance(value, bool) or (isinstance(value, str) and not PLAIN_INTEGER.fullmatch(value)):
         raise invalid(parameter)
     try:
         number = int(value)
     except (TypeError, ValueError, OverflowError):  # OverflowError: an infinite JSON number
         raise invalid(parameter) from None
-    if minimum is not None and number < minimum:
+    if number not in INT64 or (minimum is not None and number < minimum):
         raise invalid(parameter)
     return number
+
+
+def conversation_ids(params: MultiDict[str]) -> set[int]:
+    """deleteMessageByFilter's `conversationId`s (repeated or comma-separated), each read as the list reads its one."""
+    return {integer(item, "conversationId") for value in params.getall("conversationId", [])
+            for item in value.split(",")}
+
+
+def path_id(raw: str) -> int | None:
+    """A message id from a path: ASCII digits within int64, else None (int() alone would read '1_0' or ' 7 ')."""
+    if not PATH_ID.fullmatch(raw):
+        return None
+    number = int(raw)
+    return number if number in INT64 else None
+
+
+PATH_ID = re.compile(r"[0-9]{1,19}")
 
 
 def enum_values(params: MultiDict[str], name: str, allowed: set[str]) -> set[str] | None:
@@ -647,7 +665,7 @@ def page_token(offset: int) -> str:
     return f"pgt{offset}"
 
 
-PAGE_TOKEN = re.compile(r"pgt\d{1,9}")
+PAGE_TOKEN = re.compile(r"pgt[0-9]{1,9}")  # ASCII digits: `\d` would take "pgt١" too
 
 
 # --- SMS consents (opt-outs) ------------------------------------------------------------------------------
@@ -834,7 +852,7 @@ def split_multipart(content_type: str, raw: bytes) -> list[Part]:
         raise invalid("body")
     delimiter = b"--" + found.group(1).encode("latin-1", "replace")
     segments = raw.split(delimiter)
-    if len(segments) > BULK_IDS_IN_BODY + 2 or not headers_bounded(segments[1:-1]):
+    if len(segments) > BULK_IDS_IN_BODY + 2 or not headers_end(segments[1:-1]):
         raise invalid("body")
     raw = re.sub(rb"(?<!\n)" + re.escape(delimiter), b"\r\n" + delimiter, raw)
     try:
@@ -851,13 +869,9 @@ MAX_PART_HEADER_BYTES = 8192  # the headers of one part; parsing them takes time
 HEADER_END = re.compile(rb"\r?\n\r?\n")
 
 
-def headers_bounded(segments: list[bytes]) -> bool:
-    """Every part's headers end within MAX_PART_HEADER_BYTES."""
-    for segment in segments:
-        end = HEADER_END.search(segment, 0, MAX_PART_HEADER_BYTES + 4)
-        if end is None and len(segment) > MAX_PART_HEADER_BYTES:
-            return False
-    return True
+def headers_end(segments: list[bytes]) -> bool:
+    """Every part's headers end in a blank line, within the bound: one cut off inside them is a body cut short."""
+    return all(HEADER_END.search(segment, 0, MAX_PART_HEADER_BYTES + 4) for segment in segments)
 
 
 def one_part(part: email.message.Message) -> Part:

@@ -122,7 +122,8 @@ def authorization_failed() -> VoximplantError:
     return VoximplantError(AUTHORIZATION_FAILED)
 
 
-def body_too_large() -> VoximplantError:
+def body_too_large(operation: str | None = None) -> VoximplantError:
+    """Every method answers a body too large the same way."""
     return VoximplantError(INVALID_ARGUMENTS)
 
 
@@ -142,8 +143,9 @@ def internal_error() -> VoximplantError:
     return VoximplantError(INTERNAL_ERROR)
 
 
-def fault_error(status: int, message: str | None = None) -> VoximplantError:
-    """The error an injected fault answers with: Voximplant's code at HTTP 200, or a failing gateway's 5xx."""
+def fault_error(status: int, message: str | None = None, operation: str | None = None) -> VoximplantError:
+    """The error an injected fault or a late body answers with: Voximplant's code at HTTP 200, or a failing
+    gateway's 5xx, the same for every method."""
     if status >= 500:
         return VoximplantError(INTERNAL_ERROR, message, status=status)
     if status == 429:

@@ -1,8 +1,8 @@
 """What the application needs to mount Voximplant: its routes and its errors for what no route handles.
 
-Every provider has a face module with the same names: NAME, PREFIXES, ROUTES, BODY_LIMITS, body_too_large(),
+Every provider has a face module with the same names: NAME, PREFIXES, ROUTES, BODY_LIMITS, body_too_large(operation),
 internal_error(), invalid_uri(), method_not_allowed(method), unreadable_body(operation) and
-fault_error(status, message).
+fault_error(status, message, operation).
 Voximplant also has `operation(request)`: its routes carry no method, the path or `cmd` names it (one of
 COMMANDS); and `watch(world, webhooks)`, which posts inbound SMS callbacks for a world whose seed names a callback URL.
 """
