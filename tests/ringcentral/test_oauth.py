@@ -293,6 +293,12 @@ async def test_a_token_request_whose_body_stops_short_gets_an_oauth_408(aiohttp_
     assert (status, body) == (408, oauth_error("The request body did not arrive within 0.2 s"))
 
 
+async def test_a_503_fault_on_the_token_endpoint_is_the_gateways_not_a_failed_sms(rc):
+    await rc.client.post("/_emulator/faults", json={"operation": "ringcentral.getToken", "status": 503, "times": 1})
+    status, body = await rc.token(grant_type=JWT, assertion="rc-jwt-102")
+    assert_rc_error(status, body, 503, "CMN-201")
+
+
 async def test_a_fault_on_the_token_endpoint_answers_in_the_oauth_shape_but_a_429_as_the_gateway_does(rc):
     await rc.client.post("/_emulator/faults", json={"operation": "ringcentral.getToken", "status": 400, "times": 1})
     await rc.client.post("/_emulator/faults", json={"operation": "ringcentral.getToken", "status": 429, "times": 1})

@@ -114,6 +114,9 @@ def unreadable_body(operation: str | None = None) -> RingCentralError:
 
 
 OAUTH_OPERATIONS = ("ringcentral.getToken", "ringcentral.revokeToken")
+# Where a 503 is the messaging service's "Sending SMS failed" (MSG-290); elsewhere it is the gateway's CMN-201.
+SMS_SENDS = ("ringcentral.createSMSMessage", "ringcentral.createMMS", "ringcentral.createInternalTextMessage",
+             "ringcentral.createA2PSMS")
 
 
 def oauth_bad_request(status: int, message: str) -> OAuthError:
@@ -160,7 +163,7 @@ def fault_error(status: int, message: str | None = None, operation: str | None =
                                 "[OutboundSMS] permission for requested resource.")
     if status == 404:
         return RingCentralError(404, "CMN-102", message or "Resource for parameter [extensionId] is not found")
-    if status == 503:
+    if status == 503 and (operation is None or operation in SMS_SENDS):
         return RingCentralError(503, "MSG-290", message or "Sending SMS failed. Please try later.")
     if status >= 500:
         return RingCentralError(status, "CMN-201", message or "Service temporary unavailable")
