@@ -23,8 +23,11 @@ def account_id_of(world: World, body: dict[str, Any]) -> str:
     """The account named by `account`, else the only account of `provider` (RingCentral by default)."""
     if body.get("account") is not None:
         account_id = str(body["account"])
-        if account_id not in world.directory.accounts:
+        account = world.directory.accounts.get(account_id)
+        if account is None:
             raise WorldChangeError(f"no account {account_id} in this tenant")
+        if body.get("provider") is not None and account.provider != body["provider"]:
+            raise WorldChangeError(f"account {account_id} is {account.provider}'s, not {body['provider']}'s")
         return account_id
     provider = provider_of(body)
     try:

@@ -88,6 +88,15 @@ async def test_a_world_change_naming_no_known_provider_is_a_400_listing_the_prov
     assert tenants.get("default").extension(RC, "103").status.value == "Enabled"
 
 
+async def test_a_world_change_naming_an_account_of_another_provider_is_a_400_saying_whose_it_is(api, tenants):
+    status, answer = await api.call("POST", "/_emulator/world", json={
+        "action": "set_extension_status", "account": RC, "provider": "phonecom", "extension": "103",
+        "status": "Frozen"})
+    assert status == 400
+    assert answer["error"]["message"] == f"account {RC} is ringcentral's, not phonecom's"
+    assert tenants.get("default").extension(RC, "103").status.value == "Enabled"
+
+
 @pytest.mark.parametrize("path, name", [
     ("/_emulator/messages", "limit"), ("/_emulator/messages", "offset"), ("/_emulator/wait", "count"),
     ("/_emulator/journal", "limit"), ("/_emulator/webhooks", "limit"),
