@@ -158,13 +158,13 @@ async def answer(request: web.Request, handler, info: RouteInfo, exchange: Excha
     except TenantNameError as error:
         return control.error(400, str(error))
     except web.HTTPException as error:
-        return http_error(face, info.operation, request, error)
+        return http_error(face, info.operation, request, error, exchange.world)
     except UNDECODABLE_BODY:
         if face is None:
             return control.error(400, "the body cannot be read")
-        return face.unreadable_body(info.operation).response()
+        return stamped(face.unreadable_body(info.operation), exchange.world)
     except BodyTimedOut as timeout:
-        return body_timed_out(face, info.operation, timeout)
+        return body_timed_out(face, info.operation, timeout, exchange.world)
     except ConnectionError:  # the client went away mid-request: nobody is left to answer
         exchange.dropped = True
         return None
@@ -172,7 +172,13 @@ async def answer(request: web.Request, handler, info: RouteInfo, exchange: Excha
         log.exception("unhandled error on %s %s", request.method, request.path)
         if face is None:
             return control.error(500, "internal error")
-        return face.internal_error().response()
+        return stamped(face.internal_error(), exchange.world)
+
+
+def stamped(error: ProviderError, world) -> web.Response:
+    """The error's response, timed by the tenant's clock (Phone.com's `@time`), as a handler's own errors are."""
+    error.stamp(world)
+    return error.response()
 
 
 async def apply_fault(request: web.Request, exchange: Exchange, face, operation: str | None
@@ -194,7 +200,7 @@ async def apply_fault(request: web.Request, exchange: Exchange, face, operation:
             request.transport.abort()
         return None
     if rule.status is not None:
-        return face.fault_error(rule.status, rule.message, operation).response()
+        return stamped(face.fault_error(rule.status, rule.message, operation), exchange.world)
     if rule.fail_delivery:
         exchange.fail_delivery = rule.fail_delivery
     return None
@@ -260,37 +266,39 @@ def bind_tenant(request: web.Request, tenants: Tenants) -> Exchange:
     return exchange
 
 
-def body_timed_out(face, operation: str | None, timeout: BodyTimedOut) -> web.StreamResponse:
+def body_timed_out(face, operation: str | None, timeout: BodyTimedOut, world) -> web.StreamResponse:
     """A 408 in the provider's envelope, closing the connection: the rest of the body may still come."""
     message = f"The request body did not arrive within {timeout.args[0]:g} s"
-    response = control.error(408, message) if face is None else face.fault_error(408, message, operation).response()
+    response = control.error(408, message) if face is None else stamped(face.fault_error(408, message, operation),
+                                                                          world)
     response.force_close()
     return response
 
 
-def http_error(face, operation: str | None, request: web.Request, error: web.HTTPException) -> web.StreamResponse:
+def http_error(face, operation: str | None, request: web.Request, error: web.HTTPException, world
+               ) -> web.StreamResponse:
     """Unknown routes, wrong methods and oversize bodies, in the envelope of the path's provider."""
     if error.status < 400:
         return error
-    response = provider_error(face, operation, request, error)
+    response = provider_error(face, operation, request, error, world)
     if response.status == 405:
         response.headers["Allow"] = error.headers.get("Allow", "")  # HTTP requires it with a 405
     return response
 
 
-def provider_error(face, operation: str | None, request: web.Request, error: web.HTTPException
+def provider_error(face, operation: str | None, request: web.Request, error: web.HTTPException, world
                    ) -> web.StreamResponse:
     """The provider's own body for an HTTP error aiohttp raised (Voximplant's is a 200, as all its answers)."""
     if face is None:
         message = control.BODY_PROBLEMS["too-large"] if error.status == 413 else error.reason
         return control.error(error.status, message)
     if error.status == 405:
-        return face.method_not_allowed(request.method).response()
+        return stamped(face.method_not_allowed(request.method), world)
     if error.status == 413:
-        return face.body_too_large(operation).response()
+        return stamped(face.body_too_large(operation), world)
     if error.status == 404:
-        return face.invalid_uri().response()
-    return face.internal_error().response() if error.status >= 500 else json_response(
+        return stamped(face.invalid_uri(), world)
+    return stamped(face.internal_error(), world) if error.status >= 500 else json_response(
         {"message": error.reason}, error.status)
 
 

@@ -152,6 +152,14 @@ async def test_error_time_is_the_tenants_clock(pc):
     assert assert_pc_error(status, body, 401)["@time"] == "2026-03-02T10:00:00.000Z"
 
 
+async def test_errors_no_handler_raises_are_timed_by_the_tenants_clock_too(pc):
+    await pc.client.post("/_emulator/faults", json={"operation": "phonecom.list-account-sms", "status": 503})
+    answers = [await pc.call("GET", "/v4/nothing", OWNER), await pc.call("PUT", ACCOUNT_SMS, OWNER),
+               await pc.call("GET", ACCOUNT_SMS, OWNER)]
+    assert [status for status, _ in answers] == [404, 405, 503]
+    assert {body["@error"]["@time"] for _, body in answers} == {"2026-03-02T10:00:00.000Z"}
+
+
 def test_fault_errors_use_phonecoms_envelope_and_rate_limit_block():
     error = face.fault_error(429)
     body = error.body()["@error"]
