@@ -43,7 +43,7 @@ def apply_clock_command(world: World, body: dict[str, Any]) -> None:
         world.clock.resume()
     else:
         raise ClockError(f"action must be freeze, advance or resume, got {action!r}")
-    world.now_ms()
+    world.tick()  # what the move makes due (statuses, their webhooks) happens now, not on the next timer tick
 
 
 def freeze(world: World, at: Any) -> None:

@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from emulator import app as app_module
 from emulator.core.clock import iso_ms
 from emulator.providers.ringcentral.handlers import subscriptions_of
 from emulator.webhooks import WEBHOOKS_KEY
@@ -315,6 +316,18 @@ async def test_status_changes_of_a_sent_sms_are_message_store_updates_on_the_ten
     (record,) = await rc.store(alice)
     assert record["messageStatus"] == "Delivered"
     assert subscriptions_of(rc.world).on_their_way == {}
+
+
+async def test_a_clock_advance_through_the_control_api_tells_the_webhook_at_once(rc, receiver, monkeypatch):
+    monkeypatch.setattr(app_module, "STATUS_TICK_S", 3600.0)
+    await asyncio.sleep(0.1)  # the server's timer now waits an hour: only the advance itself can tell the webhook
+    alice = await rc.login("102")
+    await subscribe(rc, alice, receiver.url, filters=(MESSAGE_STORE,))
+    await rc.sms(alice, ALICE, "+14155550100", "watch me")
+    response = await rc.client.post("/_emulator/clock", json={"action": "advance", "seconds": 5})
+    assert response.status == 200
+    listed = await (await rc.client.get("/_emulator/webhooks")).json()
+    assert listed["total"] == 2  # the new SMS, then its move to Delivered, told during the advance itself
 
 
 async def test_a_webhook_failing_for_ten_minutes_is_blacklisted_and_told_nothing_more(rc, receiver):

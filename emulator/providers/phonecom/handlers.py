@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any, Callable, Iterable
 
 import attrs
@@ -535,7 +534,7 @@ class Events:
             did = message.sender.number if message.direction is Direction.OUTBOUND else own_did(world, message)
             if not all(f.rule.matches(did) for f in of_listener(self.filters, listener.id)):
                 continue
-            body = render.message_event(listener, message, did, tags, str(uuid.uuid4()), now)
+            body = render.message_event(listener, message, did, tags, world.next_uuid("event"), now)
             headers = {"Content-Type": "application/json", **dict(callback.config.headers or ())}
             self.webhooks.send(world.name, NAME, callback.config.url, body, headers, now, callback.config.method,
                                callback.config.timeout or DELIVERY_TIMEOUT_S)

@@ -861,10 +861,14 @@ class Subscriptions:
         headers = {"Content-Type": "application/json; charset=UTF-8", "User-Agent": WEBHOOK_USER_AGENT}
         if record.verification_token:
             headers["Validation-Token"] = record.verification_token
-        envelope = render.notification(event, record.id, record.extension_id, body, str(uuid.uuid4().int >> 64),
-                                       now_ms)
+        envelope = render.notification(event, record.id, record.extension_id, body, notification_uuid(world), now_ms)
         self.webhooks.send(world.name, NAME, record.address, envelope, headers, now_ms,
                            on_answer=lambda status, error: record.answered(status, error, world.now_ms()))
+
+
+def notification_uuid(world: World) -> str:
+    """A notification's `uuid`, digits as RingCentral's are, counted per tenant so a recorded session replays alike."""
+    return str(uuid.UUID(world.next_uuid("notification")).int >> 64)
 
 
 def event_body(world: World, event_filter: EventFilter, message: Message, new: bool, now_ms: int, base: str
