@@ -272,6 +272,16 @@ async def test_bulk_get_in_ringcentrals_json_form_lists_each_id_with_its_status_
     assert (missing["resourceId"], missing["status"], missing["body"]["errorCode"]) == ("999", 404, "CMN-102")
 
 
+async def test_a_bulk_read_is_written_alike_on_any_host_so_a_recording_replays(rc):
+    alice, ids = await two_sms(rc)
+    answers = [await rc.client.get(f"{STORE}/{ids[0]},{ids[1]}", headers={**alice, "Host": host})
+               for host in ("127.0.0.1:8080", "sms.test:9999")]
+    first, second = [await answer.read() for answer in answers]
+    assert b"sms.test:9999" in second and b"sms.test:9999" not in first  # the uris differ, the boundary does not
+    assert answers[0].headers["Content-Type"] == answers[1].headers["Content-Type"]
+    assert first.replace(b"127.0.0.1:8080", b"sms.test:9999") == second
+
+
 async def test_bulk_put_with_multipart_mixed_parts_changes_each_message_as_its_part_says(rc):
     alice, ids = await two_sms(rc)
     body = ("--b\r\nContent-Type: application/json\r\n\r\n{\"readStatus\": \"Unread\"}\r\n"

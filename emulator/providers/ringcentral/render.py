@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from http import HTTPStatus
 from typing import NamedTuple
 from urllib.parse import quote
@@ -488,15 +489,19 @@ def multipart_json(parts: list[BulkPart]) -> list[dict]:
             for p in parts]
 
 
+ORIGIN = re.compile(rb'https?://[^/"]*')
+
+
 def multipart_mixed(parts: list[BulkPart]) -> tuple[bytes, str]:
     """multipart/mixed as RingCentral's bulk guide shows it: the statuses first, then each body in order.
 
-    The boundary is a digest of the bodies, so it cannot occur in them and the same answer is written alike.
+    The boundary is a digest of the bodies, so it cannot occur in them and the same answer is written alike, on
+    any host and port: the origins in their uris are left out of it.
     """
     statuses = {"response": [{"href": p.href, "status": p.status, "responseDescription": HTTPStatus(p.status).phrase}
                              for p in parts]}
     bodies = [encode_json(statuses)] + [encode_json(p.body) if p.body is not None else b"" for p in parts]
-    boundary = "Boundary_" + hashlib.sha1(b"\0".join(bodies)).hexdigest()
+    boundary = "Boundary_" + hashlib.sha1(ORIGIN.sub(b"", b"\0".join(bodies))).hexdigest()
     delimiter = f"--{boundary}\r\nContent-Type: application/json\r\n\r\n".encode()
     body = b"".join(delimiter + part + b"\r\n" for part in bodies) + f"--{boundary}--\r\n".encode()
     return body, f"multipart/mixed; boundary={boundary}"
