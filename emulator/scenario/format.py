@@ -22,7 +22,7 @@ SCENARIO_KEY = re.compile(r"^scenario\s*:", re.MULTILINE)
 DEFAULT_FROZEN_AT = "2026-03-02T10:00:00Z"
 ACTIONS = ("request", "advance", "freeze", "inbound", "fault", "clear_faults", "world")
 REPEAT = re.compile(r"^repeat \d+ .+$", re.DOTALL)
-BUILT_IN_CAPTURES = ("base_url", "base_path", "tenant")  # set by the runner for every scenario
+BUILT_IN_CAPTURES = ("base_url", "base_path", "tenant", "host")  # set by the runner for every scenario
 SAVE_PATH = re.compile(r"^(status|headers\.[A-Za-z0-9-]+|body(\.[^.\[\]]+|\[\d+\])*)$")
 
 Location = tuple[Any, ...]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import logging
 import os
 from pathlib import Path
 from typing import Any, Awaitable, Callable
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import attrs
 import yaml
@@ -20,15 +21,20 @@ from ..core.clock import Clock, iso_ms
 from ..encodings import BodyTimedOut, buffer_body
 from ..seed import DEFAULT_SEED_PATH, Seed
 from ..wire import UNDECODABLE_BODY, own_host
-from .format import SCENARIO_VERSION
+from .format import SCENARIO_VERSION, schema
 from .match import TIMESTAMP
 from .replica import CLOCK, Handled, ReplayView
+from .runner import body_as_json
 
 DEFAULT_PREFIX = "/t/default/"  # the default tenant named in the path: recorded as its path without it
 WAIT = "/_emulator/wait"  # a long-poll waits for time to pass, so the clock is not held still for it
 
 TOKEN_KEYS = ("access_token", "refresh_token")
-RECORDED_HEADERS = ("authorization",)
+RECORDED_HEADERS = ("authorization", "accept")
+UNSAID = {"accept": "*/*"}  # what the replay's client sends anyway, so not worth a line in every step
+MAX_DEPTH = 100  # JSON nested deeper is kept as text: the YAML writer recurses once or more for each level
+log = logging.getLogger("sms_emulator")
+METHODS = frozenset(schema()["$defs"]["request"]["properties"]["method"]["enum"])  # what a step may send
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -58,6 +64,17 @@ def replaced(value: Any, swap: Callable[[str], Any]) -> Any:
     if isinstance(value, list):
         return [replaced(v, swap) for v in value]
     return value
+
+
+def depth_of(value: Any, limit: int = MAX_DEPTH) -> int:
+    """How deep a JSON value nests, counted no further than past the limit, so a deep one costs no recursion."""
+    deepest, level = 0, [(value, 1)]
+    while level and deepest <= limit:
+        item, depth = level.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            level += [(v, depth + 1) for v in (item.values() if isinstance(item, dict) else item)]
+    return deepest
 
 
 def pairs_as_dict(pairs) -> dict[str, Any]:
@@ -97,22 +114,33 @@ def time_standing(clock: Clock):
         clock.source = source
 
 
-def own_path(request: web.Request) -> str:
-    """The path as the default tenant's own: /t/default/x is /x, as a replay in a tenant of its own asks it."""
-    path = request.path
+def own_path(request: web.Request, raw: bool = False) -> str:
+    """The path as the default tenant's own: /t/default/x is /x, as a replay in a tenant of its own asks it;
+    raw keeps its percent-escapes, as the client sent them (a decoded %3F would read as a query)."""
+    path = request.rel_url.raw_path if raw else request.path
     return path[len(DEFAULT_PREFIX) - 1:] if path.startswith(DEFAULT_PREFIX) else path
 
 
-def journal_entry(journal: Journal, entry_id: int) -> dict | None:
-    """The entry a request made in its tenant's journal, if it made one."""
-    for fields in reversed(journal.entries):
-        if fields[0] == entry_id:
-            entry = JournalEntry(*fields).as_dict()
-            path = entry["path"]
-            return {**entry, "path": path[len(DEFAULT_PREFIX) - 1:]} if path.startswith(DEFAULT_PREFIX) else entry
+def base_of(request: web.Request) -> str:
+    """The URL the client reached the tenant at: its uris start so (with /t/default when the path named it)."""
+    prefix = DEFAULT_PREFIX.rstrip("/") if request.path.startswith(DEFAULT_PREFIX) else ""
+    return f"{request.scheme}://{own_host(request)}{prefix}"
+
+
+def journal_entry(journal: Journal, entry_id: int, request: web.Request) -> dict | None:
+    """The entry the request made in its tenant's journal, if it made one: the first since it came that names
+    its method and path, since others (an inbound during a long-poll) may be journaled while it is handled."""
+    found = None
+    for fields in reversed(journal.entries):  # newest first, as far back as the request came
         if fields[0] < entry_id:
-            return None
-    return None
+            break
+        if fields[2] == request.method and fields[3] == request.path:
+            found = fields
+    if found is None:
+        return None
+    entry = JournalEntry(*found).as_dict()
+    path = entry["path"]
+    return {**entry, "path": path[len(DEFAULT_PREFIX) - 1:]} if path.startswith(DEFAULT_PREFIX) else entry
 
 
 def clock_action(request: web.Request, raw: bytes) -> Any:
@@ -137,6 +165,7 @@ class Recorder:
     frozen: bool = True
     start_ms: int | None = None
     last_ms: int | None = None
+    failed: bool = False  # a step could not be written (said once)
     replay: ReplayView = attrs.field(factory=ReplayView)
 
     def install(self, app: web.Application) -> None:
@@ -158,8 +187,18 @@ class Recorder:
         except (*UNDECODABLE_BODY, BodyTimedOut):  # no step could replay it
             return await handler(request)
         response, handled = await self.handled(request, raw, handler)
-        self.note(request, raw, response, handled)
+        try:
+            self.note(request, raw, response, handled)
+        except Exception:  # the client is answered whatever becomes of its step
+            self.warn_once(f"{request.method} {request.path_qs}")
         return response
+
+    def warn_once(self, what: str) -> None:
+        """A step that cannot be recorded is said once with its cause; the server serves on, the file as it was."""
+        if not self.failed:
+            self.failed = True
+            log.exception("--record: a step could not be written to %s and was left out (%s); "
+                          "later ones that fail are left out silently", self.path, what)
 
     async def handled(self, request: web.Request, raw: bytes, handler: Handler
                       ) -> tuple[web.StreamResponse, Handled]:
@@ -177,12 +216,13 @@ class Recorder:
         if waits:  # written as answered: the replay advances its clock by the time waited, then asks
             before = after
         return response, Handled(request.method, own_path(request), dict(request.query), clock_action(request, raw),
-                                 response.status, now is not world, journal_entry(journal, entry_id), before, after,
-                                 was_frozen, now.clock.frozen)
+                                 response.status, now is not world, journal_entry(journal, entry_id, request), before,
+                                 after, was_frozen, now.clock.frozen)
 
     def records(self, request: web.Request) -> bool:
-        """Only the default tenant: no other tenant's prefix or header."""
-        return not own_path(request).startswith("/t/") and request.headers.get(TENANT_HEADER, "default") == "default"
+        """Only the default tenant (no other tenant's prefix or header), and only a method a step can name."""
+        return (request.method in METHODS and not own_path(request).startswith("/t/")
+                and request.headers.get(TENANT_HEADER, "default") == "default")
 
     def note(self, request: web.Request, raw: bytes, response: web.StreamResponse, handled: Handled) -> None:
         """One step, after an advance of the time since the last request ended (which only a request that sets
@@ -196,14 +236,23 @@ class Recorder:
         self.replay.clock_moved(handled, self.seed.frozen_at_ms is not None)
         restarted = handled.replaced_world and self.replay.clock_stands_in
         self.last_ms = self.seed_moment() if restarted else handled.after_ms
-        base = f"{request.scheme}://{own_host(request)}"
-        step = {"request": self.request_of(request, raw), "expect": self.expect_of(response, base, handled)}
+        base = base_of(request)
+        step = {"request": self.request_of(request, raw, base),
+                "expect": self.expect_of(request, response, base, handled)}
         self.replay.journal_moved(handled)
         save = self.save_tokens(step["expect"])
         if save:
             step["save"] = save
+        self.add_step(step)
+
+    def add_step(self, step: dict) -> None:
+        """Kept only once the file holds it, so a step that cannot be written spoils no later one."""
         self.steps.append(step)
-        self.write()
+        try:
+            self.write()
+        except BaseException:
+            self.steps.remove(step)
+            raise
 
     def seed_moment(self) -> int | None:
         """Where the replay's clock stands when its tenant starts from the seed (the recording's own start if the
@@ -212,15 +261,19 @@ class Recorder:
 
     # --- the request ---------------------------------------------------------------------------------
 
-    def request_of(self, request: web.Request, raw: bytes) -> dict[str, Any]:
-        out: dict[str, Any] = {"method": request.method, "path": own_path(request)}
+    def request_of(self, request: web.Request, raw: bytes, base: str) -> dict[str, Any]:
+        """The request as the replay sends it: the server's address and earlier tokens as captures."""
+        out: dict[str, Any] = {"method": request.method, "path": own_path(request, raw=True)}
         if request.query:
             out["query"] = pairs_as_dict(request.query.items())
-        headers = {k: v for k, v in request.headers.items() if k.lower() in RECORDED_HEADERS}
+        headers = {k: v for k, v in request.headers.items()
+                   if k.lower() in RECORDED_HEADERS and UNSAID.get(k.lower()) != v}
         out.update(self.body_of(request, raw, headers))
+        if "Content-Type" in request.headers and not raw:  # a GET may say what it is (a bulk read's JSON, say)
+            headers["Content-Type"] = request.headers["Content-Type"]
         if headers:
             out["headers"] = headers
-        return replaced(out, lambda text: self.with_captures(literal_captures(text)))
+        return replaced(out, lambda text: self.with_captures(literal_captures(text).replace(base, "${base_url}")))
 
     def body_of(self, request: web.Request, raw: bytes, headers: dict[str, str]) -> dict[str, Any]:
         if not raw:
@@ -232,8 +285,10 @@ class Recorder:
             return {"body_base64": base64.b64encode(raw).decode("ascii")}
         if request.content_type == "application/json":
             try:
-                return {"json": json.loads(text)}
-            except ValueError:
+                value = json.loads(text)
+                if depth_of(value) <= MAX_DEPTH:  # else kept as its text, sent back byte for byte
+                    return {"json": value}
+            except (ValueError, RecursionError):
                 pass
         if request.content_type == "application/x-www-form-urlencoded":
             form = pairs_as_dict(parse_qsl(text, keep_blank_values=True))
@@ -251,28 +306,35 @@ class Recorder:
 
     # --- the response --------------------------------------------------------------------------------
 
-    def expect_of(self, response: web.StreamResponse, base: str, handled: Handled) -> dict[str, Any]:
+    def expect_of(self, request: web.Request, response: web.StreamResponse, base: str, handled: Handled
+                  ) -> dict[str, Any]:
+        """The status, and the body as the replay's client reads it (none for a HEAD, which is sent none)."""
         expect: dict[str, Any] = {"status": response.status}
         body = getattr(response, "body", None)
-        if isinstance(body, (bytes, bytearray)) and body:
+        if isinstance(body, (bytes, bytearray)) and body and request.method != "HEAD":
             try:
                 text = bytes(body).decode("utf-8")
             except UnicodeDecodeError:  # a file: expected byte for byte
                 expect["body_base64"] = base64.b64encode(bytes(body)).decode("ascii")
                 return expect
-            try:
-                value: Any = json.loads(text)
+            parsed, value = body_as_json(text, response.content_type)
+            if parsed and depth_of(value) > MAX_DEPTH:  # too deep to write as data: expected byte for byte
+                expect["body_base64"] = base64.b64encode(bytes(body)).decode("ascii")
+                return expect
+            if parsed:
                 expect["exact"] = True
-            except ValueError:
-                value = text
-            value = replaced(escaped(value), lambda s: self.expected_text(s, base))
+            host = urlsplit(base).netloc
+            value = replaced(escaped(value), lambda s: self.expected_text(s, base, host))
             expect["body"] = self.replay.expected(handled, value, self.seed_spec().get("clock"))
         return expect
 
-    def expected_text(self, text: str, base: str) -> str:
-        """The server's address as ${base_url}; times as $timestamp when the clock ran freely."""
+    def expected_text(self, text: str, base: str, host: str) -> str:
+        """The server's address as ${base_url} (a whole host:port as ${host}); times as $timestamp when the clock
+        ran freely."""
         if (not self.frozen or self.replay.clock_runs) and TIMESTAMP.match(text):
             return "$timestamp"
+        if text == host:
+            return "${host}"
         return text.replace(base, "${base_url}")
 
     def save_tokens(self, expect: dict[str, Any]) -> dict[str, str]:
@@ -284,8 +346,11 @@ class Recorder:
         for key in TOKEN_KEYS:
             value = body.get(key)
             if isinstance(value, str) and value:
-                name = f"{key}_{len(self.tokens) + 1}"
-                self.tokens[value.lstrip("$") if value.startswith("$$") else value] = name
+                token = value[1:] if value.startswith("$$") else value  # as escaped() wrote it
+                if token in self.tokens:  # echoed (Phone.com's token details): the capture that holds it
+                    body[key] = "${" + self.tokens[token] + "}"
+                    continue
+                name = self.tokens[token] = f"{key}_{len(self.tokens) + 1}"  # the dict grows: never a name twice
                 save[name] = f"body.{key}"
                 body[key] = "$string"
         return save

@@ -7,7 +7,9 @@ import base64
 import binascii
 import contextlib
 import json
+import os
 import re
+import ssl
 import uuid
 from typing import Any, AsyncIterator
 from urllib.parse import urlsplit
@@ -15,6 +17,7 @@ from urllib.parse import urlsplit
 import aiohttp
 import attrs
 from aiohttp.test_utils import TestServer
+from yarl import URL
 
 from ..app import build_app
 from ..seed import build_seed
@@ -31,6 +34,8 @@ CAPTURE = re.compile(r"(?<!\$)\$\{([^}]+)\}")  # $${ is a literal ${, written so
 LITERAL_CAPTURE = "$${"
 REPEAT = re.compile(r"^repeat (\d+) (.+)$", re.DOTALL)
 REQUEST_TIMEOUT_S = 30
+CA_VARIABLES = ("REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")  # what `serve --tls` tells clients to trust, and OpenSSL's
+PLAIN_PATH = re.compile(r"^[!-~]*$")  # printable ASCII, no space: a path already written as it goes on the wire
 
 
 @attrs.frozen
@@ -92,24 +97,38 @@ class Tenant:
 
     def captures(self) -> dict[str, str]:
         """What every scenario may use as ${...}: where its tenant is, as a URL, a path prefix and a name."""
-        return {"base_url": self.base, "base_path": urlsplit(self.base).path, "tenant": self.name}
+        parts = urlsplit(self.base)
+        return {"base_url": self.base, "base_path": parts.path, "tenant": self.name, "host": parts.netloc}
 
     async def send(self, method: str, path: str, *, query: dict | None = None, json_body: Any = None,
                    form: dict | None = None, body: str | bytes | None = None, headers: dict | None = None) -> Reply:
         kwargs: dict[str, Any] = {"params": flat_params(query), "headers": headers or {}}
         if json_body is not None:
-            kwargs["data"] = json.dumps(json_body, ensure_ascii=False).encode()
+            kwargs["data"] = json_bytes(json_body)
             kwargs["headers"] = {"Content-Type": "application/json", **kwargs["headers"]}
         elif form is not None:
             kwargs["data"] = flat_params(form)
         elif body is not None:
             kwargs["data"] = body.encode() if isinstance(body, str) else body
         try:
-            async with self.http.request(method, self.base + path, **kwargs) as response:
+            async with self.http.request(method, url_of(self.base + path), **kwargs) as response:
                 raw = await response.read()
                 return Reply(response.status, dict(response.headers), decode(raw, response.content_type), raw)
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             raise Unreachable(f"{method} {path}", f"{type(error).__name__}: {error}".rstrip(": ")) from None
+
+
+def json_bytes(value: Any) -> bytes:
+    """UTF-8 JSON; a lone surrogate (which UTF-8 cannot carry) goes as the \\u escape it came as."""
+    try:
+        return json.dumps(value, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return json.dumps(value).encode()
+
+
+def url_of(text: str) -> URL:
+    """A path written with its percent-escapes is sent as is (%3F stays an escaped ?); any other is quoted."""
+    return URL(text, encoded=True) if PLAIN_PATH.match(text) else URL(text)
 
 
 def flat_params(params: dict | None) -> list[tuple[str, str]] | None:
@@ -124,13 +143,25 @@ def flat_params(params: dict | None) -> list[tuple[str, str]] | None:
 
 
 def decode(raw: bytes, content_type: str) -> Any:
-    text = raw.decode("utf-8", errors="replace")
+    return body_as_json(raw.decode("utf-8", errors="replace"), content_type)[1]
+
+
+def body_as_json(text: str, content_type: str) -> tuple[bool, Any]:
+    """Whether a body reads as JSON, and what it reads as: one rule for the recorder and the replay, so a text
+    that happens to be a JSON scalar (12345, true) is a text unless the response says it is JSON."""
     if "json" in content_type or text[:1] in ("{", "["):
         try:
-            return json.loads(text)
-        except ValueError:
-            return text
-    return text
+            return True, json.loads(text)
+        except (ValueError, RecursionError):
+            return False, text
+    return False, text
+
+
+def target_ssl() -> ssl.SSLContext | None:
+    """The CA a target's https is trusted with, as REQUESTS_CA_BUNDLE or SSL_CERT_FILE names it (say, the one
+    `serve --tls` printed); None: the system's."""
+    cafile = next((os.environ[name] for name in CA_VARIABLES if os.environ.get(name)), None)
+    return ssl.create_default_context(cafile=cafile) if cafile else None
 
 
 @contextlib.asynccontextmanager
@@ -150,7 +181,9 @@ async def in_process(scenario: Scenario) -> AsyncIterator[Tenant]:
 async def on_target(scenario: Scenario, url: str) -> AsyncIterator[Tenant]:
     """A new tenant of a running server, given the scenario's seed, so other users of the server are untouched."""
     name = f"scenario-{uuid.uuid4().hex[:12]}"
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)) as http:
+    connector = aiohttp.TCPConnector(ssl=target_ssl() or True)
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S), connector=connector
+                                     ) as http:
         tenant = Tenant(http, f"{url.rstrip('/')}/t/{name}", name)
         await seed_tenant(tenant, scenario)
         yield tenant
