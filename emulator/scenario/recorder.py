@@ -20,7 +20,7 @@ from ..control.state import Journal, JournalEntry, control_of
 from ..core.clock import Clock, iso_ms
 from ..encodings import BodyTimedOut, buffer_body
 from ..seed import DEFAULT_SEED_PATH, Seed
-from ..wire import UNDECODABLE_BODY, own_host
+from ..wire import EXCHANGE, UNDECODABLE_BODY, own_host
 from .format import SCENARIO_VERSION, schema
 from .match import TIMESTAMP
 from .replica import CLOCK, Handled, ReplayView
@@ -308,7 +308,11 @@ class Recorder:
 
     def expect_of(self, request: web.Request, response: web.StreamResponse, base: str, handled: Handled
                   ) -> dict[str, Any]:
-        """The status, and the body as the replay's client reads it (none for a HEAD, which is sent none)."""
+        """The status, and the body as the replay's client reads it (none for a HEAD, which is sent none); a drop
+        fault's request, which the client saw go unanswered, as dropped."""
+        rule = request[EXCHANGE].fault if EXCHANGE in request else None
+        if rule is not None and rule.drop:
+            return {"dropped": True}
         expect: dict[str, Any] = {"status": response.status}
         body = getattr(response, "body", None)
         if isinstance(body, (bytes, bytearray)) and body and request.method != "HEAD":

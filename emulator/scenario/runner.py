@@ -291,8 +291,17 @@ class Run:
                 body = base64.b64decode(payload["body_base64"], validate=True)
             except (binascii.Error, ValueError):
                 raise StepFailed("request.body_base64 is not base64") from None
-        return await self.tenant.send(payload["method"], payload["path"], query=query, json_body=payload.get("json"),
-                                      form=form, body=body, headers=headers)
+        dropped = bool(step.expect.get("dropped"))
+        try:
+            reply = await self.tenant.send(payload["method"], payload["path"], query=query,
+                                           json_body=payload.get("json"), form=form, body=body, headers=headers)
+        except Unreachable:
+            if dropped:  # what the step expects: a drop fault closed the connection unanswered
+                return None
+            raise
+        if dropped:
+            raise StepFailed(f"expected the connection dropped without an answer, got status {reply.status}")
+        return reply
 
     async def check(self, step: Step, reply: Reply | None) -> StepResult:
         """Every expectation of the step against its reply and the world afterwards, then its captures."""
@@ -419,6 +428,8 @@ OUTCOME_WORDS = {"fail": "failed", "pass": "passed", "skip": "skipped"}
 def checks_of(step: Step) -> list[str]:
     """What a passing step was checked against, one line for each kind of expectation."""
     expect, checks = step.expect, []
+    if expect.get("dropped"):
+        checks.append("the connection dropped without an answer")
     if "status" in expect:
         checks.append(f"status {expect['status']}")
     elif step.action not in ("request", "check"):

@@ -186,3 +186,27 @@ async def test_a_long_poll_is_paired_with_its_own_journal_entry_not_an_inbound_d
     assert (await waiting).status == 200
     await client.get("/_emulator/journal")
     await replayed(record)
+
+
+async def test_a_request_a_drop_fault_left_unanswered_is_expected_dropped_and_replays(tmp_path, aiohttp_client):
+    record, client = await a_client(tmp_path, aiohttp_client)
+    fault = await client.post("/_emulator/faults", json={"operation": "ringcentral.createSMSMessage", "drop": True,
+                                                          "times": 1})
+    assert fault.status == 201
+    headers = await rc_login(client)
+    with pytest.raises(Exception):  # the client sees the connection close with no answer
+        await client.post(SMS, json={**SENT, "text": "lost"}, headers=headers)
+    assert (await client.post(SMS, json={**SENT, "text": "kept"}, headers=headers)).status == 200
+    dropped, kept = [s for s in steps_of(record) if s["request"]["path"] == SMS]
+    assert dropped["expect"] == {"dropped": True} and kept["expect"]["status"] == 200
+    await replayed(record)
+
+
+async def test_a_step_expecting_a_drop_fails_when_the_server_answers(tmp_path):
+    path = tmp_path / "answered.yaml"
+    path.write_text("scenario: answered\nversion: 1\nsteps:\n"
+                    "  - request: {method: GET, path: /_emulator/health}\n    expect: {dropped: true}\n",
+                    encoding="utf-8")
+    result = await run_scenario_async(load_scenario(path))
+    assert not result.passed
+    assert result.steps[0].problems == ["expected the connection dropped without an answer, got status 200"]
