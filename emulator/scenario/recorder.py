@@ -7,6 +7,7 @@ import contextlib
 import json
 import logging
 import os
+import time
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -19,13 +20,17 @@ from ..app import TENANTS_KEY, TENANT_HEADER, allow_body, body_limit, body_timeo
 from ..control.state import Journal, JournalEntry, control_of
 from ..core.clock import Clock, iso_ms
 from ..encodings import BodyTimedOut, buffer_body
+from ..providers.voximplant.auth import account_for_token, unverified_kid
+from ..providers.voximplant.errors import VoximplantError
 from ..seed import DEFAULT_SEED_PATH, Seed
 from ..wire import EXCHANGE, UNDECODABLE_BODY, own_host
+from .credentials import CredentialError, Credentials
 from .format import SCENARIO_VERSION, schema
 from .match import TIMESTAMP
 from .replica import CLOCK, Handled, ReplayView
 from .runner import body_as_json
 
+VOXIMPLANT_PREFIX = "/platform_api/"
 DEFAULT_PREFIX = "/t/default/"  # the default tenant named in the path: recorded as its path without it
 WAIT = "/_emulator/wait"  # a long-poll waits for time to pass, so the clock is not held still for it
 
@@ -166,6 +171,7 @@ class Recorder:
     start_ms: int | None = None
     last_ms: int | None = None
     failed: bool = False  # a step could not be written (said once)
+    key_id: str | None = None  # the seed's Voximplant service-account key, once looked up ("" for none)
     replay: ReplayView = attrs.field(factory=ReplayView)
 
     def install(self, app: web.Application) -> None:
@@ -237,13 +243,39 @@ class Recorder:
         restarted = handled.replaced_world and self.replay.clock_stands_in
         self.last_ms = self.seed_moment() if restarted else handled.after_ms
         base = base_of(request)
-        step = {"request": self.request_of(request, raw, base),
+        step = {**self.signed_as(request), "request": self.request_of(request, raw, base),
                 "expect": self.expect_of(request, response, base, handled)}
+        if "as" in step:  # the replay signs its own token; the recorded one would have expired by then
+            headers = {k: v for k, v in step["request"].pop("headers").items() if k.lower() != "authorization"}
+            step["request"].update({"headers": headers} if headers else {})
         self.replay.journal_moved(handled)
         save = self.save_tokens(step["expect"])
         if save:
             step["save"] = save
         self.add_step(step)
+
+    def signed_as(self, request: web.Request) -> dict[str, str]:
+        """`as: voximplant:jwt` for a Voximplant service-account JWT the seed's credentials file signs and the
+        server accepted: the official clients sign one for an hour, so the recorded token would fail a later replay."""
+        token = request.headers.get("Authorization", "")
+        if not (own_path(request).startswith(VOXIMPLANT_PREFIX) and token.startswith("Bearer ")):
+            return {}
+        key_id = self.voximplant_key_id()
+        try:
+            accepted = unverified_kid(token[7:]) == key_id and account_for_token(
+                request.app[TENANTS_KEY].get(), token[7:], time.time())
+        except VoximplantError:
+            accepted = False
+        return {"as": "voximplant:jwt"} if key_id and accepted else {}
+
+    def voximplant_key_id(self) -> str | None:
+        """The key id of the seed's Voximplant credentials file, which the replay signs with; None without one."""
+        if self.key_id is None:
+            try:
+                self.key_id = str(Credentials(self.seed, send=None).voximplant_key().get("key_id") or "")
+            except (CredentialError, AttributeError):
+                self.key_id = ""
+        return self.key_id or None
 
     def add_step(self, step: dict) -> None:
         """Kept only once the file holds it, so a step that cannot be written spoils no later one."""

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from pathlib import Path
 
+import jwt
 import pytest
 import yaml
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from emulator.emulator import Emulator
 from emulator.scenario.format import load_scenario
 from emulator.scenario.recorder import Recorder
 from emulator.scenario.runner import run_scenario, run_scenario_async
+from emulator.seed import DEFAULT_SEED_PATH
 
 from .test_target_and_record import BASIC, JWT_GRANT, SMS, STORE, frozen_seed_file, recording
 
@@ -164,6 +168,38 @@ async def test_voximplants_bare_api_address_is_expected_as_the_replays_host(tmp_
                                                                           "api_key": "vox-api-key"})).json()
     assert info["api_address"] == f"{client.host}:{client.port}"
     assert steps_of(record)[-1]["expect"]["body"]["api_address"] == "${host}"
+    await replayed(record)
+
+
+def service_jwt(lifetime_s: int = 3595, signed_by: str | None = None) -> str:
+    """A JWT as the official Voximplant clients sign one, with the default seed's credentials file."""
+    key = json.loads((DEFAULT_SEED_PATH.parent / "voximplant-credentials.json").read_text(encoding="utf-8"))
+    now = int(time.time())
+    return jwt.encode({"iss": str(key["account_id"]), "iat": now - 5, "exp": now + lifetime_s},
+                      signed_by or key["private_key"], algorithm="RS256", headers={"kid": key["key_id"]})
+
+
+async def test_a_voximplant_service_jwt_is_recorded_as_a_credential_the_replay_signs_afresh(tmp_path, aiohttp_client):
+    record, client = await a_client(tmp_path, aiohttp_client)
+    token = service_jwt()
+    info = await (await client.get("/platform_api/GetAccountInfo/",
+                                   headers={"Authorization": f"Bearer {token}"})).json()
+    assert info["result"]["account_id"] == 3000001
+    step = steps_of(record)[-1]
+    assert step["as"] == "voximplant:jwt" and "headers" not in step["request"]
+    assert token not in record.read_text(encoding="utf-8")  # nothing in the file to expire
+    await replayed(record)
+
+
+async def test_a_voximplant_jwt_the_server_refused_is_recorded_as_sent(tmp_path, aiohttp_client):
+    record, client = await a_client(tmp_path, aiohttp_client)
+    other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    forged = service_jwt(signed_by=other_key)
+    answer = await (await client.get("/platform_api/GetAccountInfo/",
+                                     headers={"Authorization": f"Bearer {forged}"})).json()
+    assert "error" in answer
+    step = steps_of(record)[-1]
+    assert "as" not in step and step["request"]["headers"]["Authorization"] == f"Bearer {forged}"
     await replayed(record)
 
 

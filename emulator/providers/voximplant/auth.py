@@ -125,6 +125,17 @@ def account_for_token(world: World, token: str, now_s: float) -> Account:
     return account
 
 
+def unverified_kid(token: str) -> str | None:
+    """The key id a JWT names, unchecked: which key signed it, before anything says whether it did."""
+    import jwt
+
+    try:
+        kid = jwt.get_unverified_header(token).get("kid") if token.isascii() else None
+    except (jwt.InvalidTokenError, ValueError):
+        return None
+    return kid if isinstance(kid, str) else None
+
+
 def find_key(world: World, kid: str) -> tuple[Account, str] | None:
     for account in accounts(world):
         for key in account.auth.get("service_account_keys") or []:
