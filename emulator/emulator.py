@@ -252,7 +252,8 @@ class Tenant:
 
     def webhooks(self) -> list[dict[str, Any]]:
         """What this tenant's webhook subscriptions sent, newest first, once those on their way are answered."""
-        refuse_to_block_a_running_loop(self.server.loop, "webhooks()", "await sms_emulator.webhooks_async()")
+        refuse_to_block_a_running_loop(self.server.loop, "webhooks()", "await sms_emulator.webhooks_async()",
+                                       DELIVERY_TIMEOUT_S)
         hooks = self.server.webhooks
         self.server.wait_for(hooks.settle)
         return self.server.call(lambda: [d.as_json() for d in hooks.deliveries(self.name)])
@@ -274,6 +275,7 @@ class Tenant:
 
     def wait_for(self, count: int = 1, timeout: float = 5.0, **filters: Any) -> list[dict[str, Any]]:
         """Block until `count` messages match; TimeoutError says what did match."""
+        refuse_to_block_a_running_loop(self.server.loop, "wait_for()", "await sms_emulator.wait_for_async()", timeout)
         look = self._looker(count, timeout, filters)
         while (found := look()) is None:
             time.sleep(WAIT_POLL_S)
@@ -302,7 +304,8 @@ class Tenant:
         return look
 
 
-def refuse_to_block_a_running_loop(server_loop: asyncio.AbstractEventLoop | None, what: str, instead: str) -> None:
+def refuse_to_block_a_running_loop(server_loop: asyncio.AbstractEventLoop | None, what: str, instead: str,
+                                   seconds: float) -> None:
     """Waiting here would stall the caller's event loop, and whatever on it the wait is for (a webhook receiver)."""
     try:
         loop = asyncio.get_running_loop()
@@ -311,7 +314,7 @@ def refuse_to_block_a_running_loop(server_loop: asyncio.AbstractEventLoop | None
     if loop is server_loop:
         return  # on the server's own loop the wait is skipped, so nothing blocks
     raise RuntimeError(f"{what} blocks, and it was called from a running event loop (an async test?), which it "
-                       f"would stall for up to {DELIVERY_TIMEOUT_S:g} s; use {instead} there")
+                       f"would stall for up to {seconds:g} s; use {instead} there")
 
 
 def python_filters(filters: dict[str, Any]) -> dict[str, Any]:
@@ -348,24 +351,35 @@ class Emulator(Tenant):
         server = BackgroundServer(tenants, host, port, ssl_context=material.context if material else None)
         super().__init__(server, tenants, DEFAULT_TENANT, material)
         self._tenant_count = 0
+        self._named: set[str] = set()  # every tenant name handed out, so an automatic one never repeats one
         # the temporary CA and key go when the emulator stops, or at the latest when it is collected or Python exits
         self._discard_tls = weakref.finalize(self, material.discard if material else lambda: None)
 
     def tenant(self, name: str | None = None, seed: Seed | str | Path | dict | None = None) -> Tenant:
         """A tenant of this server (a new, uniquely named one when no name is given), optionally with its own seed."""
         if name is None:
-            self._tenant_count += 1
-            name = f"tenant-{self._tenant_count}"
+            name = self._unused_name()
+        self._named.add(name)
         view = Tenant(self.server, self.tenants, name, self.tls)
         if seed is not None:
             view.load_seed(seed)
         return view
+
+    def _unused_name(self) -> str:
+        """tenant-N for the next N no tenant has, not even one named so by hand, so no two tests share one."""
+        while True:
+            self._tenant_count += 1
+            name = f"tenant-{self._tenant_count}"
+            if name not in self._named and name not in self.tenants.names():
+                return name
 
     def drop_tenant(self, name: str) -> None:
         """Forget a tenant and the webhook deliveries it made, so a tenant of the same name starts afresh."""
         self.server.call(lambda: (self.tenants.drop(name), self.server.webhooks.forget(name)))
 
     def start(self) -> "Emulator":
+        if self.tls is not None and not self._discard_tls.alive:
+            raise RuntimeError("this Emulator(tls=True) was stopped and its CA deleted; make a new Emulator to start")
         try:
             self.server.start()
         except BaseException:

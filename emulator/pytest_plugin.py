@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -9,7 +10,7 @@ import pytest
 
 from .emulator import Emulator, Tenant
 from .scenario.collect import pytest_collect_file  # noqa: F401  (scenario YAML files are test items)
-from .seed import SeedError
+from .seed import Seed, SeedError
 from .server import ServerStartError
 
 SEED_MARKER = "sms_emulator_seed"
@@ -19,7 +20,7 @@ TLS_MARKER = "sms_emulator_tls"
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("sms-emulator")
     group.addoption("--sms-emulator-host", default="127.0.0.1", help="address the emulator listens on")
-    group.addoption("--sms-emulator-port", type=int, default=0,
+    group.addoption("--sms-emulator-port", type=port_number, default=0,
                     help="port of the emulator (default 0: a free one, safe with pytest-xdist; a fixed port "
                     "cannot be shared by several xdist workers)")
     group.addoption("--sms-emulator-tls", action="store_true",
@@ -67,10 +68,22 @@ def serving_emulator(request: pytest.FixtureRequest) -> Emulator:
     return request.getfixturevalue("sms_emulator_server")
 
 
+def port_number(text: str) -> int:
+    """A TCP port, 0 to 65535, refused by pytest's option parser with the option's name otherwise."""
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 0 to 65535 (0: a free one), not {text!r}")
+    return int(text)
+
+
 def requested_seed(request: pytest.FixtureRequest) -> Any:
     """The seed a marker or an indirect parameter asks for; None for the session's."""
     marker = request.node.get_closest_marker(SEED_MARKER)
-    return marker.args[0] if marker and marker.args else getattr(request, "param", None)
+    if marker is None:
+        return getattr(request, "param", None)
+    seed = marker.args[0] if marker.args else marker.kwargs.get("seed")
+    if not isinstance(seed, (str, Path, dict, Seed)):
+        raise SeedError(f"@pytest.mark.{SEED_MARKER} takes a seed file's path, a dict or a Seed, got {seed!r}")
+    return seed
 
 
 def resolved_seed(seed: Any, test_file: Path) -> Any:

@@ -78,9 +78,14 @@ class BackgroundServer:
     @property
     def url(self) -> str:
         scheme = "https" if self.ssl_context else "http"
-        return f"{scheme}://{self.host}:{self.port}"
+        host = f"[{self.host}]" if ":" in self.host else self.host or "localhost"  # "" listens on every address
+        return f"{scheme}://{host}:{self.port}"
 
     def start(self) -> "BackgroundServer":
+        if self._thread is not None and self._thread.is_alive():
+            raise RuntimeError(f"the emulator is already running at {self.url}; stop() it before starting it again")
+        self._ready.clear()  # a restart waits for its own server, not the last one's
+        self._error = None
         self._thread = threading.Thread(target=self._run, name="sms-emulator", daemon=True)
         self._thread.start()
         if not self._ready.wait(START_TIMEOUT_S):

@@ -18,7 +18,10 @@ from ..seed import DEFAULT_SEED_PATH, SeedError, build_seed, parse_yaml
 from .match import matcher_problem
 
 SCENARIO_VERSION = 1
-SCENARIO_KEY = re.compile(r"^scenario\s*:", re.MULTILINE)
+# A scenario file names itself on its first key's line and has steps; other YAML that happens to have a top-level
+# `scenario:` (Ansible Molecule's mapping, a load test's name) lacks one or the other.
+SCENARIO_KEY = re.compile(r"^scenario[ \t]*:[ \t]*[^\s#]", re.MULTILINE)
+STEPS_KEY = re.compile(r"^steps[ \t]*:", re.MULTILINE)
 DEFAULT_FROZEN_AT = "2026-03-02T10:00:00Z"
 ACTIONS = ("request", "advance", "freeze", "inbound", "fault", "clear_faults", "world")
 REPEAT = re.compile(r"^repeat \d+ .+$", re.DOTALL)
@@ -170,13 +173,14 @@ def step_action_problem(step: Any) -> str:
 # --- loading -----------------------------------------------------------------------------------------
 
 def is_scenario_file(path: Path) -> bool:
-    """Scenario files have a top-level `scenario:` key; seeds do not."""
+    """Scenario files have a top-level `scenario: <name>` and `steps:`; seeds and other YAML do not."""
     if path.suffix not in (".yaml", ".yml"):
         return False
     try:
-        return SCENARIO_KEY.search(path.read_text(encoding="utf-8", errors="replace")) is not None
+        text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False
+    return SCENARIO_KEY.search(text) is not None and STEPS_KEY.search(text) is not None
 
 
 def scenario_files(paths: list[str | Path]) -> list[Path]:

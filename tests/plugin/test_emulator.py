@@ -12,7 +12,9 @@ import pytest
 from aiohttp import web
 
 from emulator.emulator import Emulator, PlainHttpError
-from emulator.server import ServerStartError
+from emulator.seed import load_default_seed
+from emulator.server import BackgroundServer, ServerStartError
+from emulator.tenants import Tenants
 
 
 def test_emulator_as_a_context_manager_serves_and_reads_its_default_tenant():
@@ -142,3 +144,38 @@ async def deliver_to_a_receiver_on_this_loop(emulator: Emulator) -> list[dict]:
         return await emulator.webhooks_async()
     finally:
         await runner.cleanup()
+
+
+def test_an_automatic_tenant_name_never_repeats_one_given_by_hand():
+    with Emulator() as emulator:
+        mine = emulator.tenant("tenant-1")
+        mine.inject_sms("+14155550100", "+16505550103", "mine")
+        automatic = emulator.tenant()
+        assert automatic.name != "tenant-1"
+        assert automatic.messages() == []
+
+
+@pytest.mark.parametrize("host, url", [("::1", "http://[::1]:8080"), ("", "http://localhost:8080"),
+                                       ("127.0.0.1", "http://127.0.0.1:8080")])
+def test_the_servers_url_is_one_a_client_can_use_for_any_host_it_listens_on(host, url):
+    assert BackgroundServer(Tenants(load_default_seed()), host, 8080).url == url
+
+
+def test_starting_a_running_emulator_again_is_refused_and_a_stopped_one_restarts():
+    emulator = Emulator().start()
+    try:
+        with pytest.raises(RuntimeError, match="already running"):
+            emulator.start()
+    finally:
+        emulator.stop()
+    with emulator:
+        with urllib.request.urlopen(emulator.url + "/_emulator/health", timeout=5) as answer:
+            assert answer.status == 200
+
+
+def test_a_stopped_tls_emulator_says_to_make_a_new_one_rather_than_serve_a_deleted_ca():
+    emulator = Emulator(tls=True)
+    with emulator:
+        pass
+    with pytest.raises(RuntimeError, match="make a new Emulator"):
+        emulator.start()

@@ -309,3 +309,45 @@ def test_webhooks_async_waits_without_blocking_an_async_tests_receiver(run):
                 sms_emulator.webhooks()
     """)
     result.assert_outcomes(passed=1)
+
+
+def test_a_blocking_wait_for_in_an_async_test_refuses_at_once_and_names_the_async_one(run):
+    result = run("""
+        import pytest
+
+        async def test_waits(sms_emulator):
+            with pytest.raises(RuntimeError, match="running event loop.*await sms_emulator.wait_for_async"):
+                sms_emulator.wait_for(1, timeout=5)
+    """)
+    result.assert_outcomes(passed=1)
+
+
+def test_the_seed_marker_takes_its_seed_by_keyword_too_and_refuses_what_is_no_seed(run):
+    result = run("""
+        import pytest
+
+        @pytest.mark.sms_emulator_seed(seed={"version": 1, "ringcentral": {"accounts": [{"id": "777"}]}})
+        def test_keyword(sms_emulator):
+            assert sms_emulator.ringcentral.account_id == "777"
+
+        @pytest.mark.sms_emulator_seed(42)
+        def test_no_seed(sms_emulator):
+            pass
+    """)
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*sms_emulator_seed takes a seed file's path, a dict or a Seed, got 42*"])
+
+
+def test_a_port_out_of_range_is_refused_by_the_option_itself(run):
+    result = run("def test_nothing():\n    pass\n", "--sms-emulator-port", "70000")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--sms-emulator-port*a port is a number from 0 to 65535*"])
+
+
+def test_yaml_that_only_has_a_scenario_key_is_not_collected_as_a_scenario(pytester: pytest.Pytester):
+    pytester.makeini(INI)
+    molecule = "dependency: {name: galaxy}\nscenario:\n  name: default\nverifier: {name: testinfra}\n"
+    pytester.makefile(".yml", molecule=molecule, loadtest="scenario: checkout-flow\nusers: 50\n")
+    pytester.makepyfile(test_role="def test_role():\n    pass\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=120)
+    result.assert_outcomes(passed=1)
