@@ -255,13 +255,13 @@ class Tenant:
         refuse_to_block_a_running_loop(self.server.loop, "webhooks()", "await sms_emulator.webhooks_async()",
                                        DELIVERY_TIMEOUT_S)
         hooks = self.server.webhooks
-        self.server.wait_for(hooks.settle)
+        self.server.wait_for(lambda: hooks.settle(self.name))
         return self.server.call(lambda: [d.as_json() for d in hooks.deliveries(self.name)])
 
     async def webhooks_async(self) -> list[dict[str, Any]]:
         """webhooks() for async tests: the test's loop keeps running, so a receiver on it can answer."""
         hooks = self.server.webhooks
-        await self.server.wait_for_async(hooks.settle)
+        await self.server.wait_for_async(lambda: hooks.settle(self.name))
         return await self.server.call_async(lambda: [d.as_json() for d in hooks.deliveries(self.name)])
 
     def reset(self) -> None:
@@ -375,7 +375,7 @@ class Emulator(Tenant):
 
     def drop_tenant(self, name: str) -> None:
         """Forget a tenant and the webhook deliveries it made, so a tenant of the same name starts afresh."""
-        self.server.call(lambda: (self.tenants.drop(name), self.server.webhooks.forget(name)))
+        self.server.call(lambda: (self.tenants.drop(name), self.server.webhooks.forget(name, gone=True)))
 
     def start(self) -> "Emulator":
         if self.tls is not None and not self._discard_tls.alive:

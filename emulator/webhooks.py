@@ -64,7 +64,7 @@ class Webhooks:
         self._session: aiohttp.ClientSession | None = None
         self._tls: ssl.SSLContext | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._pending: set[asyncio.Task] = set()
+        self._pending: dict[asyncio.Task, str] = {}  # each delivery on its way, and the tenant it is for
         self.journals: dict[str, deque[Delivery]] = {}  # each tenant's last JOURNAL_SIZE, so none crowds another out
         self._forgotten: dict[str, int] = {}  # times each tenant was forgotten: an answer from before is dropped
 
@@ -97,8 +97,8 @@ class Webhooks:
         delivery = Delivery(tenant, provider, address, body, time_ms, None, None)
         epoch = self._forgotten.get(tenant, 0)
         task = loop.create_task(self._deliver(delivery, headers, method, timeout_s, on_answer, epoch))
-        self._pending.add(task)
-        task.add_done_callback(self._pending.discard)
+        self._pending[task] = tenant
+        task.add_done_callback(lambda done: self._pending.pop(done, None))
 
     async def _deliver(self, delivery: Delivery, headers: dict[str, str], method: str, timeout_s: float,
                        on_answer: Answered | None, epoch: int = 0) -> None:
@@ -122,19 +122,26 @@ class Webhooks:
         """What one tenant's subscriptions sent, newest first."""
         return list(reversed(self.journals.get(tenant, ())))
 
-    def forget(self, tenant: str) -> int:
+    def forget(self, tenant: str, gone: bool = False) -> int:
+        """Start the tenant's journal afresh; for a tenant that is `gone`, also stop what is on its way to its
+        webhooks, so a slow receiver of a finished test holds up no later one."""
         self._forgotten[tenant] = self._forgotten.get(tenant, 0) + 1
+        if gone:
+            for task in [task for task, owner in self._pending.items() if owner == tenant]:
+                task.cancel()
         return len(self.journals.pop(tenant, ()))
 
-    async def settle(self, timeout_s: float = DELIVERY_TIMEOUT_S) -> None:
-        """Wait until every notification sent so far has been answered (or has failed), for at most timeout_s.
+    async def settle(self, tenant: str | None = None, timeout_s: float = DELIVERY_TIMEOUT_S) -> None:
+        """Wait until every notification sent so far (to one tenant's webhooks, or anyone's) has been answered or
+        has failed, for at most timeout_s.
 
         Waiting gives up without cancelling: a slow webhook still gets its notification.
         """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
-        while self._pending and loop.time() < deadline:
-            await asyncio.wait(list(self._pending), timeout=deadline - loop.time())
+        while (waiting := [t for t, owner in self._pending.items() if tenant in (None, owner)]) and \
+                loop.time() < deadline:
+            await asyncio.wait(waiting, timeout=deadline - loop.time())
 
     def session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:

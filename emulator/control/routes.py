@@ -368,7 +368,7 @@ async def get_webhooks(request: web.Request) -> web.Response:
         raise ControlError(400, f"unknown parameter(s): {', '.join(unknown)}; known: limit")
     limit = int_param(params, "limit", 100, 1, 1000)
     webhooks = request.app[WEBHOOKS_KEY]
-    await webhooks.settle()
+    await webhooks.settle(request[EXCHANGE].tenant)
     deliveries = webhooks.deliveries(request[EXCHANGE].tenant)
     return json_response({"total": len(deliveries), "deliveries": [d.as_json() for d in deliveries[:limit]]})
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import aiohttp
 import pytest
@@ -179,3 +181,41 @@ def test_a_stopped_tls_emulator_says_to_make_a_new_one_rather_than_serve_a_delet
         pass
     with pytest.raises(RuntimeError, match="make a new Emulator"):
         emulator.start()
+
+
+@pytest.fixture
+def slow_receiver():
+    """A webhook receiver that takes 30 s to answer, as a hung application would."""
+    release = threading.Event()
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_POST(self):
+            release.wait(30)
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/hook"
+    release.set()
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_slow_webhook_of_one_tenant_holds_up_no_other_tenant(slow_receiver):
+    with Emulator() as emulator:
+        first, second = emulator.tenant(), emulator.tenant()
+        vox = first.voximplant
+        urllib.request.urlopen(f"{vox.url}/platform_api/SetPhoneNumberInfo/?account_id={vox.account_id}"
+                               f"&api_key={vox.api_key}&phone_number=447443332211"
+                               f"&incoming_sms_callback_url={slow_receiver}", timeout=5).read()
+        first.inject_sms("+14155550100", "+447443332211", "to a hung application")
+        started = time.monotonic()
+        assert second.webhooks() == []
+        emulator.drop_tenant(first.name)  # as the fixture does after each test
+        assert emulator.tenant().webhooks() == []
+        assert time.monotonic() - started < 2
