@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -219,3 +221,18 @@ def test_a_slow_webhook_of_one_tenant_holds_up_no_other_tenant(slow_receiver):
         emulator.drop_tenant(first.name)  # as the fixture does after each test
         assert emulator.tenant().webhooks() == []
         assert time.monotonic() - started < 2
+
+
+def test_stopping_a_tls_emulator_a_client_keeps_a_connection_to_leaves_no_socket_open():
+    script = (
+        "import gc, warnings\n"
+        "import requests\n"
+        "from emulator.emulator import Emulator\n"
+        "warnings.simplefilter('error')\n"
+        "client = requests.Session()\n"
+        "with Emulator(tls=True) as emulator:\n"
+        "    assert client.get(emulator.url + '/_emulator/health', verify=str(emulator.ca_file)).status_code == 200\n"
+        "gc.collect()\n")
+    result = subprocess.run([sys.executable, "-X", "dev", "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "ResourceWarning" not in result.stderr, result.stderr
