@@ -177,9 +177,10 @@ def test_without_tls_the_fixture_speaks_plain_http_and_its_ca_file_says_how_to_g
     result.assert_outcomes(passed=1)
 
 
-def test_the_readmes_two_pytest_examples_pass_together_in_one_plain_run(pytester: pytest.Pytester):
+def test_the_readmes_pytest_examples_pass_together_in_one_plain_run(pytester: pytest.Pytester):
     pytester.makeini(INI)
-    pytester.makepyfile(test_ringcentral=python_block("## pytest", 0), test_voximplant=python_block("## pytest", 1))
+    pytester.makeconftest(python_block("## pytest", 1))  # the shared tenant's fixture
+    pytester.makepyfile(test_ringcentral=python_block("## pytest", 0), test_voximplant=python_block("## pytest", 2))
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=120)
     result.assert_outcomes(passed=3)
 
@@ -351,3 +352,23 @@ def test_yaml_that_only_has_a_scenario_key_is_not_collected_as_a_scenario(pytest
     pytester.makepyfile(test_role="def test_role():\n    pass\n")
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=120)
     result.assert_outcomes(passed=1)
+
+
+def test_a_module_scoped_tenant_made_from_the_session_server_is_shared_and_then_dropped(run):
+    result = run("""
+        import pytest
+
+        @pytest.fixture(scope="module")
+        def shared_tenant(sms_emulator_server):
+            tenant = sms_emulator_server.tenant()
+            yield tenant
+            sms_emulator_server.drop_tenant(tenant.name)
+
+        def test_first(shared_tenant):
+            shared_tenant.inject_sms("+14155550100", "+16505550103", "kept")
+
+        def test_second(shared_tenant, sms_emulator):
+            assert [m["text"] for m in shared_tenant.messages()] == ["kept"]
+            assert sms_emulator.messages() == []
+    """)
+    result.assert_outcomes(passed=2)
