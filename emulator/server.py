@@ -91,6 +91,7 @@ class BackgroundServer:
         if not self._ready.wait(START_TIMEOUT_S):
             raise ServerStartError(f"the emulator did not start within {START_TIMEOUT_S:.0f} s")
         if self._error is not None:
+            self._thread.join(START_TIMEOUT_S)  # its loop is closing: a stop() now would call into a closed loop
             raise self._error
         return self
 
