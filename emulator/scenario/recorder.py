@@ -16,7 +16,7 @@ import attrs
 import yaml
 from aiohttp import web
 
-from ..app import TENANTS_KEY, TENANT_HEADER, allow_body, body_limit, body_timeout
+from ..app import FACE_BY_SEGMENT, TENANTS_KEY, TENANT_HEADER, allow_body, body_limit, body_timeout, first_segment
 from ..control.state import Journal, JournalEntry, control_of
 from ..core.clock import Clock, iso_ms
 from ..encodings import BodyTimedOut, buffer_body
@@ -30,7 +30,6 @@ from .match import TIMESTAMP
 from .replica import CLOCK, Handled, ReplayView
 from .runner import body_as_json
 
-VOXIMPLANT_PREFIX = "/platform_api/"
 DEFAULT_PREFIX = "/t/default/"  # the default tenant named in the path: recorded as its path without it
 WAIT = "/_emulator/wait"  # a long-poll waits for time to pass, so the clock is not held still for it
 
@@ -258,7 +257,8 @@ class Recorder:
         """`as: voximplant:jwt` for a Voximplant service-account JWT the seed's credentials file signs and the
         server accepted: the official clients sign one for an hour, so the recorded token would fail a later replay."""
         token = request.headers.get("Authorization", "")
-        if not (own_path(request).startswith(VOXIMPLANT_PREFIX) and token.startswith("Bearer ")):
+        face = FACE_BY_SEGMENT.get(first_segment(own_path(request)))
+        if not (face is not None and face.NAME == "voximplant" and token.startswith("Bearer ")):
             return {}
         key_id = self.voximplant_key_id()
         try:
