@@ -48,6 +48,26 @@ async def test_a_callback_is_created_once_its_url_answers_the_test_request(pc, r
                                                     "headers": [{"name": "X-Api-Key", "value": True}]}}
 
 
+@pytest.mark.parametrize("timeout", [1, 120, 86_400])
+async def test_a_callback_takes_any_positive_timeout_as_phonecoms_spec_bounds_none(pc, receiver, timeout):
+    status, callback = await pc.call("POST", EVENTS + "/callbacks", OWNER,
+                                     json={"config": {"url": receiver.url, "timeout": timeout}})
+    assert status == 201, callback
+    assert callback["config"]["timeout"] == timeout
+
+
+@pytest.mark.parametrize("timeout, message", [(0, "The config.timeout must be at least 1."),
+                                              (-5, "The config.timeout must be at least 1."),
+                                              ("30", "The config.timeout must be an integer."),
+                                              (1.5, "The config.timeout must be an integer."),
+                                              (True, "The config.timeout must be an integer."),
+                                              (2 ** 63, "The config.timeout must be an integer.")])
+async def test_a_callback_timeout_that_is_no_positive_integer_is_a_422_naming_it(pc, receiver, timeout, message):
+    status, answer = await pc.call("POST", EVENTS + "/callbacks", OWNER,
+                                   json={"config": {"url": receiver.url, "timeout": timeout}})
+    assert assert_pc_error(status, answer, 422)["fields"]["config.timeout"] == [message]
+
+
 async def test_a_callback_answered_during_a_reset_is_there_and_a_patched_one_is_gone(pc, receiver):
     status, kept = await pc.call("POST", EVENTS + "/callbacks", OWNER, json={"config": {"url": receiver.url}})
     receiver.delay_s = 0.2

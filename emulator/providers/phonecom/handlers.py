@@ -41,8 +41,8 @@ from .parse import (
     subscription_tags,
     token_request,
 )
-from .rules import (CALLBACK_TEST_BODY, EVENTS_VERSION, EXTENSION_ROLE, MESSAGE_MMS_POLICY, MESSAGE_POLICY,
-                    SMS_POLICY)
+from .rules import (CALLBACK_TEST_BODY, EVENTS_VERSION, EXTENSION_ROLE, LONGEST_CALLBACK_WAIT_S, MESSAGE_MMS_POLICY,
+                    MESSAGE_POLICY, SMS_POLICY)
 
 
 def php_query(request: web.Request) -> MultiDict[str]:
@@ -537,7 +537,7 @@ class Events:
             body = render.message_event(listener, message, did, tags, world.next_uuid("event"), now)
             headers = {"Content-Type": "application/json", **dict(callback.config.headers or ())}
             self.webhooks.send(world.name, NAME, callback.config.url, body, headers, now, callback.config.method,
-                               callback.config.timeout or DELIVERY_TIMEOUT_S)
+                               min(callback.config.timeout or DELIVERY_TIMEOUT_S, LONGEST_CALLBACK_WAIT_S))
 
     def takes(self, listener: EventsListener, mailbox: Mailbox, tags: set[str], now_ms: int) -> bool:
         if listener.account_id != mailbox.account_id or listener.version != EVENTS_VERSION:

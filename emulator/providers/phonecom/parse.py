@@ -586,8 +586,13 @@ def callback_method(method: Any) -> str:
 
 
 def callback_timeout(timeout: Any) -> int | None:
-    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, int) or not 1 <= timeout <= 60):
-        raise invalid("config.timeout", "The config.timeout must be an integer from 1 to 60.")
+    """Seconds to wait for the callback's answer: a positive integer, bounded by no source (null: the system's)."""
+    if timeout is None:
+        return None
+    if body_integer(timeout) is None or isinstance(timeout, str):
+        raise invalid("config.timeout", "The config.timeout must be an integer.")
+    if timeout < 1:
+        raise invalid("config.timeout", "The config.timeout must be at least 1.")
     return timeout
 
 
