@@ -122,6 +122,11 @@ async def test_a_key_repeated_without_brackets_keeps_its_last_value_as_phps_quer
     assert status == 200 and body["limit"] == 2  # the first, unreadable value is gone before it is read
 
 
+async def test_a_plain_value_after_its_array_form_wins_as_phps_query_parser_does(pc, sent):
+    body = await pc.listing(params=[("limit[]", "1"), ("limit", "2")])
+    assert body["limit"] == 2 and len(body["items"]) == 2
+
+
 async def test_the_last_value_wins_on_every_phone_com_list_and_read(pc, sent):
     for path in (f"/v4/accounts/{ACCOUNT}/messages", f"/v4/accounts/{ACCOUNT}/phone-numbers",
                  f"/v4/accounts/{ACCOUNT}/extensions", f"/v4/accounts/{ACCOUNT}/integrations/events/callbacks"):
@@ -198,6 +203,9 @@ async def test_limit_500_is_allowed_and_501_is_422(pc, sent):
     ({"filters[extension]": "in:"}, "filters[extension]"),
     ({"filters[deleted]": "sometimes"}, "filters[deleted]"),
     ({"mode": "verbose"}, "mode"),
+    ({"limit[]": "3"}, "limit"),  # PHP reads `limit[]` and `offset[x]` as arrays, no integer
+    ({"offset[x]": "5"}, "offset"),
+    ({"mode[]": "brief"}, "mode"),
     ({"filters": "x"}, "filters"),
     ({"filters[direction]\n": "out"}, "filters[direction]\n"),  # a near miss is not the parameter it resembles
 ])

@@ -478,8 +478,15 @@ def sort_key(field: str, value: str, allowed: set[str]) -> tuple[str, bool]:
     return field, direction == "desc"
 
 
+def is_php_array(params: MultiDict[str], name: str) -> bool:
+    """`name[]=...` or `name[key]=...` with no plain `name`: PHP reads the parameter as an array, no single value."""
+    return name not in params and any(key.startswith(name + "[") for key in params)
+
+
 def bounded(params: MultiDict[str], name: str, default: int, low: int, high: int | None) -> int:
     raw = params.get(name)
+    if raw is None and is_php_array(params, name):
+        raise invalid(name, f"The {name} must be an integer.")
     if raw is None or raw == "":
         return default
     try:
@@ -495,7 +502,7 @@ def bounded(params: MultiDict[str], name: str, default: int, low: int, high: int
 
 def mode_value(params: MultiDict[str]) -> str:
     mode = params.get("mode", "full")
-    if mode not in ("brief", "full"):
+    if mode not in ("brief", "full") or is_php_array(params, "mode"):
         raise invalid("mode", "The selected mode is invalid.")
     return mode
 
