@@ -121,6 +121,18 @@ def test_application_id_that_is_not_an_id_is_116(call, value):
     assert error_code(call("GetPhoneNumbers", application_id=value)) == 116
 
 
+def test_phone_id_lists_only_those_numbers_however_its_digits_are_written(call):
+    every = call("GetPhoneNumbers")["result"]
+    first = every[0]
+    assert listed(call, phone_id=f"00{first['phone_id']}") == [first["phone_number"]]
+    assert listed(call, phone_id=";".join(str(n["phone_id"]) for n in every)) == [n["phone_number"] for n in every]
+
+
+@pytest.mark.parametrize("value", ["x", "1;x", "-1", "1.5"])
+def test_phone_id_that_is_not_an_id_is_181_as_in_set_phone_number_info(call, value):
+    assert error_code(call("GetPhoneNumbers", phone_id=value)) == 181
+
+
 def test_phone_region_name_lists_numbers_of_that_region(call, numbers):
     assert listed(call, phone_region_name="London") == [ENABLED]
     assert listed(call, phone_region_name="Paris;London") == [ENABLED]

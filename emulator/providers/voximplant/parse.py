@@ -21,6 +21,7 @@ from .errors import (
     INVALID_DATE_FORMAT,
     INVALID_DATE_RANGE,
     INVALID_PHONE_CATEGORY_NAME,
+    INVALID_PHONE_ID,
     INVALID_SMS_DIRECTION,
     MISSING_CMD,
     OUTPUT_FORMAT_NOT_SUPPORTED,
@@ -334,10 +335,11 @@ def control_sms(params: Params) -> ControlSms:
 
 
 def number_query(params: Params) -> NumberQuery:
-    ids = str_list(params, "phone_id")
+    # An intlist: an item that is no id is 181, as an unknown id is to SetPhoneNumberInfo, not a filter matching none.
+    ids = listed(params, "phone_id", unsigned, lambda: VoximplantError(INVALID_PHONE_ID))
     numbers = str_list(params, "phone_number")
     return NumberQuery(
-        frozenset(ids) if ids else None,
+        frozenset(str(i) for i in ids) if ids else None,
         frozenset(digits(n) for n in numbers) if numbers else None,
         integer(params, "count", 20, low=1),
         integer(params, "offset", 0),
