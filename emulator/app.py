@@ -92,19 +92,23 @@ def serving(handler: Callable[[web.Request], Awaitable[web.StreamResponse]], inf
     A wrapper per route rather than an aiohttp middleware, so the route's facts are bound once, not looked up.
     """
 
+    tenants, write_log = site.tenants, site.write_log
+    larger_body = info is not None and info.max_body_bytes != MAX_BODY_BYTES
+
     async def serve(request: web.Request) -> web.StreamResponse:
         route = info or unmatched_route_info(request)
-        if route.max_body_bytes != MAX_BODY_BYTES:
+        if larger_body:
             allow_body(request, route.max_body_bytes)
-        started = time.monotonic() if site.write_log is not None else 0.0
+        started = time.monotonic() if write_log is not None else 0.0
         try:
-            exchange = bind_tenant(request, site.tenants)
+            exchange = bind_tenant(request, tenants)
         except TenantNameError as error:
             return control.error(400, str(error))
         response = await answer(request, handler, route, exchange)
-        note_request(request, route, exchange, response)
-        if site.write_log is not None:
-            site.write_log(log_line(request, route, exchange, response, started))
+        if route.journaled:
+            note_request(request, route, exchange, response)
+        if write_log is not None:
+            write_log(log_line(request, route, exchange, response, started))
         if response is None:  # the connection is gone; aiohttp quietly fails to write this
             return web.Response(status=500, text="connection dropped by a fault rule")
         return response
@@ -227,9 +231,7 @@ async def request_strings(request: web.Request) -> list[str]:
 
 def note_request(request: web.Request, info: RouteInfo, exchange: Exchange, response: web.StreamResponse | None
                  ) -> None:
-    """One journal entry per request, in the tenant's journal."""
-    if not info.journaled:
-        return
+    """One journal entry per request of a journaled route, in the tenant's journal."""
     rule: FaultRule | None = exchange.fault
     fault_id, effect = (rule.id, fault_effect(rule, exchange)) if rule else (None, None)
     exchange.control.journal.record(exchange.world.now_ms(), request.method, request.path,

@@ -215,9 +215,10 @@ class MessageStore:
         self._messages.insert(position, message)
 
     def _forget_beyond_retention(self) -> None:
-        """The oldest copies (the lowest ids) go until the store is back within its limits."""
+        """The oldest copies (the lowest ids) go until the store is back within its limits; called once past them,
+        so each copy forgotten checks the limits once."""
         messages = self._messages
-        while self._over_retention() and self._head < len(messages):
+        while self._head < len(messages):
             oldest = messages[self._head]
             messages[self._head] = None  # let it be collected now
             self._head += 1
@@ -225,6 +226,8 @@ class MessageStore:
                 del self._by_mailbox[oldest.mailbox]
             if oldest.media:
                 self.release_media(oldest)
+            if not self._over_retention():
+                break
         if self._head >= COMPACT_AFTER and self._head * 2 >= len(messages):
             del messages[:self._head]
             del self._ids[:self._head]
