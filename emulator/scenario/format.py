@@ -235,6 +235,8 @@ def semantic_problems(data: dict) -> Iterator[tuple[Location, str]]:
             for name in re.findall(r"(?<!\$)\$\{([^}]*)\}", text):  # $${ is a literal ${
                 if name not in saved and not REPEAT.match(name):
                     yield location, f"${{{name}}} is not saved by an earlier step"
+        if not any(action in step for action in ACTIONS):
+            yield from replyless_problems(step, where)
         for part in ("request", "expect"):
             encoded = (step.get(part) or {}).get("body_base64") if isinstance(step.get(part), dict) else None
             if isinstance(encoded, str) and not is_base64(encoded):
@@ -243,6 +245,20 @@ def semantic_problems(data: dict) -> Iterator[tuple[Location, str]]:
             if not SAVE_PATH.match(source):
                 yield where + ("save", name), f"cannot save {source!r}: use status, headers.<Name> or body.<path>"
             saved.add(name)
+
+
+# What only a reply can show: a step with only `expect` has none, so these would pass unchecked.
+REPLY_EXPECTATIONS = ("status", "headers", "body", "body_base64", "exact", "dropped")
+
+
+def replyless_problems(step: dict, where: Location) -> Iterator[tuple[Location, str]]:
+    """A step with only `expect` checks the world; expecting a reply there is a step split in two by mistake."""
+    for key in REPLY_EXPECTATIONS:
+        if key in (step.get("expect") or {}):
+            yield where + ("expect", key), (f"expect.{key} needs a request (or a control step) in the same step; "
+                                            "a step with only expect checks messages")
+    if step.get("save"):
+        yield where + ("save",), "save needs a request (or a control step) in the same step to save from"
 
 
 def is_base64(text: str) -> bool:

@@ -256,10 +256,10 @@ class Run:
             return await self.request(step, payload)
         if step.action == "advance":
             key = "seconds" if isinstance(payload, (int, float)) else "by"
-            return await self.control("POST", "/clock", {"action": "advance", key: payload})
+            return await self.move_clock({"action": "advance", key: payload})
         if step.action == "freeze":
             at = {"at": payload} if isinstance(payload, str) and payload else {}  # null or true: now
-            return await self.control("POST", "/clock", {"action": "freeze", **at})
+            return await self.move_clock({"action": "freeze", **at})
         if step.action == "inbound":
             return await self.control("POST", "/inbound", payload)
         if step.action == "fault":
@@ -269,6 +269,11 @@ class Run:
         if step.action == "world":
             return await self.control("POST", "/world", payload)
         return None
+
+    async def move_clock(self, change: dict) -> Reply:
+        """A clock step; tokens `as:` obtained may have expired by the new time, so the next step logs in again."""
+        self.credentials.tokens.clear()
+        return await self.control("POST", "/clock", change)
 
     async def control(self, method: str, path: str, body: Any) -> Reply:
         return await self.tenant.send(method, CONTROL + path, json_body=body)

@@ -57,6 +57,10 @@ BAD = [
     ("unusable inline seed", "scenario: x\nversion: 1\nseed:\n  inline: {ringcentral: {accounts: [{name: x}]}}\n"
      "steps:\n  - advance: 1\n", 4, "the seed is not usable"),
     ("not a mapping", "- just\n- a list\n", 1, "a scenario is a mapping"),
+    ("a reply expected of a step with no request", "scenario: x\nversion: 1\nsteps:\n  - request: {method: GET, "
+     "path: /}\n  - expect:\n      status: 999\n", 6, "expect.status needs a request (or a control step)"),
+    ("a save in a step with no request", "scenario: x\nversion: 1\nsteps:\n  - expect: {messages: [{count: 0}]}\n"
+     "    save: {x: body.id}\n", 5, "save needs a request"),
     ("body_base64 not base64", "scenario: x\nversion: 1\nsteps:\n  - request:\n      method: POST\n      path: /\n"
      "      body_base64: '%%%'\n", 7, "body_base64 is not base64"),
 ]

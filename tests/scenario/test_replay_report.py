@@ -38,3 +38,26 @@ def test_verbose_replay_says_what_was_checked_when_only_headers_are_expected(wri
     assert 'ok: headers have {"Content-Type": "$contains json"}' in text
     assert "ok: saved kind from headers.Content-Type" in text
     assert text.count("ok: nothing expected") == 1  # the last step, which expects nothing indeed
+
+
+TOKEN_OUTLIVED = """\
+scenario: a RingCentral caller keeps working after the clock outruns its token
+version: 1
+steps:
+  - as: ringcentral:101
+    request: {method: GET, path: /restapi/v1.0/account/~/extension/~}
+    expect: {status: 200}
+  - advance: 2h
+  - as: ringcentral:101
+    request: {method: GET, path: /restapi/v1.0/account/~/extension/~}
+    expect: {status: 200}
+  - freeze: "2031-01-01T00:00:00Z"
+  - as: ringcentral:101
+    request: {method: GET, path: /restapi/v1.0/account/~/extension/~}
+    expect: {status: 200}
+"""
+
+
+def test_as_logs_in_again_after_a_clock_step_so_an_hour_later_its_token_has_not_expired(write):
+    result = run_scenario(load_scenario(write(TOKEN_OUTLIVED)))
+    assert report(result).splitlines()[-1] == "  passed: 5 of 5 steps", report(result, verbose=True)
