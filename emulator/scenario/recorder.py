@@ -365,12 +365,13 @@ class Recorder:
         return expect
 
     def expected_text(self, text: str, base: str, host: str) -> str:
-        """The server's address as ${base_url} (a whole host:port as ${host}); times as $timestamp when the clock
-        ran freely."""
+        """The server's address as ${base_url}, and as ${host}${base_path} where it is written without a scheme
+        (Voximplant's api_address: a replay on a target answers with its tenant's path); times as $timestamp when
+        the clock ran freely."""
         if (not self.frozen or self.replay.clock_runs) and TIMESTAMP.match(text):
             return "$timestamp"
-        if text == host:
-            return "${host}"
+        if text in (host, base.split("://", 1)[-1]):
+            return "${host}${base_path}"
         return text.replace(base, "${base_url}")
 
     def save_tokens(self, expect: dict[str, Any]) -> dict[str, str]:

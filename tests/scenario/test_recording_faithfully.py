@@ -162,12 +162,12 @@ async def test_a_text_body_that_reads_as_a_json_scalar_is_expected_as_text(tmp_p
     await replayed(record)
 
 
-async def test_voximplants_bare_api_address_is_expected_as_the_replays_host(tmp_path, aiohttp_client):
+async def test_voximplants_bare_api_address_is_expected_as_the_replays_host_and_tenant_path(tmp_path, aiohttp_client):
     record, client = await a_client(tmp_path, aiohttp_client)
     info = await (await client.post("/platform_api/GetAccountInfo/", data={"account_id": "3000001",
                                                                           "api_key": "vox-api-key"})).json()
     assert info["api_address"] == f"{client.host}:{client.port}"
-    assert steps_of(record)[-1]["expect"]["body"]["api_address"] == "${host}"
+    assert steps_of(record)[-1]["expect"]["body"]["api_address"] == "${host}${base_path}"
     await replayed(record)
 
 

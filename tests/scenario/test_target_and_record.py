@@ -186,6 +186,9 @@ def test_serve_record_writes_a_scenario_that_replays_green_also_on_a_running_ser
                                                    "to": [{"phoneNumber": "+14155550100"}], "text": "hi"}).encode(), alice)
         time.sleep(1.1)  # the clock runs freely here: the recording notes the time that passed
         call(base, "GET", f"{STORE}/{sent['id']}", None, alice)
+        info = call(base, "POST", "/platform_api/GetAccountInfo", b"account_id=3000001&api_key=vox-api-key",
+                    {"Content-Type": "application/x-www-form-urlencoded"})
+        assert info["api_address"] == base.split("://", 1)[1]  # on a target, the replay's tenant path follows it
         replay_remote = subprocess.run([str(CLI), "replay", "--target", base, str(record),
                                         str(LIBRARY / "cross-provider")], capture_output=True, text=True, timeout=60)
         assert replay_remote.returncode == 0, replay_remote.stdout
@@ -195,7 +198,7 @@ def test_serve_record_writes_a_scenario_that_replays_green_also_on_a_running_ser
     data = yaml.safe_load(record.read_text(encoding="utf-8"))
     assert data["seed"]["file"] == "default" and "frozen_at" in data["seed"]["clock"]
     kinds = [next(iter(s)) for s in data["steps"]]
-    assert [k for k in kinds if k != "advance"] == ["request", "request", "request"]
+    assert [k for k in kinds if k != "advance"] == ["request", "request", "request", "request"]
     assert max(s["advance"] for s in data["steps"] if "advance" in s) >= 1.1
     replay = subprocess.run([str(CLI), "replay", str(record)], capture_output=True, text=True, timeout=60)
     assert replay.returncode == 0, replay.stdout
