@@ -99,7 +99,33 @@ def read_yaml(path: Path) -> tuple[Any, dict[Location, int]]:
     lines: dict[Location, int] = {}
     if node is not None:
         index_lines(node, (), lines)
+        repeated = first_repeated_key(node, ())
+        if repeated is not None:
+            where, line = repeated
+            raise ScenarioError(f"{path}:{line}: the key {where[-1]!r} is given twice in one mapping, and YAML keeps "
+                                f"only the last (at {dotted(where)})")
     return data, lines
+
+
+def first_repeated_key(node: yaml.Node, where: Location) -> tuple[Location, int] | None:
+    """The first key a mapping gives twice, and the line of its second one: a copied line that would silently win."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                continue
+            if key.value in seen:
+                return where + (key.value,), key.start_mark.line + 1
+            seen.add(key.value)
+            found = first_repeated_key(value, where + (key.value,))
+            if found is not None:
+                return found
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            found = first_repeated_key(item, where + (index,))
+            if found is not None:
+                return found
+    return None
 
 
 def index_lines(node: yaml.Node, where: Location, lines: dict[Location, int]) -> None:

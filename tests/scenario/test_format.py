@@ -57,6 +57,9 @@ BAD = [
     ("unusable inline seed", "scenario: x\nversion: 1\nseed:\n  inline: {ringcentral: {accounts: [{name: x}]}}\n"
      "steps:\n  - advance: 1\n", 4, "the seed is not usable"),
     ("not a mapping", "- just\n- a list\n", 1, "a scenario is a mapping"),
+    ("a key given twice", "scenario: x\nversion: 1\nsteps:\n  - request: {method: GET, path: /}\n"
+     "    expect: {status: 404}\n    expect: {status: 200}\n", 6,
+     "the key 'expect' is given twice in one mapping, and YAML keeps only the last (at steps[0].expect)"),
     ("a reply expected of a step with no request", "scenario: x\nversion: 1\nsteps:\n  - request: {method: GET, "
      "path: /}\n  - expect:\n      status: 999\n", 6, "expect.status needs a request (or a control step)"),
     ("a save in a step with no request", "scenario: x\nversion: 1\nsteps:\n  - expect: {messages: [{count: 0}]}\n"
