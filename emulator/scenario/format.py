@@ -65,6 +65,7 @@ class Scenario:
     changes: tuple[dict, ...]
     steps: tuple[Step, ...]
     rule: str = ""
+    change_lines: tuple[int, ...] = ()  # the line of each seed change, for the one the server refuses
 
 
 def describe_action(action: str, payload: Any) -> str:
@@ -240,7 +241,8 @@ def load_scenario(path: str | Path) -> Scenario:
     seed_data, seed_source = seed_of(path, data.get("seed") or {}, lines)
     steps = tuple(build_step(i, raw, line_of(lines, ("steps", i))) for i, raw in enumerate(data["steps"]))
     changes = tuple((data.get("seed") or {}).get("changes") or ())
-    return Scenario(path, data["scenario"], seed_data, seed_source, changes, steps, data.get("rule", ""))
+    change_lines = tuple(line_of(lines, ("seed", "changes", i)) for i in range(len(changes)))
+    return Scenario(path, data["scenario"], seed_data, seed_source, changes, steps, data.get("rule", ""), change_lines)
 
 
 def build_step(index: int, raw: dict, line: int) -> Step:

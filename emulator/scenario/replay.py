@@ -54,6 +54,9 @@ def run_replay(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
             print(f"sms-emulator: --target {args.target} {error}", file=out, flush=True)
             return EXIT_UNUSABLE
         print(report(result, args.verbose), file=out, flush=True)
-        passed, failed = passed + result.passed, failed + (not result.passed)
+        if result.unusable:
+            unusable += 1
+        else:
+            passed, failed = passed + result.passed, failed + (not result.passed)
     print(f"{passed} passed, {failed} failed, {unusable} unusable", file=out)
     return EXIT_UNUSABLE if unusable else (EXIT_FAILED if failed else 0)

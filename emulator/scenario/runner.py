@@ -62,6 +62,7 @@ class ScenarioResult:
     scenario: Scenario
     steps: list[StepResult] = attrs.field(factory=list)
     error: str | None = None
+    unusable: bool = False  # the file cannot run as written (a seed change the server refuses), not a failed check
     tenant_url: str | None = None  # the target's tenant the scenario ran in; None in process
 
     @property
@@ -379,10 +380,12 @@ async def run_steps(scenario: Scenario, tenant: Tenant) -> ScenarioResult:
     credentials = Credentials(build_seed(scenario.seed, scenario.seed_source), tenant.send)
     run = Run(tenant, credentials, tenant.captures())
     result = ScenarioResult(scenario)
-    for change in scenario.changes:
+    for index, change in enumerate(scenario.changes):
         reply = await run.control("POST", "/world", change)
         if reply.status != 200:
-            result.error = f"seed change {show(change)} refused: {show(reply.body)}"
+            line = scenario.change_lines[index] if index < len(scenario.change_lines) else 1
+            result.error = f"line {line}: seed change {show(change)} refused: {show(reply.body)}"
+            result.unusable = True
             return result
     failed = False
     for step in scenario.steps:

@@ -104,6 +104,27 @@ def test_replay_of_a_malformed_file_prints_one_line_and_exits_2(write):
     assert "Traceback" not in result.stdout + result.stderr
 
 
+REFUSED_CHANGE = """\
+scenario: a change to an extension the seed does not have
+version: 1
+seed:
+  changes:
+    - {action: set_extension_status, extension: "101", status: Frozen}
+    - {action: set_extension_status, extension: "999", status: Frozen}
+steps:
+  - advance: 1
+"""
+
+
+def test_a_seed_change_the_server_refuses_makes_the_file_unusable_naming_its_line(write):
+    cli = Path(sys.executable).parent / "sms-emulator"
+    result = subprocess.run([str(cli), "replay", str(write(REFUSED_CHANGE))], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 2, result.stdout
+    assert "ERROR line 6: seed change" in result.stdout and "999" in result.stdout
+    assert result.stdout.splitlines()[-1] == "0 passed, 0 failed, 1 unusable"
+
+
 def test_pytest_reports_a_malformed_scenario_file_in_one_line(pytester: pytest.Pytester):
     pytester.makefile(".yaml", broken="scenario: x\nversion: 1\nsteps:\n  - advance: 1\n    colour: red\n")
     result = pytester.runpytest(*INNER_PYTEST)
