@@ -355,7 +355,13 @@ def brief(message: dict) -> dict:
 
 def check_reply(step: Step, expect: dict, reply: Reply, result: StepResult) -> None:
     if "status" in expect:
-        result.problems += [p.describe() for p in compare(expect["status"], reply.status, "status")]
+        wanted = expect["status"]
+        if isinstance(wanted, str) and wanted.isascii() and wanted.isdigit():  # a quoted number, as YAML may write it
+            wanted = int(wanted)
+        mismatched = [p.describe() for p in compare(wanted, reply.status, "status")]
+        result.problems += mismatched
+        if mismatched and "body" not in expect:  # the body says why (an error code), where nothing else shows it
+            result.diffs.append(f"actual body: {show(reply.body, 400)}")
     elif step.action != "request" and not 200 <= reply.status < 300:
         result.problems.append(f"status: the control API refused the {step.action}: {reply.status} {show(reply.body)}")
     if "headers" in expect:

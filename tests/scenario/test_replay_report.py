@@ -61,3 +61,20 @@ steps:
 def test_as_logs_in_again_after_a_clock_step_so_an_hour_later_its_token_has_not_expired(write):
     result = run_scenario(load_scenario(write(TOKEN_OUTLIVED)))
     assert report(result).splitlines()[-1] == "  passed: 5 of 5 steps", report(result, verbose=True)
+
+
+QUOTED_AND_WRONG_STATUS = """\
+scenario: a quoted status matches, and a wrong one shows the body that says why
+version: 1
+steps:
+  - request: {method: GET, path: /_emulator/health}
+    expect: {status: "200"}
+  - request: {method: GET, path: /restapi/v1.0/account/~/extension/~}
+    expect: {status: 200}
+"""
+
+
+def test_a_quoted_status_matches_and_a_wrong_status_shows_the_body_that_says_why(write):
+    text = report(run_scenario(load_scenario(write(QUOTED_AND_WRONG_STATUS))))
+    assert "PASS  step 1" in text and "FAIL  step 2" in text, text
+    assert "actual body:" in text and "errorCode" in text, text
