@@ -180,7 +180,18 @@ def schema_problem(data: Any) -> tuple[Location, str] | None:
     if error.validator == "pattern" and where and where[-1] == "as":
         return where, (f"unknown credential {error.instance!r}; use ringcentral:<extension>, ringcentral:app, "
                        "phonecom:owner, phonecom:<extension>, voximplant, voximplant:jwt or none")
+    if error.validator == "not" and isinstance(error.instance, dict):
+        return where, exclusive_keys_problem(error.instance, error.validator_value)
     return where, error.message
+
+
+def exclusive_keys_problem(instance: dict, forbidden: dict) -> str:
+    """Keys that may not go together (a request's json and form; a seed's file and inline), said as such."""
+    groups = forbidden.get("anyOf", [forbidden])
+    together = next((g["required"] for g in groups if all(key in instance for key in g.get("required", ()))), None)
+    if together is None:
+        return "these keys may not go together"
+    return f"{' and '.join(together)} cannot both be given: choose one"
 
 
 def unknown_keys_problem(where: Location, instance: dict, known: dict) -> tuple[Location, str]:

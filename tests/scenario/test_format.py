@@ -57,6 +57,10 @@ BAD = [
     ("unusable inline seed", "scenario: x\nversion: 1\nseed:\n  inline: {ringcentral: {accounts: [{name: x}]}}\n"
      "steps:\n  - advance: 1\n", 4, "the seed is not usable"),
     ("not a mapping", "- just\n- a list\n", 1, "a scenario is a mapping"),
+    ("json and form together", "scenario: x\nversion: 1\nsteps:\n  - request:\n      method: POST\n      path: /\n"
+     "      json: {a: 1}\n      form: {b: 2}\n", 5, "json and form cannot both be given: choose one (at steps[0].request)"),
+    ("a seed file and inline together", "scenario: x\nversion: 1\nseed:\n  file: default\n  inline: {version: 1}\n"
+     "steps:\n  - advance: 1\n", 4, "file and inline cannot both be given: choose one (at seed)"),
     ("a key given twice", "scenario: x\nversion: 1\nsteps:\n  - request: {method: GET, path: /}\n"
      "    expect: {status: 404}\n    expect: {status: 200}\n", 6,
      "the key 'expect' is given twice in one mapping, and YAML keeps only the last (at steps[0].expect)"),
