@@ -67,6 +67,15 @@ async def test_the_clock_stops_short_of_the_years_no_date_can_show_and_every_tim
     assert (await api.on("far").call("GET", "/_emulator/messages"))[0] == 200
 
 
+async def test_a_clock_resumed_into_the_last_moment_it_can_show_is_refused_a_freeze_with_a_400(api):
+    far = api.on("far")
+    await far.call("POST", "/_emulator/clock", json={"action": "freeze", "at": "8999-12-31T23:59:59.950Z"})
+    await far.call("POST", "/_emulator/clock", json={"action": "resume"})
+    await asyncio.sleep(0.1)  # the running clock passes 9000-01-01
+    status, body = await far.call("POST", "/_emulator/clock", json={"action": "freeze"})
+    assert status == 400 and "9000-01-01" in body["error"]["message"]
+
+
 @pytest.mark.parametrize("seed, words", [
     ({"clock": {"frozen_at": "9999-12-31T00:00:00Z"}}, "the clock stays between"),
     ({"clock": {"frozen_at": "0001-01-01T00:00:00+23:59"}}, "the clock stays between"),
