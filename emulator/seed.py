@@ -100,6 +100,8 @@ def load_seed_file(path: str | Path) -> Seed:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise SeedError(f"{path}: cannot read seed: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise SeedError(f"{path}: cannot read seed: it is not UTF-8 text (byte {error.start})") from None
     try:
         data = parse_yaml(text)
     except yaml.YAMLError as error:

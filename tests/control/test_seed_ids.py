@@ -112,6 +112,13 @@ def test_serve_refuses_a_seed_file_with_such_an_id_as_a_seed_error(tmp_path, tex
         load_seed_file(path)
 
 
+def test_a_seed_file_that_is_not_utf8_is_a_seed_error_naming_the_file(tmp_path):
+    path = tmp_path / "seed.yaml"
+    path.write_bytes(b"version: 1\n\xff\xfe")
+    with pytest.raises(SeedError, match="is not UTF-8 text"):
+        load_seed_file(path)
+
+
 @pytest.mark.parametrize("delay", ["1_0", " 5", "1", True])
 async def test_a_seeds_delivery_delays_are_numbers_not_text_or_booleans(api, delay):
     status, body = await api.on("d").call("PUT", "/_emulator/seed", json={"version": 1,
