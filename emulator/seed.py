@@ -125,6 +125,8 @@ def build_seed(data: Any, source: str = "<inline>") -> Seed:
     unknown = set(data) - {"version", "clock", "delivery", "retention", "media_retention", *PROVIDERS}
     if unknown:
         raise SeedError(f"{source}: unknown seed section(s): {', '.join(sorted(map(str, unknown)))}")
+    check_fixed_keys(data, "clock", ("frozen_at",), source)
+    check_fixed_keys(data, "delivery", ("sent_after", "delivered_after"), source)
     directory = Directory()
     for provider in PROVIDERS:
         section = data.get(provider) or {}
@@ -218,6 +220,20 @@ def check_spelling(data: dict, known: set[str], where: str) -> None:
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.8)
             if close:
                 raise SeedError(f"{where}: unknown key {key!r}; did you mean {close[0]!r}?")
+
+
+def check_fixed_keys(data: dict, section: str, known: tuple[str, ...], source: str) -> None:
+    """`clock` and `delivery` take only their own keys: a misspelt one would leave the default in place unseen."""
+    value = data.get(section)
+    if value is None:
+        return
+    if not isinstance(value, dict):
+        raise SeedError(f"{source}: {section} is a mapping of {', '.join(known)}")
+    for key in value:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
+            raise SeedError(f"{source}: unknown key {section}.{key}; {hint}")
 
 
 def listed(data: dict, key: str, where: str) -> list:

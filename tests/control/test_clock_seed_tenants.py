@@ -79,6 +79,11 @@ async def test_a_clock_resumed_into_the_last_moment_it_can_show_is_refused_a_fre
 @pytest.mark.parametrize("seed, words", [
     ({"clock": {"frozen_at": "9999-12-31T00:00:00Z"}}, "the clock stays between"),
     ({"clock": {"frozen_at": "0001-01-01T00:00:00+23:59"}}, "the clock stays between"),
+    ({"clock": {"frozn_at": "2030-01-01T00:00:00Z"}}, "unknown key clock.frozn_at; did you mean 'frozen_at'?"),
+    ({"clock": "2030-01-01T00:00:00Z"}, "clock is a mapping of frozen_at"),
+    ({"delivery": {"sent_after": 1, "delivred_after": 2}},
+     "unknown key delivery.delivred_after; did you mean 'delivered_after'?"),
+    ({"delivery": {"speed": 2}}, "unknown key delivery.speed; known: sent_after, delivered_after"),
     ({"delivery": {"sent_after": 10 ** 400}}, "delivery.sent_after and delivery.delivered_after are seconds"),
     ({"delivery": {"delivered_after": "inf"}}, "delivery.sent_after and delivery.delivered_after are seconds"),
     ({"ringcentral": {"accounts": [{"id": 1, "extensions": 5}]}}, "accounts[0].extensions must be a list"),
