@@ -192,7 +192,7 @@ async def apply_fault(request: web.Request, exchange: Exchange, face, operation:
     strings = await request_strings(request) if any(r.number or r.text for r in rules) else ()
     if hasattr(face, "operation"):
         operation = await face.operation(request) or operation
-    rule = first_match(rules, FaultRequest(face.NAME, operation, tuple(strings)))
+    rule = first_match(rules, FaultRequest(face.NAME, operation, tuple(strings), operation in face.SENDS))
     if rule is None:
         return None
     exchange.fault = rule

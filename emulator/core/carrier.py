@@ -99,10 +99,10 @@ def send_sms(
     saved = route.decision.sender_mailbox is not None
     if saved:
         world.add_message(outbound)
-    receivers, stopped = route.receivers, NO_ONE
+    receivers, stopped = (() if fail_delivery else route.receivers), NO_ONE  # a failed delivery reaches nobody
     if world.consents and policy.opt_out_code is not None:
         stopped = opted_out_recipients(world, route)
-        receivers = tuple(d for d in route.receivers if d.number not in stopped)
+        receivers = tuple(d for d in receivers if d.number not in stopped)
     refused = bool(stopped) and len(stopped) == len(route.recipients)
     if len(route.recipients) > 1:
         outbound.recipient_ends = recipient_ends(route.decision, stopped)

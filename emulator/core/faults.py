@@ -9,6 +9,7 @@ from typing import Any, Collection, Iterable, Mapping
 import attrs
 
 ACTIONS = ("status", "latency_ms", "drop", "fail_delivery")
+MAX_TIMES = 2 ** 53 - 1  # the largest count every JSON client reads back exactly
 RULE_FIELDS = {"provider", "operation", "number", "text", "status", "message", "latency_ms", "drop",
                "fail_delivery", "times", "probability", "seed"}
 
@@ -24,6 +25,7 @@ class FaultRequest:
     provider: str | None
     operation: str | None
     strings: tuple[str, ...] = ()
+    sends: bool = True  # whether the request sends a message, which a rule that only fails delivery waits for
 
 
 @attrs.define
@@ -71,6 +73,8 @@ def matches(rule: FaultRule, request: FaultRequest) -> bool:
     """Every condition the rule names must hold; a rule that names none matches every provider request."""
     if rule.exhausted:
         return False
+    if rule.fail_delivery and rule.status is None and not rule.drop and not request.sends:
+        return False  # a login or a read before the send would use the rule up, and no message would fail
     if rule.provider is not None and rule.provider != request.provider:
         return False
     if rule.operation is not None and rule.operation not in (request.operation, short_operation(request.operation)):
@@ -163,8 +167,8 @@ def check_rule(rule: FaultRule) -> None:
         raise FaultRuleError("status must be an HTTP error status, 400 to 599")
     if not 0 <= rule.latency_ms <= 60_000:
         raise FaultRuleError("latency_ms must be 0 to 60000")
-    if rule.times is not None and rule.times < 1:
-        raise FaultRuleError("times must be at least 1 (leave it out for no limit)")
+    if rule.times is not None and not 1 <= rule.times <= MAX_TIMES:
+        raise FaultRuleError(f"times must be 1 to {MAX_TIMES} (leave it out for no limit)")
     if not 0.0 <= rule.probability <= 1.0:
         raise FaultRuleError("probability must be between 0 and 1")
     if rule.number is not None and not digits(rule.number):
@@ -173,6 +177,8 @@ def check_rule(rule: FaultRule) -> None:
         raise FaultRuleError("a fault rule needs an effect: status, latency_ms, drop or fail_delivery")
     if rule.drop and rule.status is not None:
         raise FaultRuleError("a rule either drops the connection or answers with a status, not both")
+    if rule.fail_delivery and (rule.drop or rule.status is not None):
+        raise FaultRuleError("fail_delivery cannot go with status or drop: a refused or dropped request sends nothing")
 
 
 def default(value: Any, fallback: Any) -> Any:

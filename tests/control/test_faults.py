@@ -78,6 +78,16 @@ async def test_fail_delivery_lets_the_send_succeed_then_the_status_becomes_deliv
     assert [(m["status"], m["error_code"]) for m in body["messages"]] == [("DeliveryFailed", "SMS-CAR-413")]
 
 
+async def test_a_fail_delivery_rule_naming_no_operation_waits_for_a_send_and_the_recipient_gets_nothing(api):
+    await api.call("POST", "/_emulator/faults", json={"fail_delivery": "SMS-CAR-413", "times": 1})
+    assert (await api.send_sms()).status == 200  # its login first: no message to fail there
+    await api.call("POST", "/_emulator/clock", json={"action": "advance", "seconds": 5})
+    _, body = await api.call("GET", "/_emulator/messages")
+    assert [(m["direction"], m["status"]) for m in body["messages"]] == [("Outbound", "DeliveryFailed")]
+    _, listed = await api.call("GET", "/_emulator/faults")
+    assert listed["faults"][0]["hits"] == 1 and listed["faults"][0]["remaining"] == 0
+
+
 async def test_a_drop_fault_closes_the_connection_without_an_answer(api):
     await api.call("POST", "/_emulator/faults", json={"operation": SMS_OPERATION, "drop": True, "times": 1})
     with pytest.raises(aiohttp.ClientError):
@@ -136,6 +146,9 @@ async def test_faults_can_be_deleted_one_by_one_or_all(api):
     {"status": 500, "times": 0},
     {"status": 500, "probability": 2},
     {"status": 500, "drop": True},
+    {"fail_delivery": "X", "status": 500},
+    {"fail_delivery": "X", "drop": True},
+    {"status": 500, "times": 2 ** 53},
     {"latency_ms": -5},
     ["not", "an", "object"],
 ])

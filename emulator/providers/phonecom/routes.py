@@ -1,6 +1,6 @@
 """Phone.com's v4 paths, as in its OpenAPI description (the account id is `voip_id` there, `account_id` in 2017)."""
 
-from . import handlers
+from . import NAME, handlers
 from .rules import MESSAGE_MAX_BODY_BYTES
 
 ACCOUNT = "/v4/accounts/{account_id}"
@@ -8,6 +8,9 @@ EXTENSION = ACCOUNT + "/extensions/{extension_id}"
 
 PREFIXES = ("/v4",)
 BODY_LIMITS = {"create-account-message": MESSAGE_MAX_BODY_BYTES, "create-extension-message": MESSAGE_MAX_BODY_BYTES}
+# The operations that send a message: the only ones a fault rule that just fails delivery is spent on.
+SENDS = frozenset(f"{NAME}.{op}" for op in ("create-account-sms", "create-extension-sms", "create-account-message",
+                                            "create-extension-message"))
 
 ROUTES = [
     ("GET", "/v4/oauth/access-token", handlers.access_token_details, "getAccessToken"),

@@ -1,6 +1,6 @@
 """RingCentral's paths, as in its OpenAPI description; `~` is accepted for account and extension."""
 
-from . import auth, handlers
+from . import NAME, auth, handlers
 from .rules import MMS_MAX_BODY_BYTES
 
 ACCOUNT = "/restapi/v1.0/account/{accountId}"
@@ -13,6 +13,8 @@ SUBSCRIPTION = SUBSCRIPTION_LIST + "/{subscriptionId}"
 
 PREFIXES = ("/restapi",)
 BODY_LIMITS = {"createSMSMessage": MMS_MAX_BODY_BYTES, "createMMS": MMS_MAX_BODY_BYTES}  # both carry MMS files
+# The operations that send a message: the only ones a fault rule that just fails delivery is spent on.
+SENDS = frozenset(f"{NAME}.{op}" for op in ("createSMSMessage", "createMMS", "createA2PSMS"))
 
 ENDPOINTS = [
     ("POST", "/restapi/oauth/token", handlers.token, "getToken"),
