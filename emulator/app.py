@@ -352,6 +352,8 @@ def build_app(tenants: Tenants, request_log: Callable[[dict[str, Any]], None] | 
         add_routes(app, scoped, face.ROUTES, face.NAME, site, face)
     add_routes(app, scoped, control.ROUTES, "control", site, limits=control.BODY_LIMITS)
     app.router.register_resource(scoped)
+    app[control.STOPPING_KEY] = asyncio.Event()
+    app.on_shutdown.append(control.end_long_polls)
     app.cleanup_ctx.append(tenant_clocks_read_while_idle)
     app.cleanup_ctx.append(webhooks_closed_on_cleanup)
     app.router.add_route("*", TENANT_PREFIX + "/" + ANY_TAIL, serving(unmatched, None, site), name=UNMATCHED[1],

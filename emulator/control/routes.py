@@ -290,15 +290,25 @@ async def wait(request: web.Request) -> web.Response:
     timeout = float_param(params, "timeout", WAIT_DEFAULT_S, 0.0, WAIT_MAX_S)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
+    stopping = request.app.get(STOPPING_KEY)
     while True:
         found = select(world_after_await(request), query)
         if len(found) >= count:
             return json_response(wait_json(found, count, False, origin(request)))
-        if loop.time() >= deadline:
+        if loop.time() >= deadline or (stopping is not None and stopping.is_set()):
             body = wait_json(found, count, True, origin(request))
-            body["message"] = f"timed out after {timeout:g} s with {len(found)} of {count} matching message(s)"
+            ended = "the server is stopping" if loop.time() < deadline else f"timed out after {timeout:g} s"
+            body["message"] = f"{ended} with {len(found)} of {count} matching message(s)"
             return json_response(body, 408)
         await asyncio.sleep(WAIT_POLL_S)
+
+
+STOPPING_KEY = web.AppKey("stopping", asyncio.Event)  # set when the server begins to stop
+
+
+async def end_long_polls(app: web.Application) -> None:
+    """On stop, a pending wait answers at once (as timed out) rather than holding the stop for its grace period."""
+    app[STOPPING_KEY].set()
 
 
 def wait_json(found: list, count: int, timed_out: bool, base: str) -> dict[str, Any]:

@@ -19,8 +19,11 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from emulator.app import build_app
+from emulator.seed import load_default_seed
 from emulator.serve import IdleSweep
 from emulator.server import start_site
+from emulator.tenants import Tenants
 
 EXAMPLE = Path(__file__).with_name("ci_example.sh")
 BIN = Path(sys.executable).parent
@@ -189,6 +192,21 @@ async def test_malformed_requests_are_logged_at_debug_while_server_errors_keep_t
         await runner.cleanup()
     logged = [(r.levelname, type(r.exc_info[1]).__name__) for r in caplog.records if r.exc_info]
     assert logged == [("DEBUG", "BadHttpMessage"), ("ERROR", "RuntimeError")]
+
+async def test_a_pending_wait_is_answered_as_timed_out_when_the_server_stops_so_the_stop_is_prompt():
+    runner, port = await start_site(build_app(Tenants(load_default_seed())), "127.0.0.1", 0)
+    async with aiohttp.ClientSession() as session:
+        async def wait_for_a_message():
+            async with session.get(f"http://127.0.0.1:{port}/_emulator/wait?count=1&timeout=30") as response:
+                return response.status, await response.json()
+
+        waiting = asyncio.create_task(wait_for_a_message())
+        await asyncio.sleep(0.2)
+        await runner.cleanup()  # held for its grace period and then cut off, the wait would get no answer at all
+        status, body = await waiting
+    assert (status, body["timed_out"]) == (408, True), body
+    assert body["message"] == "the server is stopping with 0 of 1 matching message(s)"
+
 
 GC_PROBE = """
 import gc
