@@ -33,8 +33,16 @@ def parse_duration(value: Any) -> float:
     return seconds
 
 
+# What each action reads: a field of another action is most likely a mistaken action, so it is refused.
+ACTION_FIELDS = {"freeze": {"at"}, "advance": {"seconds", "by"}, "resume": set()}
+
+
 def apply_clock_command(world: World, body: dict[str, Any]) -> None:
     action = body.get("action")
+    stray = sorted(set(body) - {"action"} - ACTION_FIELDS.get(action, set(body)))
+    if stray:
+        takes = ", ".join(sorted(ACTION_FIELDS[action])) or "no other field"
+        raise ClockError(f"{action} does not take {', '.join(stray)} (it takes {takes})")
     if action == "freeze":
         freeze(world, body.get("at"))
     elif action == "advance":
