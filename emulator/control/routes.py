@@ -12,7 +12,8 @@ from typing import Any
 import yaml
 from aiohttp import web
 
-from ..core.faults import FaultRuleError
+from ..core.faults import FaultRuleError, short_operation
+from ..providers import fault_operations
 from ..core.ids import is_digits
 from ..core.world import World
 from ..seed import Seed, SeedError, build_seed, parse_yaml
@@ -96,7 +97,11 @@ async def json_object(request: web.Request, allowed: set[str], required: set[str
 
 
 def query_dict(request: web.Request) -> dict[str, str]:
-    return {key: request.query.get(key) for key in request.query}
+    """The query's parameters; one given twice is refused, as only one of its values could be read."""
+    repeated = sorted({key for key in request.query if len(request.query.getall(key)) > 1})
+    if repeated:
+        raise ControlError(400, f"parameter(s) given more than once: {', '.join(repeated)}")
+    return {key: request.query[key] for key in request.query}
 
 
 # --- health, reset, seed -----------------------------------------------------------------------
@@ -337,12 +342,29 @@ async def get_journal(request: web.Request) -> web.Response:
     if unknown:
         raise ControlError(400, f"unknown parameter(s): {', '.join(unknown)}; known: limit, operation, provider")
     limit = int_param(params, "limit", 100, 1, 1000)
+    provider, operation = params.get("provider"), params.get("operation")
+    if provider and provider not in JOURNAL_PROVIDERS:
+        raise ControlError(400, f"unknown provider {provider!r}; known: {', '.join(JOURNAL_PROVIDERS)}")
+    if operation and operation not in journal_operations():
+        raise ControlError(400, f"unknown operation {operation!r}; the journal names operations as "
+                                "ringcentral.createSMSMessage (or createSMSMessage), as fault rules do")
     entries = control_of(world_of(request)).journal.newest_first()
-    if params.get("provider"):
-        entries = [e for e in entries if e.provider == params["provider"]]
-    if params.get("operation"):
-        entries = [e for e in entries if e.operation == params["operation"]]
+    if provider:
+        entries = [e for e in entries if e.provider == provider]
+    if operation:
+        entries = [e for e in entries if operation in (e.operation, short_operation(e.operation))]
     return json_response({"total": len(entries), "entries": [e.as_dict() for e in entries[:limit]]})
+
+
+JOURNAL_PROVIDERS = ("ringcentral", "phonecom", "voximplant", "control")
+
+
+@lru_cache(maxsize=1)
+def journal_operations() -> frozenset[str]:
+    """Every operation a journal entry can name, with and without its provider."""
+    named = {(provider, op) for provider, ops in fault_operations().items() for op in ops}
+    named |= {("control", op) for *_, op in ROUTES}
+    return frozenset({f"{provider}.{op}" for provider, op in named} | {op for _, op in named})
 
 
 @refusals

@@ -187,6 +187,24 @@ async def test_journal_records_operation_status_and_newest_first(api):
         (None, 404), ("ringcentral.createSMSMessage", 200), ("ringcentral.getToken", 200)]
     _, only = await api.call("GET", "/_emulator/journal?operation=ringcentral.getToken")
     assert only["total"] == 1
+    _, short = await api.call("GET", "/_emulator/journal?operation=getToken")  # as fault rules take it too
+    assert short["total"] == 1
+
+
+@pytest.mark.parametrize("query, words", [
+    ("provider=bogus", "unknown provider 'bogus'"),
+    ("operation=nope", "unknown operation 'nope'"),
+    ("provider=ringcentral&provider=phonecom", "given more than once: provider"),
+])
+async def test_a_journal_filter_that_could_match_nothing_is_refused_rather_than_read_as_no_requests(api, query,
+                                                                                                     words):
+    status, body = await api.call("GET", "/_emulator/journal?" + query)
+    assert status == 400 and words in body["error"]["message"]
+
+
+async def test_a_message_query_parameter_given_twice_is_refused_as_only_one_could_be_read(api):
+    status, body = await api.call("GET", "/_emulator/messages?limit=1&limit=1000")
+    assert status == 400 and "given more than once: limit" in body["error"]["message"]
 
 
 async def test_journal_is_per_tenant_and_can_be_cleared(api):
