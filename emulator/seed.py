@@ -451,12 +451,13 @@ def load_frozen_at(data: dict, source: str) -> int | None:
     frozen_at = clock.get("frozen_at") if isinstance(clock, dict) else None
     if frozen_at is None:
         return None
+    written = frozen_at if isinstance(frozen_at, str) else str(frozen_at)  # YAML reads a bare time as a datetime
     try:
-        return check_moment(parse_iso(str(frozen_at).replace(" ", "T")))
+        return check_moment(parse_iso(written.replace(" ", "T")))
     except ClockRangeError as error:
-        raise SeedError(f"{source}: clock.frozen_at {frozen_at!r}: {error}") from None
+        raise SeedError(f"{source}: clock.frozen_at {written!r}: {error}") from None
     except (ValueError, OverflowError):
-        raise SeedError(f"{source}: clock.frozen_at {frozen_at!r} is not an ISO-8601 time") from None
+        raise SeedError(f"{source}: clock.frozen_at {written!r} is not an ISO-8601 time") from None
 
 
 def load_retention(data: dict, source: str, key: str = "retention", default: int = DEFAULT_RETENTION,
