@@ -109,12 +109,22 @@ HANDLERS: dict[str, Callable[[World, dict[str, Any]], None]] = {
 }
 
 
+# What each action reads besides `action`, `provider` and `account`: a field of another action is most likely a
+# mistaken action or a stray copy, so it is refused rather than ignored.
+ACTION_FIELDS = {"set_extension_status": ("extension", "status"), "remove_member": ("department", "member"),
+                 "add_member": ("department", "member"), "update_number": ("number", "changes")}
+
+
 def apply_world_change(world: World, body: dict[str, Any]) -> None:
     """One change; unknown extensions, departments and numbers are refused, not ignored."""
     action = body.get("action")
     handler = HANDLERS.get(action) if isinstance(action, str) else None
     if handler is None:
         raise WorldChangeError(f"action must be one of {', '.join(ACTIONS)}, got {body.get('action')!r}")
+    stray = sorted(set(body) - {"action", "provider", "account", *ACTION_FIELDS[action]})
+    if stray:
+        raise WorldChangeError(f"{action} does not take {', '.join(stray)} "
+                               f"(it takes {', '.join(ACTION_FIELDS[action])}, and provider or account)")
     provider_of(body)  # checked whatever the action: update_number and a named account do not read it
     try:
         handler(world, body)

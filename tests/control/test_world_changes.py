@@ -24,6 +24,8 @@ async def test_a_number_can_be_switched_off_for_sms_and_inbound_is_then_dropped(
     {"action": "update_number", "number": "+16505550103", "changes": {"features": ["A2PSmsSnder"]}},
     {"action": "update_number", "number": "+16505550103", "changes": {"type": "weird"}},
     {"action": "update_number", "number": "+16505550103", "changes": {"usage_type": "x"}},
+    {"action": "set_extension_status", "extension": "103", "status": "Frozen", "department": "200"},
+    {"action": "update_number", "number": "+16505550103", "changes": {"sms_enabled": False}, "status": "Frozen"},
 ])
 async def test_world_changes_of_the_wrong_type_are_a_400_and_change_nothing(api, tenants, body):
     before = tenants.get("default").directory.numbers["+16505550103"]
