@@ -13,9 +13,9 @@ import yaml
 from aiohttp import web
 
 from ..core.faults import FaultRuleError, short_operation
-from ..providers import fault_operations
 from ..core.ids import is_digits
 from ..core.world import World
+from ..providers import fault_operations
 from ..seed import Seed, SeedError, build_seed, parse_yaml
 from ..tenants import Tenants
 from ..webhooks import WEBHOOKS_KEY
