@@ -327,7 +327,18 @@ async def test_a_clock_advance_through_the_control_api_tells_the_webhook_at_once
     response = await rc.client.post("/_emulator/clock", json={"action": "advance", "seconds": 5})
     assert response.status == 200
     listed = await (await rc.client.get("/_emulator/webhooks")).json()
-    assert listed["total"] == 2  # the new SMS, then its move to Delivered, told during the advance itself
+    assert listed["total"] == 3  # the new SMS, then its moves to Sent and to Delivered, told during the advance itself
+
+
+async def test_a_clock_moved_past_sent_and_delivered_at_once_tells_both_changes(rc, receiver):
+    alice = await rc.login("102")
+    await subscribe(rc, alice, receiver.url, filters=(MESSAGE_STORE,))
+    await rc.sms(alice, ALICE, "+14155550100", "watch me")
+    rc.world.clock.advance(30)  # well past Sent (1 s) and Delivered (2 s) in one move
+    await asyncio.sleep(0.2)  # the server reads the tenant's clock every 50 ms
+    await delivered(rc)
+    updates = [e["body"]["changes"][0]["updatedCount"] for e in receiver.events()]
+    assert updates == [0, 1, 1]  # the new message, then one change for Sent and one for Delivered
 
 
 async def test_a_webhook_failing_for_ten_minutes_is_blacklisted_and_told_nothing_more(rc, receiver):

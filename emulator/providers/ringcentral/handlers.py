@@ -799,6 +799,9 @@ class Subscription:
             self.blacklist_reason = render.blacklist_reason(status, error)
 
 
+PASSED_THROUGH_SENT = frozenset({Status.DELIVERED, Status.DELIVERY_FAILED})  # SendingFailed never was Sent
+
+
 @attrs.define
 class Subscriptions:
     """A tenant's webhook subscriptions, and the notifications they send as its message store changes."""
@@ -828,10 +831,13 @@ class Subscriptions:
         return any(f.mailbox == wanted and not f.instant for s in self.by_id.values() for f in s.filters)
 
     def tell_status_changes(self, world: World) -> None:
-        """Sent, Delivered or a failure, each a change of the message-store, told when the tenant's clock reaches it."""
+        """Sent, Delivered or a failure, each a change of the message-store, told when the tenant's clock reaches it;
+        a clock moved past both Sent and the end still tells two changes, as the real store would have seen."""
         for message_id, (message, told) in list(self.on_their_way.items()):
             status = message.status
             if status is not told:
+                if told is Status.QUEUED and status in PASSED_THROUGH_SENT:
+                    self.notify(world, message, new=False)
                 self.notify(world, message, new=False)
                 self.on_their_way[message_id] = (message, status)
             if message.progress is None and status is not Status.QUEUED:
