@@ -136,12 +136,26 @@ JSON_VALUES = st.recursive(
     max_leaves=12)
 
 
+CONSENT_ENDPOINTS = ("/sms/consents", "/sms/consents/search")
+
+
 @given(body=st.dictionaries(st.sampled_from(["records", "from", "to", "optStatus", "perPage", "pageToken"]),
-                            JSON_VALUES, max_size=4), index=st.sampled_from([3, 4]))
-def test_consent_bodies_of_any_shape_get_a_2xx_or_ringcentrals_4xx(surfaces, http, body, index):
-    provider, url, headers, method, assert_envelope = surfaces[index]
+                            JSON_VALUES, max_size=4), endpoint=st.sampled_from(CONSENT_ENDPOINTS))
+def test_consent_bodies_of_any_shape_get_a_2xx_or_ringcentrals_4xx(surfaces, http, body, endpoint):
+    provider, url, headers, method, assert_envelope = next(s for s in surfaces if s[1].endswith(endpoint))
     response = http.request(method, url, data=json.dumps(body), headers={**headers, "Content-Type": "application/json"})
     tally(provider, response.status_code)
     assert response.status_code < 500, (url, body, response.text[:300])
     if response.status_code >= 400:
         assert_envelope(response.json())
+
+
+@pytest.mark.parametrize("endpoint, body", [
+    ("/sms/consents", {"records": [{"from": "+16505550102", "to": "+14155550100", "optStatus": "OptOut",
+                                   "source": "Recipient"}]}),
+    ("/sms/consents/search", {"perPage": 2}),
+])
+def test_the_consent_endpoints_the_fuzzer_aims_at_take_a_valid_body(surfaces, http, endpoint, body):
+    provider, url, headers, method, _ = next(s for s in surfaces if s[1].endswith(endpoint))
+    response = http.request(method, url, data=json.dumps(body), headers={**headers, "Content-Type": "application/json"})
+    assert 200 <= response.status_code < 300, (url, response.text[:300])
