@@ -39,5 +39,9 @@ async def test_a_dropped_sms_is_sent_but_never_delivered(rc):
 async def test_status_changes_wait_for_the_clock_when_it_is_frozen(rc):
     alice = await rc.login("102")
     _, sent = await rc.sms(alice, "+16505550102", OUTSIDE)
-    for _ in range(3):
-        assert (await status_of(rc, alice, sent["id"]))["messageStatus"] == "Queued"
+    assert rc.world.clock.frozen
+    wall_clock = rc.world.clock.source
+    rc.world.clock.source = lambda: wall_clock() + 3600  # an hour of real time passes: a frozen clock ignores it
+    assert (await status_of(rc, alice, sent["id"]))["messageStatus"] == "Queued"
+    rc.world.clock.advance(3)
+    assert (await status_of(rc, alice, sent["id"]))["messageStatus"] == "Delivered"
