@@ -71,7 +71,29 @@ def problems(result) -> list:
     return [(s.step.index, s.problems) for s in result.steps if s.outcome != "pass"] + [result.error]
 
 
-async def replayed_in_process_and_on_a_target(record) -> None:
+class Noted:
+    """The test client, noting each request's method and path, to compare with the steps a recording wrote."""
+
+    def __init__(self, client) -> None:
+        self.client, self.requests = client, []
+
+    def __getattr__(self, method: str):
+        async def call(path: str, **kwargs):
+            self.requests.append((method.upper(), path))
+            return await getattr(self.client, method)(path, **kwargs)
+        return call
+
+
+async def noted_session(session, client) -> list[tuple[str, str]]:
+    noted = Noted(client)
+    await session(noted)
+    return noted.requests
+
+
+async def replayed_in_process_and_on_a_target(record, requests: list[tuple[str, str]]) -> None:
+    """Every request of the session is a step (an empty recording would replay green too), then both replays pass."""
+    steps = [s["request"] for s in yaml.safe_load(record.read_text(encoding="utf-8"))["steps"] if "request" in s]
+    assert [(s["method"], s["path"]) for s in steps] == requests
     scenario = load_scenario(record)
     local = await run_scenario_async(scenario)
     assert local.passed, problems(local)
@@ -82,28 +104,29 @@ async def replayed_in_process_and_on_a_target(record) -> None:
 
 async def test_a_recording_of_the_control_api_on_a_running_clock_replays_green(tmp_path, aiohttp_client):
     record = tmp_path / "control.yaml"
-    await a_control_session(await recording(aiohttp_client, record, DEFAULT_SEED_PATH))
-    await replayed_in_process_and_on_a_target(record)
+    requests = await noted_session(a_control_session, await recording(aiohttp_client, record, DEFAULT_SEED_PATH))
+    await replayed_in_process_and_on_a_target(record, requests)
 
 
 async def test_a_recording_of_the_control_api_on_a_frozen_clock_replays_green(tmp_path, aiohttp_client):
     record = tmp_path / "control.yaml"
-    await a_control_session(await recording(aiohttp_client, record, frozen_seed_file(tmp_path)))
-    await replayed_in_process_and_on_a_target(record)
+    requests = await noted_session(a_control_session,
+                                   await recording(aiohttp_client, record, frozen_seed_file(tmp_path)))
+    await replayed_in_process_and_on_a_target(record, requests)
 
 
 async def test_a_recording_that_resets_the_tenant_replays_green(tmp_path, aiohttp_client):
     for index, seed in enumerate((DEFAULT_SEED_PATH, frozen_seed_file(tmp_path))):
         record = tmp_path / f"reset-{index}.yaml"
-        await a_reset_session(await recording(aiohttp_client, record, seed))
-        await replayed_in_process_and_on_a_target(record)
+        requests = await noted_session(a_reset_session, await recording(aiohttp_client, record, seed))
+        await replayed_in_process_and_on_a_target(record, requests)
 
 
 async def test_a_recording_that_resumes_the_clock_replays_green(tmp_path, aiohttp_client):
     for index, seed in enumerate((DEFAULT_SEED_PATH, frozen_seed_file(tmp_path))):
         record = tmp_path / f"resume-{index}.yaml"
-        await a_resume_session(await recording(aiohttp_client, record, seed))
-        await replayed_in_process_and_on_a_target(record)
+        requests = await noted_session(a_resume_session, await recording(aiohttp_client, record, seed))
+        await replayed_in_process_and_on_a_target(record, requests)
 
 
 async def test_a_replayed_recording_of_the_clock_and_journal_still_catches_a_change(tmp_path, aiohttp_client,
@@ -142,4 +165,4 @@ async def test_json_sent_as_curl_d_sends_it_is_recorded_as_it_came_and_replays_g
     steps = yaml.safe_load(record.read_text(encoding="utf-8"))["steps"]
     assert steps[0]["request"]["body"] == '{"action":"freeze"}' and steps[0]["expect"]["body"]["frozen"] is True
     assert steps[1]["request"]["form"]["sms_body"] == "hi there!"
-    await replayed_in_process_and_on_a_target(record)
+    await replayed_in_process_and_on_a_target(record, [("POST", CLOCK), ("POST", "/platform_api/SendSmsMessage")])
