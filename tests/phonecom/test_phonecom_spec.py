@@ -103,10 +103,12 @@ async def test_access_token_details_match_get_oauth_access_token(pc):
     assert isinstance(details["expires_at"], int)
 
 
-async def test_create_request_used_in_these_tests_matches_the_v4611_sms_schema():
-    spec = json.loads(OPENAPI_4611.read_text())
-    validate({"from": PAULA_NUMBER, "to": HANDSET, "text": "hi", "extension_id": int(EXT_101)},
-             spec["components"]["schemas"]["SMS"])
+async def test_a_create_body_valid_under_the_v4611_sms_schema_is_sent_and_kept_in_its_extension(pc):
+    body = {"from": PAULA_NUMBER, "to": HANDSET, "text": "hi", "extension_id": int(EXT_101)}
+    validate(body, json.loads(OPENAPI_4611.read_text())["components"]["schemas"]["SMS"])
+    status, created = await pc.call("POST", ACCOUNT_SMS, OWNER, json=body)
+    assert status == 201, created
+    assert created["extension"]["id"] == int(EXT_101) and created["to"][0]["number"] == HANDSET
 
 
 @pytest.mark.parametrize("method, path, headers, body, response", [
