@@ -114,14 +114,14 @@ def test_mms_files_count_once_however_many_copies_share_them_and_stay_within_the
             elif victim is not None and victim.media:
                 store.release_media(victim)  # as the world does when a message is purged
                 victim.media = ()
-            continue
-        copy = message(next_id, BOXES[next_id % 3], next_id)
-        if operation == "mms":
-            copy.media = (Media(10_000 + next_id, "image/png", None, bytes(size)),)
-        elif operation == "copy" and last is not None:
-            copy.media = last.media  # another mailbox's copy of the same MMS
-        store.add(copy)
-        last, next_id = copy, next_id + 1
+        else:
+            copy = message(next_id, BOXES[next_id % 3], next_id)
+            if operation == "mms":
+                copy.media = (Media(10_000 + next_id, "image/png", None, bytes(size)),)
+            elif operation == "copy" and last is not None:
+                copy.media = last.media  # another mailbox's copy of the same MMS
+            store.add(copy)
+            last, next_id = copy, next_id + 1
         held = {m.id: m.size for stored in store.newest_first() for m in stored.media}
         assert store.media_bytes == sum(held.values())
         if limit is not None:
