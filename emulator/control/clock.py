@@ -39,10 +39,11 @@ ACTION_FIELDS = {"freeze": {"at"}, "advance": {"seconds", "by"}, "resume": set()
 
 def apply_clock_command(world: World, body: dict[str, Any]) -> None:
     action = body.get("action")
-    stray = sorted(set(body) - {"action"} - ACTION_FIELDS.get(action, set(body)))
+    takes = ACTION_FIELDS.get(action) if isinstance(action, str) else None  # else the action itself is refused below
+    stray = sorted(set(body) - {"action"} - takes) if takes is not None else []
     if stray:
-        takes = ", ".join(sorted(ACTION_FIELDS[action])) or "no other field"
-        raise ClockError(f"{action} does not take {', '.join(stray)} (it takes {takes})")
+        wanted = ", ".join(sorted(takes)) or "no other field"
+        raise ClockError(f"{action} does not take {', '.join(stray)} (it takes {wanted})")
     if action == "freeze":
         freeze(world, body.get("at"))
     elif action == "advance":

@@ -48,6 +48,8 @@ async def test_clock_resumes_and_freezes_again_at_a_later_moment(api):
     {"action": "freeze", "at": 5},
     {"action": "resume", "speed": 2},
     {"action": "freeze", "seconds": 5},
+    {"action": ["freeze"], "at": "2030-01-01T00:00:00Z"},
+    {"action": {"a": 1}},
     {"action": "resume", "at": "2030-01-01T00:00:00Z"},
     {"action": "advance", "by": "1s", "at": "2030-01-01T00:00:00Z"},
     {"action": "advance", "seconds": 10 ** 400},
