@@ -64,7 +64,8 @@ async def test_a_ringcentral_body_that_stops_short_gets_a_408_and_the_connection
      and "did not arrive" in body["@error"]["@message"]),
     ("/platform_api/SendSmsMessage", lambda body: body["error"]["code"] == INVALID_ARGUMENTS  # Voximplant's 200
      and "did not arrive" in body["error"]["msg"]),
-    ("/_emulator/inbound", lambda body: body["error"]["status"] == 408 and "did not arrive" in body["error"]["message"]),
+    ("/_emulator/inbound", lambda body: body["error"]["status"] == 408
+     and "did not arrive" in body["error"]["message"]),
 ], ids=["phonecom", "voximplant", "control"])
 async def test_every_face_answers_a_body_that_stops_short_in_its_own_envelope(server, path, envelope):
     answer, _ = await exchange(server.port, post_head(path, 100), [b'{"text": '])

@@ -58,7 +58,8 @@ BAD = [
      "steps:\n  - advance: 1\n", 4, "the seed is not usable"),
     ("not a mapping", "- just\n- a list\n", 1, "a scenario is a mapping"),
     ("json and form together", "scenario: x\nversion: 1\nsteps:\n  - request:\n      method: POST\n      path: /\n"
-     "      json: {a: 1}\n      form: {b: 2}\n", 5, "json and form cannot both be given: choose one (at steps[0].request)"),
+     "      json: {a: 1}\n      form: {b: 2}\n", 5,
+     "json and form cannot both be given: choose one (at steps[0].request)"),
     ("a seed file and inline together", "scenario: x\nversion: 1\nseed:\n  file: default\n  inline: {version: 1}\n"
      "steps:\n  - advance: 1\n", 4, "file and inline cannot both be given: choose one (at seed)"),
     ("a key given twice", "scenario: x\nversion: 1\nsteps:\n  - request: {method: GET, path: /}\n"

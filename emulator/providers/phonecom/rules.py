@@ -63,7 +63,8 @@ EVENT_TAGS = frozenset({
     "mms-message", "*ms-message", "api-error", "api-error-trusted", "call-log", "recording", "call-recording",
     "message-status", "voicemail-recording"})
 EVENTS_VERSION = "2.0.0"
-# A callback may ask for any wait (`config.timeout`); a delivery waits an hour at most, so a stopping server is not held.
+# A callback may ask for any wait (`config.timeout`); a delivery waits an hour at most, so a stopping server is not
+# held.
 LONGEST_CALLBACK_WAIT_S = 3600
 LISTENER_VERSIONS = ("1.0.0", "1.1.0", EVENTS_VERSION)
 CALLBACK_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")

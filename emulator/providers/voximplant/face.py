@@ -15,5 +15,5 @@ from .routes import BODY_LIMITS, PREFIXES, ROUTES, SENDS
 
 COMMANDS = tuple(METHODS)
 
-__all__ = ["NAME", "PREFIXES", "ROUTES", "BODY_LIMITS", "SENDS", "COMMANDS", "body_too_large", "fault_error", "internal_error",
-           "invalid_uri", "method_not_allowed", "operation", "unreadable_body", "watch"]
+__all__ = ["NAME", "PREFIXES", "ROUTES", "BODY_LIMITS", "SENDS", "COMMANDS", "body_too_large", "fault_error",
+           "internal_error", "invalid_uri", "method_not_allowed", "operation", "unreadable_body", "watch"]
