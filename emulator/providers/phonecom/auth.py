@@ -68,8 +68,7 @@ def seeded_tokens(value) -> list[str]:
 
 
 def tokens(world: World) -> TokenRegistry:
-    registry = world.provider_state.get(NAME)  # read on every request: no factory made until it is needed
-    return registry if registry is not None else world.state(NAME, lambda: registry_from_directory(world))
+    return world.state(NAME, lambda: registry_from_directory(world))
 
 
 def registry_from_directory(world: World) -> TokenRegistry:
