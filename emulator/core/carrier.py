@@ -90,7 +90,7 @@ def send_sms(
         created_ms=now,
         modified_ms=now,
         conversation_id=route.conversation_id,
-        read=True,
+        read=policy.outbound_read,
         segments=segment_count(text),
         provider=provider,
     )

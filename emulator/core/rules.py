@@ -33,6 +33,7 @@ class Reason(Enum):
     TEXT_TOO_LONG = "text-too-long"
     SENDER_NUMBER_MISSING = "sender-number-missing"
     SENDER_NUMBER_INVALID = "sender-number-invalid"
+    SENDER_EXTENSION_NUMBER = "sender-extension-number"
     SENDER_NUMBER_NOT_OWNED = "sender-number-not-owned"
     SENDER_NUMBER_OPERATOR_ONLY = "sender-number-operator-only"
     SENDER_NUMBER_FAX = "sender-number-fax"
@@ -107,6 +108,7 @@ class SmsPolicy:
     national_calling_code: str | None = None  # the country a number written without one is read in ("1": NANP)
     refuses_fax_recipients: bool = False  # an SMS to a fax-only number is refused whole, not dropped
     international_feature: str | None = None  # a North American sender needs it to reach a number outside +1
+    outbound_read: bool = True  # whether the sender's own copy starts out read
 
 
 class SmsRequest(NamedTuple):
@@ -301,6 +303,8 @@ def check_sender_number(directory: Directory, request: SmsRequest, policy: SmsPo
         return Rejection(Reason.SENDER_NUMBER_MISSING, "from")
     normalized = normalize_number(request.from_number, calling_code_of(request, policy))
     if normalized is None:
+        if directory.extension_by_number(request.account_id, request.from_number.strip()) is not None:
+            return Rejection(Reason.SENDER_EXTENSION_NUMBER, "from", request.from_number)
         return Rejection(Reason.SENDER_NUMBER_INVALID, "from", request.from_number)
     number = directory.numbers.get(normalized)
     if number is None or number.account_id != request.account_id:

@@ -152,8 +152,10 @@ async def test_filters_by_direction_extension_from_and_is_new(pc, sent):
     assert await filtered(pc, **{"filters[direction]": "in"}) == ["inbound"]
     assert await filtered(pc, **{"filters[extension]": EXT_102, "filters[direction]": "out"}) == ["message 3", "message 1"]
     assert await filtered(pc, **{"filters[from]": QUINN_NUMBER, "filters[direction]": "out"}) == ["message 3", "message 1"]
-    assert await filtered(pc, **{"filters[is_new]": "1"}) == ["inbound"]
-    assert len(await filtered(pc, **{"filters[is_new]": "0"})) == 5
+    # a sent SMS starts new too, as in the Create SMS example: both copies of "inbound" are listed
+    assert await filtered(pc, **{"filters[is_new]": "1"}) == ["inbound", "inbound", "message 3", "message 2",
+                                                             "message 1", "message 0"]
+    assert await filtered(pc, **{"filters[is_new]": "0"}) == []
 
 
 async def test_filter_by_from_or_to_without_direction_is_422(pc, sent):

@@ -189,6 +189,26 @@ async def test_delete_by_conversation_removes_the_whole_conversation_only(rc):
     assert [r["subject"] for r in await rc.store(alice)] == ["four", "three"]
 
 
+async def test_delete_by_type_takes_the_delete_enum_with_text_and_all(rc):
+    alice, _ = await sent_conversation(rc)
+    text, _ = await rc.call("DELETE", STORE, alice, params={"type": "Text"})
+    assert text == 204
+    assert len(await rc.store(alice)) == 4  # no SMS is a Text record
+    status, _ = await rc.call("DELETE", STORE, alice, params={"type": "SMS"})
+    assert status == 204
+    assert [r["subject"] for r in await rc.store(alice)] == ["four"]  # the pager stays
+
+
+@pytest.mark.parametrize("path", [STORE, STORE + "/{id}", STORE + "/{id},{id}"])
+async def test_a_delete_naming_a_type_outside_the_enum_is_refused_and_deletes_nothing(rc, path):
+    alice, _ = await sent_conversation(rc)
+    [record, *_] = await rc.store(alice)
+    status, body = await rc.call("DELETE", path.format(id=record["id"]), alice, params={"type": "Bogus"})
+    assert_rc_error(status, body, 400, "CMN-101")
+    assert body["errors"][0]["parameterName"] == "type"
+    assert len(await rc.store(alice)) == 4
+
+
 @pytest.mark.parametrize("conversation", ["9" * 4301, "9" * 23, str(2**63), "%207%20", "1_0", "1,x"])
 async def test_delete_by_conversation_refuses_the_ids_the_list_refuses_and_deletes_nothing(rc, conversation):
     alice, _ = await sent_conversation(rc)

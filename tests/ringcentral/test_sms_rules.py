@@ -154,6 +154,13 @@ async def test_sms_to_an_extension_number_is_refused(rc):
     assert body["errorCode"] == "InvalidParameter"
 
 
+async def test_sms_from_an_extension_number_is_refused_as_one(rc):
+    alice = await rc.login("102")
+    status, body = await rc.sms(alice, "102", "+14155550100")
+    assert_rc_error(status, body, 400, "MSG-246")
+    assert body["errors"][0]["parameterName"] == "from"
+
+
 async def test_sms_to_a_short_number_is_refused(rc):
     alice = await rc.login("102")
     status, body = await rc.sms(alice, "+16505550102", "40404")

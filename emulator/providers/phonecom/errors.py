@@ -125,6 +125,7 @@ REJECTION_MESSAGES = {
     Reason.TEXT_TOO_LONG: "The text may not be greater than 3200 characters.",
     Reason.SENDER_NUMBER_MISSING: "The from field is required.",
     Reason.SENDER_NUMBER_INVALID: "The from must be a valid phone number.",
+    Reason.SENDER_EXTENSION_NUMBER: "The from must be a valid phone number.",
     Reason.SENDER_NUMBER_NOT_OWNED: "The from number must be a phone number of this account.",
     Reason.SENDER_NUMBER_OPERATOR_ONLY: "The from number must be a phone number of this account.",
     Reason.SENDER_NUMBER_FAX: "The from number cannot send SMS.",

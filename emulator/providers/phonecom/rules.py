@@ -23,6 +23,7 @@ SMS_POLICY = SmsPolicy(
     requires_sms_sender_feature=False,
     save_unassigned_outbound=False,    # no extension_id and no sms_forwarding: sent, not saved (Create SMS doc)
     national_calling_code="1",         # a US carrier: 312 555 0199 is +13125550199, not a number in +31
+    outbound_read=False,               # the Create SMS example's just-sent message is "is_new": true
 )
 
 # The Messages API has no `extension_id` to say where a send is saved, and its spec offers "the history of SMS/MMS

@@ -281,9 +281,9 @@ def from_rejection(rejection: Rejection) -> RingCentralError:
             return mandatory("to")
         case Reason.RECIPIENT_INVALID:
             return invalid("to.phoneNumber")
-        case Reason.RECIPIENT_EXTENSION_NUMBER:
+        case Reason.SENDER_EXTENSION_NUMBER | Reason.RECIPIENT_EXTENSION_NUMBER:
             return RingCentralError(400, "MSG-246", "Sending SMS from/to extension numbers is not available",
-                                    "to", category="InvalidParameter")
+                                    rejection.parameter, category="InvalidParameter")
         case Reason.RECIPIENT_SHORT_NUMBER:
             return RingCentralError(400, "MSG-247", "Sending SMS to short numbers is not available", "to",
                                     category="InvalidParameter")

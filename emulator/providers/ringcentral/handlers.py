@@ -531,6 +531,7 @@ async def delete_message(request: web.Request) -> web.Response:
         return await bulk_delete(request, raw_id)
     world, _, record = own_message(request)
     purge = purge_flag(request)
+    delete_type(request)
     discard(world, record, purge)
     return web.Response(status=204)
 
@@ -578,6 +579,7 @@ async def bulk_delete(request: web.Request, raw_id: str) -> web.Response:
     session, me = caller(request)
     world = world_of(request)
     purge = purge_flag(request)
+    delete_type(request)
     body = await bulk_body(request) if raw_id == "*" else None
     base = origin(request)
     parts = []
@@ -610,6 +612,17 @@ def purge_flag(request: web.Request) -> bool:
     return value == "true"
 
 
+DELETE_TYPES = frozenset({"Fax", "SMS", "VoiceMail", "Pager", "Text", "All"})  # both delete operations' enum
+
+
+def delete_type(request: web.Request) -> str | None:
+    """The `type` a delete names, checked against the spec's enum for deletes (which has `All` and `Text`)."""
+    kind = query(request).get("type")
+    if kind is not None and kind not in DELETE_TYPES:
+        raise invalid("type")
+    return kind
+
+
 def discard(world: World, record: Message, purge: bool) -> None:
     if purge or record.availability is Availability.DELETED:
         record.availability = Availability.PURGED
@@ -625,9 +638,7 @@ async def delete_by_filter(request: web.Request) -> web.Response:
     params = query(request)
     purge = purge_flag(request)
     conversations = conversation_ids(params)
-    kind = params.get("type")
-    if kind is not None and kind not in ("SMS", "Pager", "Fax", "VoiceMail", "All"):
-        raise invalid("type")
+    kind = delete_type(request)
     date_to = time_param(params, "dateTo")
     date_to = world.now_ms() if date_to is None else date_to
     for record in list(world.store.mailbox(Mailbox(session.account_id, me.id)).newest_first(None, date_to)):

@@ -179,8 +179,8 @@ def from_rejection(rejection: Rejection, a2p: bool = False, text_limit: int = 76
             if a2p:
                 return VoximplantError(A2P_SMS_DISABLED, f"A2P SMS disabled for number {value}")
             return VoximplantError(SMS_DISABLED_FOR_NUMBER)
-        case Reason.SENDER_NUMBER_INVALID | Reason.SENDER_NUMBER_NOT_OWNED | Reason.SENDER_NUMBER_OPERATOR_ONLY \
-                | Reason.SENDER_NUMBER_FAX | Reason.SENDER_NUMBER_NOT_SMS_SENDER:
+        case Reason.SENDER_NUMBER_INVALID | Reason.SENDER_EXTENSION_NUMBER | Reason.SENDER_NUMBER_NOT_OWNED \
+                | Reason.SENDER_NUMBER_OPERATOR_ONLY | Reason.SENDER_NUMBER_FAX | Reason.SENDER_NUMBER_NOT_SMS_SENDER:
             return VoximplantError(INVALID_SRC_NUMBER if a2p else INVALID_SOURCE)
         case Reason.RECIPIENT_INVALID | Reason.RECIPIENT_EXTENSION_NUMBER | Reason.RECIPIENT_SHORT_NUMBER \
                 | Reason.RECIPIENT_DUPLICATE | Reason.TOO_MANY_RECIPIENTS:
