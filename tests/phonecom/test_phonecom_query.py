@@ -100,6 +100,13 @@ async def test_backslash_escapes_a_comma_inside_a_parameter(pc):
     assert condition.accepts(["a,b"]) and not condition.accepts(["a"])
 
 
+async def test_in_takes_any_number_of_values_and_operators_are_read_as_written(pc, sent):
+    assert await filtered(pc, **{"filters[id]": "in:"}) == []
+    assert await filtered(pc, **{"filters[direction]": "out", "filters[to]": r"contains:+1\,3"}) == []
+    status, body = await pc.call("GET", f"/v4/accounts/{ACCOUNT}/sms", OWNER, params={"filters[created_at]": "GT:1"})
+    assert "filters[created_at]" in assert_pc_error(status, body, 422)["fields"]  # no operator: eq with "GT:1"
+
+
 async def test_a_filter_given_as_an_array_ands_its_conditions(pc, sent):
     params = [("filters[created_at][]", f"gte:{FROZEN_EPOCH + 10}"),
               ("filters[created_at][]", f"lte:{FROZEN_EPOCH + 20}")]
@@ -202,7 +209,10 @@ async def test_limit_500_is_allowed_and_501_is_422(pc, sent):
     ({"filters[created_at]": "between:1"}, "filters[created_at]"),
     ({"filters[direction]": "sideways"}, "filters[direction]"),
     ({"filters[is_new]": "maybe"}, "filters[is_new]"),
-    ({"filters[extension]": "in:"}, "filters[extension]"),
+    ({"filters[extension]": "eq:"}, "filters[extension]"),  # Mason's arity: eq takes one value
+    ({"filters[id]": "not-empty:1,2"}, "filters[id]"),
+    ({"filters[created_at]": "gt:1,2"}, "filters[created_at]"),  # an unescaped comma splits any operator's values
+    ({"filters[id]": "1,2"}, "filters[id]"),  # and a plain value's
     ({"filters[deleted]": "sometimes"}, "filters[deleted]"),
     ({"mode": "verbose"}, "mode"),
     ({"limit[]": "3"}, "limit"),  # PHP reads `limit[]` and `offset[x]` as arrays, no integer

@@ -345,17 +345,22 @@ def split_params(raw: str) -> list[str]:
 
 
 def parse_condition(name: str, raw: str, convert: Callable[[str], Any]) -> Condition:
-    """`op:params` when op is a known operator, otherwise `eq` with the whole value."""
-    head, colon, rest = raw.partition(":")
-    operator = head.strip().lower()
-    if operator in ZERO_ARG and not rest.strip():
-        return Condition(operator, ())
-    if not colon or operator not in OPERATORS - ZERO_ARG:
-        return Condition("eq", (converted(name, raw.replace("\\,", ",").strip(), convert),))
-    params = [rest.replace("\\,", ",").strip()] if operator in ONE_ARG else split_params(rest)
-    if (operator in TWO_ARG and len(params) != 2) or (operator in N_ARG and not all(params)):
+    """Mason's grammar: `op:params` when op is one of its operators as written (`empty` may stand alone), otherwise
+    `eq` with the whole value; the params split on unescaped commas, as many as the operator takes (any number for
+    `in` and `not-in`). A bare `in`, as in `filters[direction]=in`, is a value: Phone.com documents that filter."""
+    operator, colon, rest = raw.partition(":")
+    if operator not in OPERATORS or not (colon or operator in ZERO_ARG):
+        operator, rest = "eq", raw
+    params = split_params(rest) if rest else []
+    if not arity_fits(operator, len(params)):
         raise invalid(name, f"The {name} filter has the wrong number of values for '{operator}'.")
     return Condition(operator, tuple(converted(name, p, convert) for p in params))
+
+
+def arity_fits(operator: str, count: int) -> bool:
+    if operator in N_ARG:
+        return True
+    return count == (0 if operator in ZERO_ARG else 1 if operator in ONE_ARG else 2)
 
 
 def converted(name: str, raw: str, convert: Callable[[str], Any]):
