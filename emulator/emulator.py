@@ -21,7 +21,7 @@ from .server import BackgroundServer
 from .tenants import DEFAULT_TENANT, Tenants, check_name
 from .tls import TlsMaterial
 from .tls import generate as generate_tls
-from .webhooks import DELIVERY_TIMEOUT_S
+from .webhooks import SETTLE_TIMEOUT_S
 
 WAIT_POLL_S = 0.02
 
@@ -253,7 +253,7 @@ class Tenant:
     def webhooks(self) -> list[dict[str, Any]]:
         """What this tenant's webhook subscriptions sent, newest first, once those on their way are answered."""
         refuse_to_block_a_running_loop(self.server.loop, "webhooks()", "await sms_emulator.webhooks_async()",
-                                       DELIVERY_TIMEOUT_S)
+                                       SETTLE_TIMEOUT_S)
         hooks = self.server.webhooks
         self.server.wait_for(lambda: hooks.settle(self.name))
         return self.server.call(lambda: [d.as_json() for d in hooks.deliveries(self.name)])

@@ -22,6 +22,7 @@ from .wire import encode_json, has_lone_surrogate
 WEBHOOK_URL = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
 HANDSHAKE_TIMEOUT_S = 3.0  # RingCentral's limit for answering a subscription's validation request
 DELIVERY_TIMEOUT_S = 10.0
+SETTLE_TIMEOUT_S = DELIVERY_TIMEOUT_S + 1.0  # past a delivery's own timeout, so its failure is in the journal
 JOURNAL_SIZE = 1000  # deliveries remembered, newest last
 
 Answered = Callable[[int | None, str | None], None]  # told a delivery's status, or None and the error
@@ -131,7 +132,7 @@ class Webhooks:
                 task.cancel()
         return len(self.journals.pop(tenant, ()))
 
-    async def settle(self, tenant: str | None = None, timeout_s: float = DELIVERY_TIMEOUT_S) -> None:
+    async def settle(self, tenant: str | None = None, timeout_s: float = SETTLE_TIMEOUT_S) -> None:
         """Wait until every notification sent so far (to one tenant's webhooks, or anyone's) has been answered or
         has failed, for at most timeout_s.
 

@@ -223,6 +223,18 @@ def test_a_slow_webhook_of_one_tenant_holds_up_no_other_tenant(slow_receiver):
         assert time.monotonic() - started < 2
 
 
+def test_webhooks_lists_a_delivery_its_receiver_never_answered_with_the_timeout(slow_receiver):
+    """webhooks() waits out a delivery's own 10 s timeout, so the hung receiver's entry is there, with its error."""
+    with Emulator() as emulator:
+        vox = emulator.voximplant
+        urllib.request.urlopen(f"{vox.url}/platform_api/SetPhoneNumberInfo/?account_id={vox.account_id}"
+                               f"&api_key={vox.api_key}&phone_number=447443332211"
+                               f"&incoming_sms_callback_url={slow_receiver}", timeout=5).read()
+        emulator.inject_sms("+14155550100", "+447443332211", "to a hung application")
+        [delivery] = emulator.webhooks()
+    assert (delivery["status"], delivery["error"]) == (None, "TimeoutError")
+
+
 def test_stopping_a_tls_emulator_a_client_keeps_a_connection_to_leaves_no_socket_open():
     script = (
         "import gc, warnings\n"
