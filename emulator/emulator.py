@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import time
 import weakref
 from pathlib import Path
@@ -15,6 +14,9 @@ from .control.clock import parse_duration
 from .control.inbound import inject
 from .control.messages import message_json, parse_filters, select
 from .control.state import control_of
+from .control.world import WorldChangeError as ControlWorldChangeError
+from .control.world import apply_world_change
+from .core.rules import normalize_number
 from .core.world import World
 from .seed import Seed, load_default_seed, load_seed_file
 from .server import BackgroundServer
@@ -108,17 +110,54 @@ class VoximplantAccess:
 
 
 class OnServerLoop:
-    """A world whose methods, called from the test thread, run on the server's loop between requests."""
+    """A tenant's world whose methods, called from the test thread, run on the server's loop between requests.
 
-    def __init__(self, server: BackgroundServer, target: World) -> None:
+    The world is looked up at each call, so a handle kept across `.reset()` or `.load_seed()` changes the new one.
+    """
+
+    def __init__(self, server: BackgroundServer, current: Callable[[], World]) -> None:
         self._server = server
-        self._target = target
+        self._current = current
 
     def __getattr__(self, name: str) -> Any:
-        value = getattr(self._target, name)
+        if name in CHECKED_CHANGES:
+            return lambda *args, **kwargs: self._server.call(
+                lambda: checked_change(self._current(), name, args, kwargs))
+        value = getattr(self._current(), name)
         if callable(value):
-            return lambda *args, **kwargs: self._server.call(functools.partial(explained, value, *args, **kwargs))
+            return lambda *args, **kwargs: self._server.call(
+                lambda: explained(getattr(self._current(), name), *args, **kwargs))
         return value
+
+
+def as_list(value: Any) -> Any:
+    return sorted(value) if isinstance(value, (set, frozenset)) else list(value) if isinstance(value, tuple) else value
+
+
+# The changes the control API's POST /_emulator/world makes, as its bodies: on `.world` they are checked alike.
+CHECKED_CHANGES: dict[str, Callable[..., dict[str, Any]]] = {
+    "set_extension_status": lambda account_id, extension, status: {
+        "account": account_id, "extension": extension, "status": status},
+    "remove_member": lambda account_id, department, member: {
+        "account": account_id, "department": department, "member": member},
+    "add_member": lambda account_id, department, member: {
+        "account": account_id, "department": department, "member": member},
+    "update_number": lambda number, **changes: {
+        "number": number, "changes": {name: as_list(value) for name, value in changes.items()}},
+}
+
+
+def checked_change(world: World, action: str, args: tuple, kwargs: dict[str, Any]) -> Any:
+    """A world change with the control API's checks and messages; update_number returns the changed number."""
+    body = {"action": action, **CHECKED_CHANGES[action](*args, **kwargs)}
+    try:
+        apply_world_change(world, body)
+    except ControlWorldChangeError as error:
+        call = ", ".join([*map(repr, args), *(f"{k}={v!r}" for k, v in kwargs.items())])
+        raise WorldChangeError(f"world.{action}({call}): {error}") from None
+    if action == "update_number":
+        return world.directory.numbers[normalize_number(str(body["number"]))]
+    return None
 
 
 def explained(change: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -167,7 +206,7 @@ class Tenant:
 
     @property
     def world(self) -> OnServerLoop:
-        return OnServerLoop(self.server, self.tenants.get(self.name))
+        return OnServerLoop(self.server, lambda: self.tenants.get(self.name))
 
     @property
     def seed(self) -> Seed:

@@ -95,6 +95,38 @@ def test_a_world_change_naming_what_does_not_exist_says_what_is_missing():
                                      "no extension 999 in account 1346632010")
 
 
+@pytest.mark.parametrize("change, message", [
+    (lambda world: world.update_number("+16505550102", features="SmsSender"),
+     "features must be a list of strings, got 'SmsSender'"),
+    (lambda world: world.update_number("+16505550102", features=["SmsSnder"]), "features 'SmsSnder' is not one of"),
+    (lambda world: world.update_number("+16505550102", sms_enabled="yes"), "sms_enabled must be a boolean"),
+    (lambda world: world.set_extension_status("999", "103", "Frozen"), "no account 999 in this tenant"),
+    (lambda world: world.set_extension_status("1346632010", "103", "Frozzen"),
+     "status must be one of Enabled, Disabled, Frozen, got 'Frozzen'"),
+])
+def test_world_changes_are_checked_as_the_control_api_checks_them(change, message):
+    with Emulator() as emulator:
+        with pytest.raises(KeyError, match=message):
+            change(emulator.world)
+        number = emulator.world.directory.numbers["+16505550102"]
+        assert (number.features, number.sms_enabled) == ({"CallerId", "SmsSender", "MmsSender", "InternationalSmsSender"},
+                                                          True)  # unchanged
+
+
+def test_world_update_number_takes_a_number_without_its_plus_and_any_collection_of_features():
+    with Emulator() as emulator:
+        changed = emulator.world.update_number("16505550102", features=("SmsSender",), sms_enabled=False)
+        assert (changed.number, changed.features, changed.sms_enabled) == ("+16505550102", {"SmsSender"}, False)
+
+
+def test_a_world_handle_kept_across_a_reset_changes_the_tenants_new_world():
+    with Emulator() as emulator:
+        world = emulator.world
+        emulator.reset()
+        world.set_extension_status("1346632010", "103", "Frozen")
+        assert emulator.world.directory.extension_by_number("1346632010", "103").status == "Frozen"
+
+
 def test_credentials_the_seed_does_not_give_are_named_with_where_to_add_them():
     seed = {"version": 1, "ringcentral": {"accounts": [{"id": "9", "extensions": [{"number": "1", "jwt": "j1"}]}]}}
     with Emulator(seed=seed) as emulator:
