@@ -73,6 +73,7 @@ class RingCentralAccess:
 
     def _credential(self, known: dict[str, str], kind: str, extension: str) -> str:
         """A KeyError that says which extensions have one, rather than just the number asked for."""
+        extension = str(extension)  # jwt(102) means extension "102"
         if extension in known:
             return known[extension]
         having = ", ".join(sorted(known)) or "none"

@@ -99,7 +99,7 @@ def load_seed_file(path: str | Path) -> Seed:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise SeedError(f"{path}: cannot read seed: {error.strerror}") from None
+        raise SeedError(f"{path}: cannot read seed: {error.strerror} ({path.absolute()})") from None
     except UnicodeDecodeError as error:
         raise SeedError(f"{path}: cannot read seed: it is not UTF-8 text (byte {error.start})") from None
     try:

@@ -16,7 +16,7 @@ import pytest
 from aiohttp import web
 
 from emulator.emulator import Emulator, PlainHttpError
-from emulator.seed import load_default_seed
+from emulator.seed import SeedError, load_default_seed
 from emulator.server import BackgroundServer, ServerStartError
 from emulator.tenants import Tenants
 
@@ -137,7 +137,15 @@ def test_credentials_the_seed_does_not_give_are_named_with_where_to_add_them():
             rc.password("1")
         with pytest.raises(KeyError, match=r"account 9 has no app in the seed: add `apps: \[\{client_id"):
             rc.client_id
-        assert rc.jwt("1") == "j1"
+        assert rc.jwt("1") == rc.jwt(1) == "j1"  # an extension number given as an int is the same number
+
+
+def test_a_seed_file_that_is_not_there_is_named_with_the_absolute_path_looked_at(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with Emulator() as emulator:
+        with pytest.raises(SeedError, match=f"small.yaml: cannot read seed: No such file or directory "
+                                            f"\\({tmp_path}/small.yaml\\)"):
+            emulator.load_seed("small.yaml")
 
 
 def test_webhooks_async_lets_a_receiver_on_the_tests_own_loop_answer():
