@@ -73,6 +73,16 @@ async def test_a_seed_may_set_its_own_limit_for_a_group_and_callers_are_counted_
     assert response.status == 200 and response.headers["X-Rate-Limit-Limit"] == "50"
 
 
+async def test_a_new_login_or_a_refresh_of_the_same_user_and_app_shares_its_count(aiohttp_client):
+    rc = await limited(aiohttp_client, {"Medium": 2})
+    first = await rc.login("102")
+    statuses = [(await rc.sms(first, "+16505550102", OUTSIDE))[0] for _ in range(3)]
+    again = await rc.login("102")
+    status, body = await rc.sms(again, "+16505550102", OUTSIDE)
+    assert statuses == [200, 200, 429]
+    assert_rc_error(status, body, 429, "CMN-301")  # still the same user and app, in its penalty
+
+
 @pytest.mark.parametrize("rate_limits", [False, None])
 async def test_rate_limits_set_false_leave_them_off(aiohttp_client, rate_limits):
     rc = await limited(aiohttp_client, rate_limits)

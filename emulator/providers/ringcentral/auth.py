@@ -350,9 +350,15 @@ RATE_LIMITS_STATE = NAME + ".rate-limits"
 
 
 async def rate_caller(request: web.Request, group: str) -> str:
-    """Who a limit counts: the access token, or for the token endpoints the client (Basic auth, else the form's
-    client_id), as RingCentral counts per user and app."""
+    """Who a limit counts, as RingCentral counts per user and app: the extension and app a bearer token was issued
+    to (so a new login or a refresh starts no new count), or for the token endpoints the client (Basic auth, else
+    the form's client_id); a token nobody issued counts as itself."""
     authorization = request.headers.get("Authorization", "")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() == "bearer":
+        session = tokens(request[EXCHANGE].world).by_access.get(token.strip())
+        if session is not None:
+            return f"user:{session.extension_id}:{session.client_id}"
     if authorization or group != AUTH_GROUP:
         return authorization
     try:
