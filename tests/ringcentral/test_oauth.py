@@ -237,6 +237,19 @@ async def test_a_token_request_in_a_charset_nobody_reads_is_ringcentrals_400(rc,
     assert response.status == 400 and body["errors"][0]["errorCode"] == "OAU-101"
 
 
+@pytest.mark.parametrize("path", ["/restapi/oauth/token", "/restapi/oauth/revoke"])
+@pytest.mark.parametrize("content_type, body", [
+    ("application/json", json.dumps({"grant_type": JWT, "assertion": "rc-jwt-102", "token": "x"})),
+    ("text/plain", f"grant_type={JWT}&assertion=rc-jwt-102&token=x"),
+])
+async def test_a_token_or_revoke_body_that_is_not_a_form_is_the_specs_415(rc, path, content_type, body):
+    response = await rc.client.post(path, data=body, headers={"Authorization": BASIC, "Content-Type": content_type})
+    answer = await response.json()
+    assert response.status == 415, answer
+    assert (answer["error"], answer["errors"][0]["errorCode"]) == ("invalid_request", "OAU-101")
+    assert content_type in answer["error_description"]
+
+
 async def test_revoke_needs_the_token_in_the_body_or_the_query(rc):
     response = await rc.client.post("/restapi/oauth/revoke", data={}, headers={"Authorization": BASIC})
     body = await response.json()

@@ -115,8 +115,14 @@ async def multipart_parts(request: web.Request, most_bytes: int | None = None) -
     return split_multipart(request.headers.get("Content-Type", ""), raw)
 
 
+FORM = "application/x-www-form-urlencoded"
+
+
 async def form_body(request: web.Request) -> dict[str, str]:
-    """OAuth parameters from the form body, with query parameters as a fallback."""
+    """OAuth parameters from the form body, with query parameters as a fallback; a body of any other type is the
+    spec's 415, as the token and revoke operations take a form only."""
+    if request.body_exists and request.content_type != FORM:
+        raise oauth_bad_request(415, f"Unsupported Media Type: {request.content_type}; send {FORM}")
     try:
         form = await request.post()
     except web.HTTPRequestEntityTooLarge:
