@@ -91,6 +91,8 @@ def message(base: str, record: Message, in_list: bool = False, mailbox_owner: Ex
     body["lastModifiedTime"] = iso_ms(record.modified_ms)
     if is_sms:
         add_sms_fields(body, record, status)
+        if in_list:  # GetMessageInfoResponse has it; the send's GetSMSMessageInfoResponse does not
+            body["segmentCount"] = record.segments
     else:
         body["pgToDepartment"] = record.to_department
     if mailbox_owner is not None and mailbox_owner.type is ExtensionType.DEPARTMENT:
@@ -138,7 +140,6 @@ def add_sms_fields(body: dict, record: Message, status: Status) -> None:
             body["smsDeliveryTime"] = iso_ms(record.delivered_ms)
         elif status in FAILED and record.error_code:
             body["deliveryErrorCode"] = record.error_code
-    body["segmentCount"] = record.segments
 
 
 def paging(total: int | None, page: int, per_page: int, shown: int = 0) -> dict:
