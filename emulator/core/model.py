@@ -64,7 +64,7 @@ class Availability(StrEnum):
     PURGED = "Purged"
 
 
-SMS_RECEIVING_TYPES = frozenset({ExtensionType.USER, ExtensionType.VOICEMAIL})
+SMS_RECEIVING_TYPES = frozenset({ExtensionType.USER, ExtensionType.VOICEMAIL, ExtensionType.DEPARTMENT})
 PAGER_RECEIVING_TYPES = frozenset({ExtensionType.USER, ExtensionType.VOICEMAIL, ExtensionType.DEPARTMENT})
 ACTIVE = ExtensionStatus.ENABLED
 

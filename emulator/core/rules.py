@@ -435,7 +435,7 @@ def decide_sms_toggle(number: PhoneNumber) -> Rejection | None:
 
 
 def can_receive_sms(extension: Extension) -> bool:
-    """SMS reach enabled User and VoiceMail extensions only."""
+    """SMS reach enabled User, VoiceMail and Department extensions: a call queue keeps its SMS in its own store."""
     return extension.active and extension.type in SMS_RECEIVING_TYPES
 
 

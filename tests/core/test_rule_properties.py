@@ -75,7 +75,7 @@ def test_an_accepted_sms_leaves_one_outbound_copy_and_one_inbound_copy_per_recei
         assert len(inbound_here) == (1 if receives else 0) * sum(
             1 for t in targets if directory.numbers.get(t) and directory.sms_owner_id(directory.numbers[t]) == owner.id
         )
-        if not owner.active or owner.type is ExtensionType.DEPARTMENT:
+        if not owner.active:
             assert inbound_here == []
 
 

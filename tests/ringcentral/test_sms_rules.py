@@ -85,12 +85,13 @@ async def test_user_and_voicemail_extensions_receive_sms(rc, recipient, extensio
     assert [(m.direction, m.text) for m in inbox] == [(Direction.INBOUND, "ping")]
 
 
-async def test_a_department_number_does_not_receive_sms(rc):
+async def test_an_sms_to_a_department_number_lands_in_the_queues_own_store_only(rc):
     alice = await rc.login("102")
     status, _ = await rc.sms(alice, "+16505550102", "+16505550200")
     assert status == 200
-    assert rc.mailbox_of("200") == []
-    assert [m.direction for m in rc.mailbox_of("102")] == [Direction.OUTBOUND]
+    assert [m.direction for m in rc.mailbox_of("200")] == [Direction.INBOUND]
+    assert [m.direction for m in rc.mailbox_of("102")] == [Direction.OUTBOUND]  # a member, yet no inbound copy
+    assert rc.mailbox_of("103") == []
 
 
 @pytest.mark.parametrize("recipient, extension", [("+16505550104", "104"), ("+16505550105", "105")])

@@ -45,8 +45,11 @@ BREAKS = {
         ["ringcentral/sms-from-own-number.yaml"]),
     "every extension receives SMS": (
         lambda mp: mp.setattr(rules, "can_receive_sms", lambda extension: True),
-        ["ringcentral/sms-to-disabled-or-frozen-is-dropped.yaml",
-         "ringcentral/sms-received-by-user-and-voicemail-not-department.yaml"]),
+        ["ringcentral/sms-to-disabled-or-frozen-is-dropped.yaml"]),
+    "departments receive no SMS": (
+        lambda mp: mp.setattr(rules, "SMS_RECEIVING_TYPES",
+                              frozenset({model_module.ExtensionType.USER, model_module.ExtensionType.VOICEMAIL})),
+        ["ringcentral/sms-received-by-user-voicemail-and-department.yaml"]),
     "departments forward pages to inactive members": (
         lambda mp: mp.setattr(Directory, "active_members",
                               lambda self, dept: [self.extensions[m] for m in dept.members]),

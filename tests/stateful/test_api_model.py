@@ -27,7 +27,7 @@ LANDS_IN = {
     "+16505550104": None,               # Disabled: dropped
     "+16505550105": None,               # Frozen: dropped
     "+16505550106": (RC, RC + "106"),   # Voicemail receives SMS
-    "+16505550200": None,               # a Department does not receive SMS
+    "+16505550200": (RC, RC + "200"),   # a Department (call queue) keeps its SMS in its own store
     "+16505550192": None,               # fax only
     "+12125550101": (PC, PC + "101"),   # sms_forwarding to 101
     "+12125550102": (PC, PC + "102"),
