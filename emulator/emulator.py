@@ -269,13 +269,13 @@ class Tenant:
     def advance(self, seconds: float | str) -> int:
         """Move this tenant's clock forward (seconds, or '5m'); returns the new time in ms."""
         delta = parse_duration(seconds)
-        return self._on_loop(lambda world: (world.clock.advance(delta), world.now_ms())[1])
+        return self._on_loop(lambda world: (world.clock.advance(delta), world.tick(), world.now_ms())[2])
 
     def freeze(self) -> int:
         return self._on_loop(lambda world: (world.clock.freeze(world.now_ms()), world.now_ms())[1])
 
     def resume(self) -> int:
-        return self._on_loop(lambda world: (world.clock.resume(), world.now_ms())[1])
+        return self._on_loop(lambda world: (world.clock.resume(), world.tick(), world.now_ms())[2])
 
     def now_ms(self) -> int:
         return self._on_loop(lambda world: world.now_ms())

@@ -387,3 +387,38 @@ async def test_a_multipart_body_of_more_parts_than_a_bulk_request_holds_is_refus
     response = await rc.client.put(f"{STORE}/{ids[0]},{ids[1]}", data=body,
                                    headers={**alice, "Content-Type": "multipart/mixed; boundary=b"})
     assert_rc_error(response.status, await response.json(), 400, "CMN-101")
+
+
+async def test_a_deleted_message_is_purged_five_days_later_unless_restored(rc):
+    alice, _ = await sent_conversation(rc)
+    [kept, gone, *_] = await rc.store(alice)
+    for record in (kept, gone):
+        await rc.call("DELETE", f"{STORE}/{record['id']}", alice)
+    await rc.call("PATCH", f"{STORE}/{kept['id']}", alice, json={"availability": "Alive"})
+    rc.world.clock.advance(5 * 24 * 3600 - 1)
+    alice = await rc.login("102")  # the first login expired meanwhile
+    _, body = await rc.call("GET", f"{STORE}/{gone['id']}", alice)
+    assert body["availability"] == "Deleted"
+    rc.world.clock.advance(1)
+    _, body = await rc.call("GET", f"{STORE}/{gone['id']}", alice)
+    assert (body["availability"], body["attachments"]) == ("Purged", [])
+    _, body = await rc.call("GET", f"{STORE}/{kept['id']}", alice)
+    assert body["availability"] == "Alive"
+
+
+async def test_deleting_again_after_a_restore_starts_the_five_days_again(rc):
+    alice, _ = await sent_conversation(rc)
+    [record, *_] = await rc.store(alice)
+    path = f"{STORE}/{record['id']}"
+    await rc.call("DELETE", path, alice)
+    await rc.call("PATCH", path, alice, json={"availability": "Alive"})
+    rc.world.clock.advance(3 * 24 * 3600)
+    alice = await rc.login("102")
+    await rc.call("DELETE", path, alice)
+    rc.world.clock.advance(3 * 24 * 3600)
+    alice = await rc.login("102")
+    _, body = await rc.call("GET", path, alice)
+    assert body["availability"] == "Deleted"  # five days from the second delete, not the first
+    rc.world.clock.advance(2 * 24 * 3600)
+    _, body = await rc.call("GET", path, await rc.login("102"))
+    assert body["availability"] == "Purged"

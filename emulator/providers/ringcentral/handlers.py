@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import deque
 from typing import Callable, Iterator
 
 import attrs
@@ -171,6 +172,7 @@ async def revoke(request: web.Request) -> web.Response:
 def caller(request: web.Request) -> tuple[auth.Session, Extension]:
     """The logged-in extension, after checking the account and extension in the path."""
     world = world_of(request)
+    purge_due(world)
     session = auth.session_for(world, request)
     account_id = request.match_info.get("accountId", "~")
     if account_id not in ("~", session.account_id):
@@ -515,13 +517,17 @@ def patch_one_message(world: World, record: Message, body) -> None:
         raise mandatory("readStatus")
     if "readStatus" in body:
         set_read_status(record, body["readStatus"])
+    deleted_now = False
     if "availability" in body:
         if body["availability"] not in ("Alive", "Deleted"):
             raise invalid("availability")
         if record.availability is Availability.PURGED:
             raise not_found("messageId")
+        deleted_now = record.availability is Availability.ALIVE and body["availability"] == "Deleted"
         record.availability = Availability(body["availability"])
     world.touch(record)
+    if deleted_now:
+        purge_later(world, record)
 
 
 def set_read_status(record: Message, value) -> None:
@@ -635,6 +641,51 @@ def discard(world: World, record: Message, purge: bool) -> None:
     elif record.availability is Availability.ALIVE:
         record.availability = Availability.DELETED
     world.touch(record)
+    purge_later(world, record)
+
+
+AUTO_PURGE_MS = 5 * 24 * 3600 * 1000  # "Deleted messages are purged automatically after about 5 days"
+PURGES_STATE = NAME + ".purges"
+
+
+@attrs.define
+class Purges:
+    """A tenant's Deleted messages, in the order RingCentral's automatic purge reaches them."""
+
+    due: deque[tuple[int, Message]] = attrs.field(factory=deque)
+    latest: dict[int, int] = attrs.field(factory=dict)  # message id -> when its latest deletion falls due
+
+    def purge_due(self, world: World) -> None:
+        """Purge what has been Deleted for five days of the tenant's clock; a message restored meanwhile stays."""
+        now = world.now_ms()
+        while self.due and self.due[0][0] <= now:
+            due, record = self.due.popleft()
+            if self.latest.get(record.id) != due:
+                continue  # deleted again since: a later entry decides
+            del self.latest[record.id]
+            if record.availability is Availability.DELETED:
+                record.availability = Availability.PURGED
+                world.touch(record)
+
+
+def purge_later(world: World, record: Message) -> None:
+    """A message that became Deleted is purged five days on, unless restored; the tenant's ticks look."""
+    if record.availability is not Availability.DELETED:
+        return
+    purges = world.provider_state.get(PURGES_STATE)
+    if purges is None:
+        purges = world.state(PURGES_STATE, Purges)
+        world.tick_listeners.append(lambda: purges.purge_due(world))
+    due = world.now_ms() + AUTO_PURGE_MS
+    purges.due.append((due, record))
+    purges.latest[record.id] = due
+
+
+def purge_due(world: World) -> None:
+    """Before a read: the automatic purges the clock has reached, even between ticks."""
+    purges = world.provider_state.get(PURGES_STATE)
+    if purges is not None and purges.due:
+        purges.purge_due(world)
 
 
 async def delete_by_filter(request: web.Request) -> web.Response:
