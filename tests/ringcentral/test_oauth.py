@@ -165,6 +165,21 @@ async def test_disabled_and_frozen_extensions_cannot_log_in(rc, extension):
     assert status == 401 and body["errors"][0]["errorCode"] == "OAU-141"
 
 
+@pytest.mark.parametrize("status_now", ["Disabled", "Frozen"])
+async def test_an_extension_disabled_or_frozen_after_logging_in_loses_its_sessions(rc, status_now):
+    _, first = await rc.token(grant_type=JWT, assertion="rc-jwt-103")
+    _, second = await rc.token(grant_type=JWT, assertion="rc-jwt-103")
+    rc.world.set_extension_status("1346632010", "103", status_now)
+    status, body = await rc.sms({"Authorization": f"Bearer {first['access_token']}"}, "+16505550103", "+14155550100")
+    assert_rc_error(status, body, 401, "OAU-213")
+    status, body = await rc.token(grant_type="refresh_token", refresh_token=second["refresh_token"])
+    assert status == 401 and body["errors"][0]["errorCode"] == "OAU-141"
+    assert rc.mailbox_of("103") == []  # nothing was sent
+    rc.world.set_extension_status("1346632010", "103", "Enabled")
+    status, _ = await rc.call("GET", STORE, {"Authorization": f"Bearer {first['access_token']}"})
+    assert status == 401  # the sessions stay ended: log in again
+
+
 async def test_refresh_rotates_both_tokens_and_the_old_ones_stop_working(rc):
     _, first = await rc.token(grant_type=JWT, assertion="rc-jwt-102")
     status, second = await rc.token(grant_type="refresh_token", refresh_token=first["refresh_token"])

@@ -243,6 +243,9 @@ def rotate(world: World, client_id: str, form: dict[str, str]) -> Session:
         registry.forget(session)
         raise OAuthError(400, "invalid_grant", "OAU-210", "Token expired")
     registry.forget(session)
+    extension = world.directory.extensions.get(session.extension_id)
+    if extension is None or not may_log_in(extension):
+        raise OAuthError(401, "invalid_grant", "OAU-141", "Login for extension in current state is not allowed.")
     session.access_token = mint(world, "at")
     session.refresh_token = mint(world, "rt")
     session.grant(now, form)
@@ -292,8 +295,10 @@ def session_for(world: World, request: web.Request) -> Session:
 
 
 def caller_extension(world: World, session: Session) -> Extension:
+    """The session's extension; one Disabled or Frozen since it logged in has lost its sessions, as it may not log in."""
     extension = world.directory.extensions.get(session.extension_id)
-    if extension is None:
+    if extension is None or not may_log_in(extension):
+        tokens(world).forget(session)
         raise RingCentralError(401, "OAU-213", "Token not found", category="TokenInvalid")
     return extension
 
