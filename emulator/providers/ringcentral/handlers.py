@@ -117,12 +117,13 @@ async def multipart_parts(request: web.Request, most_bytes: int | None = None) -
 
 
 FORM = "application/x-www-form-urlencoded"
+FORMS = frozenset({FORM, "multipart/form-data"})  # the spec's form, and a form as HTML sends files
 
 
 async def form_body(request: web.Request) -> dict[str, str]:
-    """OAuth parameters from the form body, with query parameters as a fallback; a body of any other type is the
-    spec's 415, as the token and revoke operations take a form only."""
-    if request.body_exists and request.content_type != FORM:
+    """OAuth parameters from the form body, with query parameters as a fallback; a body that is no form (JSON, say)
+    is the spec's 415, as the token and revoke operations take a form only."""
+    if request.body_exists and request.content_type not in FORMS:
         raise oauth_bad_request(415, f"Unsupported Media Type: {request.content_type}; send {FORM}")
     try:
         form = await request.post()
