@@ -132,7 +132,10 @@ class OnServerLoop:
 
 
 def as_list(value: Any) -> Any:
-    return sorted(value) if isinstance(value, (set, frozenset)) else list(value) if isinstance(value, tuple) else value
+    """A set or tuple of features as the list the control API takes; anything else as given, to be checked."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    return list(value) if isinstance(value, tuple) else value
 
 
 # The changes the control API's POST /_emulator/world makes, as its bodies: on `.world` they are checked alike.

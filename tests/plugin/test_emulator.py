@@ -109,8 +109,8 @@ def test_world_changes_are_checked_as_the_control_api_checks_them(change, messag
         with pytest.raises(KeyError, match=message):
             change(emulator.world)
         number = emulator.world.directory.numbers["+16505550102"]
-        assert (number.features, number.sms_enabled) == ({"CallerId", "SmsSender", "MmsSender", "InternationalSmsSender"},
-                                                          True)  # unchanged
+        unchanged = {"CallerId", "SmsSender", "MmsSender", "InternationalSmsSender"}
+        assert (number.features, number.sms_enabled) == (unchanged, True)
 
 
 def test_world_update_number_takes_a_number_without_its_plus_and_any_collection_of_features():

@@ -295,7 +295,8 @@ def session_for(world: World, request: web.Request) -> Session:
 
 
 def caller_extension(world: World, session: Session) -> Extension:
-    """The session's extension; one Disabled or Frozen since it logged in has lost its sessions, as it may not log in."""
+    """The session's extension; one Disabled or Frozen since it logged in has lost its sessions, as it may not log
+    in again."""
     extension = world.directory.extensions.get(session.extension_id)
     if extension is None or not may_log_in(extension):
         tokens(world).forget(session)
