@@ -153,7 +153,10 @@ def check_bounded(data: Any, source: str) -> None:
                             f"{MAX_SEED_VALUES:,} values or {MAX_SEED_CHARACTERS:,} characters of text (with YAML "
                             "aliases expanded)")
         if isinstance(value, dict):
-            characters += sum(len(key) for key in value if isinstance(key, str))
+            odd = next((key for key in value if not isinstance(key, str)), None)
+            if odd is not None:
+                raise SeedError(f"{source}: a seed's keys are text; {odd!r} is not (quote it)")
+            characters += sum(len(key) for key in value)
             pending.extend((item, depth + 1) for item in value.values())
         elif isinstance(value, list):
             pending.extend((item, depth + 1) for item in value)
@@ -165,6 +168,8 @@ def load_account(directory: Directory, provider: str, data: Any, where: str) -> 
     account_id = id_text(data["id"], f"{where}.id")
     check_int64(provider, "account id", account_id, f"{where}.id")
     check_spelling(data, ACCOUNT_KEYS | set(ACCOUNT_FLAGS) | ACCOUNT_READ_KEYS, where)
+    check_read_values(data, ACCOUNT_READ_KEYS, where)
+    check_digit_id(provider, "account", account_id, f"{where}.id")
     check_flags(data, ACCOUNT_FLAGS, where)
     check_rate_limits(data.get("rate_limits"), where)
     auth = {k: v for k, v in data.items() if k not in ACCOUNT_KEYS}
@@ -193,6 +198,54 @@ ACCOUNT_READ_KEYS = {"apps", "rate_limits", "access_token", "api_key", "credenti
                      "callback_salt", "service_account_keys", "history_dates", "account_email"}
 EXTENSION_READ_KEYS = {"jwt", "password", "access_token"}
 NUMBER_READ_KEYS = {"incoming_sms_callback_url", "name"}
+
+
+def check_digit_id(provider: str, kind: str, text: str, where: str) -> None:
+    """Phone.com's paths take an account or extension id as digits only: any other id could never be reached."""
+    if provider == "phonecom" and not is_digits(text):
+        raise SeedError(f"{where}: a Phone.com {kind} id is all digits, as its paths take no other, not {text!r}")
+
+
+def is_text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def is_text_or_integer(value: Any) -> bool:
+    return isinstance(value, (str, int)) and not isinstance(value, bool)
+
+
+def are_mappings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, dict) for item in value)
+
+
+# The shape of each free-form value a face reads (null is always allowed, as absent): checked when the seed loads,
+# so that no request meets a value it cannot use.
+READ_VALUE_SHAPES: dict[str, tuple[Any, str]] = {
+    "apps": (lambda v: are_mappings(v) and all("client_id" in app for app in v),
+             "a list of apps, each a mapping with a client_id"),
+    "service_account_keys": (are_mappings, "a list of mappings (key_id, public_key)"),
+    "access_token": (lambda v: is_text(v) or (isinstance(v, list) and all(map(is_text, v))),
+                     "a token, or a list of tokens, as text"),
+    "jwt": (is_text, "text (quote it)"),
+    "password": (is_text, "text (quote it)"),
+    "api_key": (is_text_or_integer, "text"),
+    "credentials_file": (lambda v: is_text(v) and "\0" not in v, "the path of a file"),
+    "callback_url": (is_text, "a URL"),
+    "callback_salt": (is_text_or_integer, "text"),
+    "account_email": (is_text, "text"),
+    "history_dates": (is_text, "text"),
+    "incoming_sms_callback_url": (is_text, "a URL"),
+    "name": (is_text_or_integer, "text"),
+}
+
+
+def check_read_values(data: dict, keys: set[str], where: str) -> None:
+    for key in keys & data.keys():
+        shape = READ_VALUE_SHAPES.get(key)
+        value = data[key]
+        if shape is not None and value is not None and not shape[0](value):
+            shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+            raise SeedError(f"{where}.{key}: must be {shape[1]}, not {shown}")
 
 
 def id_text(value: Any, where: str) -> str:
@@ -248,6 +301,7 @@ def load_extension(directory: Directory, account_id: str, data: Any, where: str)
     if not isinstance(data, dict) or "number" not in data:
         raise SeedError(f"{where}: an extension is a mapping with a number")
     check_spelling(data, EXTENSION_KEYS | EXTENSION_READ_KEYS, where)
+    check_read_values(data, EXTENSION_READ_KEYS, where)
     number = id_text(data["number"], f"{where}.number")
     provider = directory.accounts[account_id].provider
     check_int64(provider, "extension number", number, f"{where}.number")
@@ -260,6 +314,7 @@ def load_extension(directory: Directory, account_id: str, data: Any, where: str)
     extension_id = id_text(data["id"], f"{where}.id") if "id" in data else f"{account_id}{number}"
     check_int64(provider, "extension id", extension_id, f"{where}.id",
                 "" if "id" in data else " (the account id then the extension number, as no id is given)")
+    check_digit_id(provider, "extension", extension_id, f"{where}.id")
     extension = Extension(
         id=extension_id,
         account_id=account_id,
@@ -328,6 +383,7 @@ def load_number(directory: Directory, account_id: str, data: Any, where: str, de
     if not isinstance(data, dict) or "number" not in data:
         raise SeedError(f"{where}: a phone number is a mapping with a number")
     check_spelling(data, NUMBER_KEYS | set(NUMBER_FLAGS) | NUMBER_READ_KEYS, where)
+    check_read_values(data, NUMBER_READ_KEYS, where)
     check_flags(data, NUMBER_FLAGS, where)
     e164 = normalize_number(str(data["number"]))
     if e164 is None:

@@ -195,7 +195,7 @@ def print_banner(base: str, seed) -> None:
     lines = [f"sms-emulator listening on {base}", f"  health: {base}/_emulator/health"]
     for account in seed.directory.accounts.values():
         lines.append(f"  {account.provider} account {account.id}")
-        for app in account.auth.get("apps", []):
+        for app in account.auth.get("apps") or ():
             lines.append(f"    app client_id={app.get('client_id')} client_secret={app.get('client_secret')}")
         if account.provider == "phonecom" and "access_token" in account.auth:
             lines.append(f"    account-owner access_token={account.auth['access_token']}")

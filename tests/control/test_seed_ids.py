@@ -3,6 +3,9 @@ that loads never makes a later request answer 500."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 import yaml
 
@@ -143,3 +146,36 @@ async def test_a_voximplant_price_given_as_a_number_or_its_decimal_text_is_serve
     answer = await api.client.get("/platform_api/GetPhoneNumbers", params={"account_id": "1", "api_key": "k"})
     [number] = (await answer.json())["result"]
     assert number["phone_price"] == float(price)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("version: 1\nringcentral:\n  accounts:\n    - id: '1'\n      2020-01-01: x\n", "keys are text; datetime.date"),
+    ("version: 1\nringcentral:\n  accounts:\n    - id: '1'\n      apps: [x]\n", "apps: must be a list of apps"),
+    ("version: 1\nringcentral:\n  accounts:\n    - id: '1'\n      apps: 5\n", "apps: must be a list of apps"),
+    ("version: 1\nringcentral:\n  accounts:\n    - id: '1'\n      extensions: [{number: '101', jwt: 5}]\n",
+     "extensions[0].jwt: must be text (quote it), not 5"),
+    ("version: 1\nvoximplant:\n  accounts:\n    - id: '1'\n      callback_url: 5\n", "callback_url: must be a URL"),
+    ("version: 1\nvoximplant:\n  accounts:\n    - id: '1'\n      credentials_file: \"a\\0b\"\n",
+     "credentials_file: must be the path of a file"),
+    ("version: 1\nvoximplant:\n  accounts:\n    - id: '1'\n      service_account_keys: 7\n",
+     "service_account_keys: must be a list of mappings"),
+    ("version: 1\nphonecom:\n  accounts:\n    - id: '1'\n      extensions: [{number: '101', id: abc}]\n",
+     "extensions[0].id: a Phone.com extension id is all digits"),
+    ("version: 1\nphonecom:\n  accounts:\n    - id: pc-acc\n", "accounts[0].id: a Phone.com account id is all digits"),
+])
+async def test_a_seed_value_a_provider_could_not_use_is_refused_and_the_seed_kept(api, text, words):
+    """Refused when the seed loads, naming its place, instead of a 500 at the first request that reads it."""
+    status, body = await api.on("z").call("PUT", "/_emulator/seed", data=text,
+                                          headers={"Content-Type": "application/yaml"})
+    assert status == 400 and words in body["error"]["message"], body
+    status, kept = await api.on("z").call("GET", "/_emulator/seed")
+    assert status == 200 and kept["seed"]["ringcentral"]["accounts"][0]["id"] == "1346632010"
+
+
+def test_serve_refuses_a_seed_whose_apps_are_not_mappings_in_one_line(tmp_path):
+    path = tmp_path / "seed.yaml"
+    path.write_text("version: 1\nringcentral:\n  accounts:\n    - id: '1'\n      apps: [x]\n")
+    result = subprocess.run([sys.executable, "-m", "emulator.cli", "serve", "--seed", str(path), "--port", "0"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0 and "apps: must be a list of apps" in result.stderr

@@ -114,7 +114,7 @@ def find_app(world: World, client_id: str) -> tuple[Account, dict] | None:
     for account in world.directory.accounts.values():
         if account.provider != NAME:
             continue
-        for app in account.auth.get("apps", []):
+        for app in account.auth.get("apps") or ():
             if str(app.get("client_id")) == client_id:
                 return account, app
     return None
