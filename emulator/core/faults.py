@@ -135,13 +135,21 @@ def build_rule(rule_id: int, data: Any, operations: Mapping[str, Collection[str]
         drop=bool(optional(data, "drop", bool)),
         fail_delivery=optional(data, "fail_delivery", str),
         times=optional(data, "times", int),
-        probability=float(default(optional(data, "probability", (int, float)), 1.0)),
+        probability=probability_of(data),
         seed=optional(data, "seed", int) or 0,
     )
     check_rule(rule)
     if operations is not None:
         check_names(rule, operations)
     return rule
+
+
+def probability_of(data: dict) -> float:
+    """The rule's probability as a float; an integer too large for one is out of range like any past 1."""
+    try:
+        return float(default(optional(data, "probability", (int, float)), 1.0))
+    except OverflowError:
+        raise FaultRuleError("probability must be between 0 and 1") from None
 
 
 def check_names(rule: FaultRule, operations: Mapping[str, Collection[str]]) -> None:

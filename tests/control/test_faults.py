@@ -145,6 +145,7 @@ async def test_faults_can_be_deleted_one_by_one_or_all(api):
     {"status": 500, "colour": "red"},
     {"status": 500, "times": 0},
     {"status": 500, "probability": 2},
+    {"status": 500, "probability": 10 ** 400},  # past what a float holds
     {"status": 500, "drop": True},
     {"fail_delivery": "X", "status": 500},
     {"fail_delivery": "X", "drop": True},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from .conftest import STORE, assert_rc_error
 
 SYNC = "/restapi/v1.0/account/~/extension/~/message-sync"
@@ -166,7 +168,8 @@ async def test_an_incremental_sync_needs_a_token_this_mailbox_was_given(rc):
     bob = await rc.login("103")
     status, body = await rc.call("GET", SYNC, alice, params={"syncType": "ISync"})
     assert_rc_error(status, body, 400, "CMN-100")
-    for token in ("garbage", "%", "W10", "eyJhIjoxfQ", "WzEsMiwzXQ"):  # not base64; [], {"a":1}, [1,2,3]
+    nested = base64.urlsafe_b64encode(b"[" * 2000).decode()  # deeper than the JSON reader goes
+    for token in ("garbage", "%", "W10", "eyJhIjoxfQ", "WzEsMiwzXQ", nested):  # not base64; [], {"a":1}, [1,2,3]
         status, body = await rc.call("GET", SYNC, alice, params={"syncType": "ISync", "syncToken": token})
         assert_rc_error(status, body, 400, "MSG-333")
         assert body["message"] == "Parameter [syncToken] is invalid"

@@ -431,7 +431,7 @@ def decode_sync_token(token: str, account_id: str, extension_id: str) -> SyncFra
         version, account, extension, date_from, date_to, kinds, directions, conversation, distinct, synced = fields
         frame = SyncFrame(account, extension, date_from, date_to, optional_names(kinds), optional_names(directions),
                           conversation, distinct, synced)
-    except (ValueError, TypeError, UnicodeError):
+    except (ValueError, TypeError, UnicodeError, RecursionError):  # the client holds the token: any bytes come
         raise sync_token_invalid() from None
     if version != SYNC_TOKEN_VERSION or not well_formed(frame) or (account, extension) != (account_id, extension_id):
         raise sync_token_invalid()
