@@ -87,19 +87,25 @@ def read_yaml(path: Path) -> tuple[Any, dict[Location, int]]:
     except (OSError, UnicodeDecodeError) as error:
         raise ScenarioError(f"{path}:1: cannot read the file: {getattr(error, 'strerror', None) or error}") from None
     loader = yaml.SafeLoader(text)
+    lines: dict[Location, int] = {}
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+        if node is not None:
+            index_lines(node, (), lines)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = mark.line + 1 if mark else 1
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise ScenarioError(f"{path}:{line}: not valid YAML: {problem}") from None
+    except (ValueError, OverflowError) as error:  # YAML allows it, Python cannot hold it (5,000 digits, month 13)
+        reason = str(error).partition("; use sys.")[0]
+        raise ScenarioError(f"{path}:1: not valid YAML: a value that cannot be read: {reason}") from None
+    except RecursionError:
+        raise ScenarioError(f"{path}:1: not valid YAML: nested deeper than can be read") from None
     finally:
         loader.dispose()
-    lines: dict[Location, int] = {}
     if node is not None:
-        index_lines(node, (), lines)
         repeated = first_repeated_key(node, ())
         if repeated is not None:
             where, line = repeated

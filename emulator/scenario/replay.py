@@ -36,6 +36,8 @@ def run_replay(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     from .format import ScenarioError, load_scenario, scenario_files
     from .runner import TargetUnusable, report, run_scenario
 
+    if hasattr(out, "reconfigure"):  # a scenario's text may hold half a surrogate pair, which is shown escaped
+        out.reconfigure(errors="backslashreplace")
     files = scenario_files(args.paths)
     if not files:
         print(f"sms-emulator: no scenario files in {' '.join(args.paths)}", file=out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -57,6 +58,12 @@ BAD = [
     ("unusable inline seed", "scenario: x\nversion: 1\nseed:\n  inline: {ringcentral: {accounts: [{name: x}]}}\n"
      "steps:\n  - advance: 1\n", 4, "the seed is not usable"),
     ("not a mapping", "- just\n- a list\n", 1, "a scenario is a mapping"),
+    ("a date python cannot hold", "scenario: x\nversion: 1\nsteps:\n  - advance: 2020-13-45\n", 1,
+     "a value that cannot be read: month must be in 1..12"),
+    ("an integer past python's limit", "scenario: x\nversion: 1\nsteps:\n  - advance: " + "9" * 5000 + "\n", 1,
+     "a value that cannot be read: Exceeds the limit (4300 digits)"),
+    ("nested too deep", "scenario: x\nversion: 1\nsteps:\n  - advance: " + "[" * 3000 + "]" * 3000 + "\n", 1,
+     "nested deeper than can be read"),
     ("json and form together", "scenario: x\nversion: 1\nsteps:\n  - request:\n      method: POST\n      path: /\n"
      "      json: {a: 1}\n      form: {b: 2}\n", 5,
      "json and form cannot both be given: choose one (at steps[0].request)"),
@@ -107,6 +114,15 @@ def test_replay_of_a_malformed_file_prints_one_line_and_exits_2(write):
     assert result.returncode == 2
     assert result.stdout.splitlines()[0] == f"{path}:5: not valid YAML: expected ',' or '}}', but got '<stream end>'"
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_replay_shows_half_a_surrogate_pair_in_a_scenario_escaped_instead_of_failing_to_print(write):
+    path = write('scenario: x\nversion: 1\nsteps:\n  - name: "half \\ud800 a pair"\n    advance: 1\n')
+    cli = Path(sys.executable).parent / "sms-emulator"
+    result = subprocess.run([str(cli), "replay", "-v", str(path)], capture_output=True, timeout=60,
+                            env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert b"half \\ud800 a pair" in result.stdout and b"Traceback" not in result.stdout + result.stderr
 
 
 REFUSED_CHANGE = """\
