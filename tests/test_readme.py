@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -117,3 +119,28 @@ def test_the_pytest_example_passes_as_written(pytester):
     pytester.makepyfile(test_example=python_block("## pytest"))
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-q")
     result.assert_outcomes(passed=2)
+
+
+def test_the_readme_webhook_receiver_answers_the_ringcentral_handshake_and_prints_what_arrives(emulator, tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    receiver = python_block("### RingCentral webhooks", 1).replace("5000", str(port))
+    (tmp_path / "receiver.py").write_text(receiver)
+    process = subprocess.Popen([sys.executable, "-u", "receiver.py"], cwd=tmp_path, stdout=subprocess.PIPE, text=True)
+    try:
+        tenant = emulator.tenant("readme-receiver")
+        for _ in range(100):
+            with socket.socket() as client:
+                if client.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        code = (python_block("### RingCentral webhooks").replace("http://127.0.0.1:8080", tenant.url)
+                .replace("127.0.0.1:5000", f"127.0.0.1:{port}"))
+        assert "Active" in run(code)
+        tenant.inject_sms("+14155550100", "+16505550102", "to the receiver")
+        assert [d["status"] for d in tenant.webhooks()] == [200]
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=10)[0]
+    assert "(handshake)" in output and "to the receiver" in output
