@@ -127,7 +127,8 @@ def test_the_readme_webhook_receiver_answers_the_ringcentral_handshake_and_print
         port = probe.getsockname()[1]
     receiver = python_block("### RingCentral webhooks", 1).replace("5000", str(port))
     (tmp_path / "receiver.py").write_text(receiver)
-    process = subprocess.Popen([sys.executable, "-u", "receiver.py"], cwd=tmp_path, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen([sys.executable, "-u", "receiver.py"], cwd=tmp_path, stdout=subprocess.PIPE,
+                               text=True)
     try:
         tenant = emulator.tenant("readme-receiver")
         for _ in range(100):
