@@ -19,7 +19,7 @@ import attrs
 from .app import build_app
 from .encodings import BODY_TIMEOUT_S
 from .seed import SeedError, load_seed_file
-from .server import ServerStartError, start_site
+from .server import ServerStartError, client_url, start_site
 from .tenants import Tenants
 
 
@@ -148,7 +148,7 @@ async def serve_until_signalled(seed, args: argparse.Namespace) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    base = f"{'https' if material else 'http'}://{args.host}:{port}"
+    base = client_url("https" if material else "http", args.host, port)
     ready_file = getattr(args, "ready_file", None)
     collectors = []
     try:

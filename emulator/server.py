@@ -59,6 +59,16 @@ async def start_site(app: web.Application, host: str, port: int, ssl_context: ss
     return runner, bound_port
 
 
+LOOPBACK_OF_WILDCARD = {"": "localhost", "0.0.0.0": "127.0.0.1", "::": "::1"}  # "" listens on every address
+
+
+def client_url(scheme: str, host: str, port: int) -> str:
+    """The base URL a client on this machine uses for a server listening on host: a wildcard address names no
+    host, so its loopback does (one the test certificate covers), and an IPv6 address goes in brackets."""
+    host = LOOPBACK_OF_WILDCARD.get(host, host)
+    return f"{scheme}://{f'[{host}]' if ':' in host else host}:{port}"
+
+
 class BackgroundServer:
     """The emulator on its own thread and event loop, so plain synchronous code can call it over HTTP."""
 
@@ -77,9 +87,9 @@ class BackgroundServer:
 
     @property
     def url(self) -> str:
-        scheme = "https" if self.ssl_context else "http"
-        host = f"[{self.host}]" if ":" in self.host else self.host or "localhost"  # "" listens on every address
-        return f"{scheme}://{host}:{self.port}"
+        """Where a client on this machine reaches the server: a wildcard address names no host, so its loopback
+        does (one the test certificate covers)."""
+        return client_url("https" if self.ssl_context else "http", self.host, self.port)
 
     def start(self) -> "BackgroundServer":
         if self._thread is not None and self._thread.is_alive():

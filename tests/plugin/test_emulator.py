@@ -200,7 +200,8 @@ def test_an_automatic_tenant_name_never_repeats_one_given_by_hand():
 
 
 @pytest.mark.parametrize("host, url", [("::1", "http://[::1]:8080"), ("", "http://localhost:8080"),
-                                       ("127.0.0.1", "http://127.0.0.1:8080")])
+                                       ("127.0.0.1", "http://127.0.0.1:8080"), ("0.0.0.0", "http://127.0.0.1:8080"),
+                                       ("::", "http://[::1]:8080")])
 def test_the_servers_url_is_one_a_client_can_use_for_any_host_it_listens_on(host, url):
     assert BackgroundServer(Tenants(load_default_seed()), host, 8080).url == url
 
