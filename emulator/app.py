@@ -24,7 +24,7 @@ from .providers.voximplant import face as voximplant
 from .routing import TENANT_PREFIX, TenantScoped
 from .tenants import DEFAULT_TENANT, TenantNameError, Tenants
 from .webhooks import WEBHOOKS_KEY, Webhooks, webhooks_closed_on_cleanup
-from .wire import EXCHANGE, UNDECODABLE_BODY, Exchange, ProviderError, json_response
+from .wire import EXCHANGE, UNDECODABLE_BODY, Exchange, ProviderError, json_response, world_after_await
 
 log = logging.getLogger("sms_emulator")
 
@@ -151,10 +151,12 @@ async def answer(request: web.Request, handler, info: RouteInfo, exchange: Excha
     try:
         if "Content-Encoding" in request.headers or not request.content.is_eof():  # compressed, or still coming
             await buffer_body(request, info.max_body_bytes, body_timeout(request))
+            world_after_await(request)
         if face is not None and exchange.control.faults.rules:
             faulted = await apply_fault(request, exchange, face, info.operation)
             if faulted is not None or exchange.dropped:
                 return faulted
+            world_after_await(request)
         return await handler(request)
     except ProviderError as error:
         error.stamp(exchange.world)
@@ -264,7 +266,7 @@ def fault_effect(rule: FaultRule | None, exchange: Exchange) -> str | None:
 def bind_tenant(request: web.Request, tenants: Tenants) -> Exchange:
     name = request.match_info.get("tenant") or request.headers.get(TENANT_HEADER) or DEFAULT_TENANT
     world = tenants.get(name)
-    exchange = request[EXCHANGE] = Exchange(name, tenants, world, control_of(world))
+    exchange = request[EXCHANGE] = Exchange(name, tenants, world, control_of)
     return exchange
 
 

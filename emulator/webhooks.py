@@ -22,6 +22,7 @@ from .wire import encode_json, has_lone_surrogate
 WEBHOOK_URL = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
 HANDSHAKE_TIMEOUT_S = 3.0  # RingCentral's limit for answering a subscription's validation request
 DELIVERY_TIMEOUT_S = 10.0
+CLOSE_GRACE_S = 0.5  # what a stop waits for deliveries on their way before it ends them
 SETTLE_TIMEOUT_S = DELIVERY_TIMEOUT_S + 1.0  # past a delivery's own timeout, so its failure is in the journal
 JOURNAL_SIZE = 1000  # deliveries remembered, newest last
 
@@ -65,7 +66,7 @@ class Webhooks:
         self._session: aiohttp.ClientSession | None = None
         self._tls: ssl.SSLContext | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._pending: dict[asyncio.Task, str] = {}  # each delivery on its way, and the tenant it is for
+        self._pending: dict[asyncio.Task, tuple[str, int]] = {}  # each delivery on its way: its tenant and epoch
         self.journals: dict[str, deque[Delivery]] = {}  # each tenant's last JOURNAL_SIZE, so none crowds another out
         self._forgotten: dict[str, int] = {}  # times each tenant was forgotten: an answer from before is dropped
 
@@ -98,7 +99,7 @@ class Webhooks:
         delivery = Delivery(tenant, provider, address, body, time_ms, None, None)
         epoch = self._forgotten.get(tenant, 0)
         task = loop.create_task(self._deliver(delivery, headers, method, timeout_s, on_answer, epoch))
-        self._pending[task] = tenant
+        self._pending[task] = (tenant, epoch)
         task.add_done_callback(lambda done: self._pending.pop(done, None))
 
     async def _deliver(self, delivery: Delivery, headers: dict[str, str], method: str, timeout_s: float,
@@ -128,8 +129,9 @@ class Webhooks:
         webhooks, so a slow receiver of a finished test holds up no later one."""
         self._forgotten[tenant] = self._forgotten.get(tenant, 0) + 1
         if gone:
-            for task in [task for task, owner in self._pending.items() if owner == tenant]:
-                task.cancel()
+            for task in [task for task, (owner, _) in self._pending.items() if owner == tenant]:
+                task.cancel()  # stopped at its next await, before it could write to a journal
+            del self._forgotten[tenant]  # nothing of the tenant is left to tell apart from a later one of its name
         return len(self.journals.pop(tenant, ()))
 
     async def settle(self, tenant: str | None = None, timeout_s: float = SETTLE_TIMEOUT_S) -> None:
@@ -140,9 +142,15 @@ class Webhooks:
         """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
-        while (waiting := [t for t, owner in self._pending.items() if tenant in (None, owner)]) and \
-                loop.time() < deadline:
+        while (waiting := self.on_their_way(tenant)) and loop.time() < deadline:
             await asyncio.wait(waiting, timeout=deadline - loop.time())
+
+    def on_their_way(self, tenant: str | None) -> list[asyncio.Task]:
+        """Deliveries still on their way (of one tenant as it is now: what it sent before a reset is not its own)."""
+        if tenant is None:
+            return list(self._pending)
+        epoch = self._forgotten.get(tenant, 0)
+        return [task for task, owner in self._pending.items() if owner == (tenant, epoch)]
 
     def session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -159,7 +167,12 @@ class Webhooks:
         return self._tls
 
     async def close(self) -> None:
-        await self.settle()
+        """Deliveries on their way get a moment to finish; a receiver slower than that does not hold up a stop."""
+        await self.settle(timeout_s=CLOSE_GRACE_S)
+        for task in self.on_their_way(None):
+            task.cancel()
+        if self._pending:
+            await asyncio.wait(list(self._pending), timeout=CLOSE_GRACE_S)
         if self._session is not None:
             await self._session.close()
 

@@ -24,14 +24,15 @@ class Exchange:
     One object under one request key, so handlers read plain attributes instead of a key per fact.
     """
 
-    __slots__ = ("tenant", "tenants", "world", "control", "fault", "fail_delivery", "dropped", "operation",
-                 "base_url", "query", "form_query")
+    __slots__ = ("tenant", "tenants", "world", "control", "control_of", "fault", "fail_delivery", "dropped",
+                 "operation", "base_url", "query", "form_query")
 
-    def __init__(self, tenant: str, tenants: Any, world: Any, control: Any) -> None:
+    def __init__(self, tenant: str, tenants: Any, world: Any, control_of: Any) -> None:
         self.tenant = tenant
         self.tenants = tenants
         self.world = world
-        self.control = control  # the tenant's fault rules and journal
+        self.control_of = control_of  # a world's fault rules and journal
+        self.control = control_of(world)
         self.fault: Any = None  # the fault rule that matched, if any
         self.fail_delivery: str | None = None  # the error code a fault rule makes delivery fail with
         self.dropped = False  # a fault rule dropped the connection
@@ -45,11 +46,15 @@ EXCHANGE = web.RequestKey("exchange", Exchange)
 
 
 def world_after_await(request: web.Request) -> Any:
-    """The tenant's world as it is now: a reset or a new seed while a handler awaited replaced the one it began
-    with, and what the handler does next belongs in the new one; a tenant deleted meanwhile keeps the old one,
-    which nothing reads any more."""
+    """The tenant's world as it is now, made the request's own: a reset or a new seed while the request waited (for
+    its body, a fault's latency, a webhook's answer) replaced the one it began with, and what it does next, checks
+    included, belongs in the new one, where it can be read; a tenant deleted meanwhile keeps the old one."""
     exchange = request[EXCHANGE]
-    return exchange.tenants.current(exchange.tenant) or exchange.world
+    current = exchange.tenants.current(exchange.tenant)
+    if current is not None and current is not exchange.world:
+        exchange.world = current
+        exchange.control = exchange.control_of(current)
+    return exchange.world
 
 
 def exchange_of(request: web.Request) -> Exchange:

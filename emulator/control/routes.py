@@ -133,7 +133,7 @@ async def delete_tenant(request: web.Request) -> web.Response:
     """Forget this tenant, own seed included: what a CI job that names a tenant per test calls when done."""
     tenant = request[EXCHANGE].tenant
     tenants_of(request).drop(tenant)
-    request.app[WEBHOOKS_KEY].forget(tenant)
+    request.app[WEBHOOKS_KEY].forget(tenant, gone=True)
     return json_response({"status": "deleted", "tenant": tenant})
 
 

@@ -66,6 +66,26 @@ def test_serve_on_port_zero_prints_the_port_writes_the_ready_file_and_stops_clea
     assert not ready.exists()
 
 
+def test_a_stop_does_not_wait_for_a_webhook_receiver_that_never_answers(tmp_path):
+    with socket.socket() as silent:  # takes the connection, never reads or answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        process, ready = start(tmp_path)
+        base = ready.read_text().strip()
+        hook = f"http://127.0.0.1:{silent.getsockname()[1]}/vox"
+        urllib.request.urlopen(f"{base}/platform_api/SetAccountInfo/?account_id=3000001&api_key=vox-api-key"
+                               f"&callback_url={hook}", timeout=5).close()
+        request = urllib.request.Request(f"{base}/_emulator/inbound", method="POST", data=json.dumps(
+            {"from": "+14155550100", "to": "+447443332211", "text": "to a silent app"}).encode(),
+            headers={"Content-Type": "application/json"})
+        urllib.request.urlopen(request, timeout=5).close()
+        time.sleep(0.2)  # the delivery is on its way
+        started = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=20)
+        assert process.returncode == 0 and time.monotonic() - started < 3  # not the delivery's 10 s timeout
+
+
 def test_serve_keeps_serving_without_a_traceback_once_its_output_pipe_is_closed(tmp_path):
     process, ready = start(tmp_path, "--log-requests")
     base = ready.read_text().strip()

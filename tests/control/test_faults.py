@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 import pytest
 
@@ -175,3 +177,22 @@ def test_a_rule_names_its_operation_with_or_without_the_provider():
     request = FaultRequest("ringcentral", SMS_OPERATION, ())
     assert first_match([FaultRule(1, operation="createSMSMessage", status=500)], request) is not None
     assert first_match([FaultRule(1, operation="ringcentral.getToken", status=500)], request) is None
+
+
+async def test_a_send_held_by_a_latency_fault_past_a_reset_is_served_by_the_new_world(api):
+    """It is answered after the reset, so it happens there, where it can be read; not in the world the reset threw
+    away, where its message would be lost and its id given again."""
+    owner = {"Authorization": "Bearer pc-owner-token"}
+    await api.call("POST", "/_emulator/faults", json={"operation": "phonecom.create-account-sms", "latency_ms": 300})
+    sending = asyncio.ensure_future(api.client.post("/v4/accounts/2000001/sms", headers=owner, json={
+        "from": "+12125550101", "to": "+13125550199", "text": "held past the reset"}))
+    await asyncio.sleep(0.1)
+    assert (await api.call("POST", "/_emulator/reset"))[0] == 200
+    response = await sending
+    assert response.status == 201
+    sent = await response.json()
+    _, found = await api.call("GET", "/_emulator/messages?text=held past the reset")
+    assert [m["direction"] for m in found["messages"]] == ["Inbound", "Outbound"]
+    second = await api.client.post("/v4/accounts/2000001/sms", headers=owner, json={
+        "from": "+12125550101", "to": "+13125550199", "text": "after"})
+    assert (await second.json())["id"] != sent["id"]

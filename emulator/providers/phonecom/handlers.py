@@ -630,7 +630,7 @@ async def create_callback(request: web.Request) -> web.Response:
     fields = callback_fields(await json_body(request), creating=True)
     await test_callback(request.app[WEBHOOKS_KEY], fields.config)
     world = world_after_await(request)
-    events = events_of(world)
+    _, account_id, extension, events = scoped_events(request)  # again, in the world as it is now
     record = EventsCallback(events.next_id(), account_id, extension.id if extension else None, fields.config,
                             fields.name, fields.mode or "HTTPS", True if fields.enabled is None else fields.enabled)
     events.callbacks[record.id] = record

@@ -997,6 +997,7 @@ async def create_subscription(request: web.Request) -> web.Response:
     webhooks = request.app[WEBHOOKS_KEY]
     await validate_webhook(webhooks, wanted.address)
     world = world_after_await(request)
+    session, me = caller(request)  # again: a reset meanwhile ended the session, which the new world never had
     registry = subscriptions_of(world)
     if len([s for s in registry.live(world.now_ms()) if s.extension_id == me.id]) >= MAX_SUBSCRIPTIONS:
         raise too_many_subscriptions()  # again: others may have been made while this webhook was asked
