@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import socket
 import ssl
 import threading
+import time
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
@@ -18,6 +20,10 @@ from .webhooks import Webhooks
 START_TIMEOUT_S = 10.0
 # Query strings may carry a whole SMS (Voximplant's GET style); let them reach the provider's own checks.
 MAX_REQUEST_LINE_BYTES = 1024 * 1024
+
+
+class ServerStoppedError(RuntimeError):
+    """A call reached the emulator as it stopped: nothing will answer it."""
 
 
 class ServerStartError(RuntimeError):
@@ -38,6 +44,7 @@ class ClientErrorsAtDebug(logging.Filter):
 
 # aiohttp's request handlers log here; a child of `aiohttp.server`, so its level and handlers still apply.
 SERVER_LOGGER = logging.getLogger("aiohttp.server.sms_emulator")
+STOP_CHECK_S = 0.1  # how often a caller waiting on the server's loop checks that the server still runs
 SHUTDOWN_GRACE_S = 1.0  # then a long-poll wait or a stalled body is cut off: a stop is prompt, as CI expects
 SERVER_LOGGER.addFilter(ClientErrorsAtDebug())
 
@@ -114,14 +121,28 @@ class BackgroundServer:
         """Run a function on the server's loop and wait for it, so world changes never race a request."""
         if self.loop is None or self.loop.is_closed() or threading.current_thread() is self._thread:
             return function(*args)
-        future = asyncio.run_coroutine_threadsafe(_as_coroutine(function, *args), self.loop)
-        return future.result(START_TIMEOUT_S)
+        return self._result(on_loop(self.loop, function, *args), START_TIMEOUT_S)
 
     def wait_for(self, make_coroutine):
         """Run a coroutine on the server's loop and wait for its result (None when called from that loop)."""
         if self.loop is None or self.loop.is_closed() or threading.current_thread() is self._thread:
             return None
-        return asyncio.run_coroutine_threadsafe(make_coroutine(), self.loop).result(START_TIMEOUT_S * 2)
+        return self._result(asyncio.run_coroutine_threadsafe(make_coroutine(), self.loop), START_TIMEOUT_S * 2)
+
+    def _result(self, future: concurrent.futures.Future, timeout_s: float):
+        """The answer from the server's loop; a server stopped meanwhile, which will never answer, is said at once."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                return future.result(STOP_CHECK_S)
+            except concurrent.futures.CancelledError:
+                raise ServerStoppedError("the emulator stopped before it could answer; start() it again") from None
+            except concurrent.futures.TimeoutError:
+                if self._thread is None or not self._thread.is_alive():
+                    future.cancel()
+                    raise ServerStoppedError("the emulator stopped before it could answer; start() it again") from None
+                if time.monotonic() >= deadline:
+                    raise TimeoutError(f"the emulator did not answer within {timeout_s:g} s") from None
 
     async def wait_for_async(self, make_coroutine):
         """wait_for for a caller on another running loop: that loop keeps running while the server works."""
@@ -134,7 +155,9 @@ class BackgroundServer:
         """call for a caller on another running loop, without blocking it."""
         if self.loop is None or self.loop.is_closed() or asyncio.get_running_loop() is self.loop:
             return function(*args)
-        future = asyncio.run_coroutine_threadsafe(_as_coroutine(function, *args), self.loop)
+        future = on_loop(self.loop, function, *args)
+        if future.cancelled():
+            raise ServerStoppedError("the emulator stopped before it could answer; start() it again")
         return await asyncio.wait_for(asyncio.wrap_future(future), START_TIMEOUT_S)
 
     def _run(self) -> None:
@@ -145,6 +168,7 @@ class BackgroundServer:
             self._error = error
             self._ready.set()
         finally:
+            end_what_is_left(self.loop)
             self.loop.close()
             self.loop = None
 
@@ -167,6 +191,16 @@ class BackgroundServer:
         self.stop()
 
 
+def end_what_is_left(loop: asyncio.AbstractEventLoop) -> None:
+    """Calls from other threads that came as the server stopped are cancelled (their callers hear that it stopped),
+    not left pending for the closed loop to complain of."""
+    left = asyncio.all_tasks(loop)
+    for task in left:
+        task.cancel()
+    if left:
+        loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+
+
 def close_for_good(transports: list) -> None:
     """Close what a stop left open: a TLS connection waits for its client's close_notify, which a client that keeps
     connections alive never sends, and its socket would outlive the loop (a ResourceWarning in the user's tests)."""
@@ -175,8 +209,23 @@ def close_for_good(transports: list) -> None:
             transport.abort()  # nothing for one already closed
 
 
-async def _as_coroutine(function, *args):
-    return function(*args)
+def on_loop(loop: asyncio.AbstractEventLoop, function, *args) -> concurrent.futures.Future:
+    """Run a plain function on the loop, its result in a future: no coroutine is made, so none is left unawaited
+    when the loop stops first (the future then never resolves, and the caller's wait says the server stopped)."""
+    future: concurrent.futures.Future = concurrent.futures.Future()
+
+    def run() -> None:
+        if future.set_running_or_notify_cancel():
+            try:
+                future.set_result(function(*args))
+            except BaseException as error:
+                future.set_exception(error)
+
+    try:
+        loop.call_soon_threadsafe(run)
+    except RuntimeError:  # the loop closed in between
+        future.cancel()
+    return future
 
 
 def port_is_free(host: str, port: int) -> bool:

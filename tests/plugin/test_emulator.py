@@ -17,7 +17,7 @@ from aiohttp import web
 
 from emulator.emulator import Emulator, PlainHttpError
 from emulator.seed import SeedError, load_default_seed
-from emulator.server import BackgroundServer, ServerStartError
+from emulator.server import BackgroundServer, ServerStartError, ServerStoppedError
 from emulator.tenants import Tenants
 
 
@@ -289,3 +289,33 @@ def test_stopping_a_tls_emulator_a_client_keeps_a_connection_to_leaves_no_socket
     result = subprocess.run([sys.executable, "-X", "dev", "-c", script], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert "ResourceWarning" not in result.stderr, result.stderr
+
+
+def test_a_call_that_meets_a_stopping_emulator_runs_or_says_it_stopped_at_once():
+    """Never a 10 s hang and a bare TimeoutError, nor a coroutine left unawaited."""
+    outcomes: list[str] = []
+    for _ in range(3):
+        emulator = Emulator().start()
+        tenant = emulator.tenant()
+        go = threading.Event()
+
+        def call_repeatedly():
+            go.wait()
+            for _ in range(50):
+                try:
+                    tenant.now_ms()
+                    outcomes.append("ran")
+                except ServerStoppedError:
+                    outcomes.append("stopped")
+                    return
+
+        threads = [threading.Thread(target=call_repeatedly) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        go.set()
+        emulator.stop()
+        started = time.monotonic()
+        for thread in threads:
+            thread.join(5)
+        assert time.monotonic() - started < 2 and not any(thread.is_alive() for thread in threads)
+    assert set(outcomes) <= {"ran", "stopped"} and "ran" in outcomes
