@@ -26,6 +26,9 @@ class ServerStoppedError(RuntimeError):
     """A call reached the emulator as it stopped: nothing will answer it."""
 
 
+STOPPED = "the emulator stopped before it could answer; start() it again"
+
+
 class ServerStartError(RuntimeError):
     """The server could not start (for example, the port is taken); raised instead of hanging."""
 
@@ -136,11 +139,11 @@ class BackgroundServer:
             try:
                 return future.result(STOP_CHECK_S)
             except concurrent.futures.CancelledError:
-                raise ServerStoppedError("the emulator stopped before it could answer; start() it again") from None
+                raise ServerStoppedError(STOPPED) from None
             except concurrent.futures.TimeoutError:
                 if self._thread is None or not self._thread.is_alive():
                     future.cancel()
-                    raise ServerStoppedError("the emulator stopped before it could answer; start() it again") from None
+                    raise ServerStoppedError(STOPPED) from None
                 if time.monotonic() >= deadline:
                     raise TimeoutError(f"the emulator did not answer within {timeout_s:g} s") from None
 
@@ -157,7 +160,7 @@ class BackgroundServer:
             return function(*args)
         future = on_loop(self.loop, function, *args)
         if future.cancelled():
-            raise ServerStoppedError("the emulator stopped before it could answer; start() it again")
+            raise ServerStoppedError(STOPPED)
         return await asyncio.wait_for(asyncio.wrap_future(future), START_TIMEOUT_S)
 
     def _run(self) -> None:
