@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
 import weakref
 from pathlib import Path
@@ -15,6 +16,7 @@ from .control.inbound import inject
 from .control.messages import message_json, parse_filters, select
 from .control.state import control_of
 from .control.world import WorldChangeError as ControlWorldChangeError
+from .control.world import ACTION_FIELDS as WORLD_ACTION_FIELDS
 from .control.world import apply_world_change
 from .core.rules import normalize_number
 from .core.world import World
@@ -121,7 +123,7 @@ class OnServerLoop:
         self._current = current
 
     def __getattr__(self, name: str) -> Any:
-        if name in CHECKED_CHANGES:
+        if name in WORLD_ACTION_FIELDS:
             return lambda *args, **kwargs: self._server.call(
                 lambda: checked_change(self._current(), name, args, kwargs))
         value = getattr(self._current(), name)
@@ -138,27 +140,22 @@ def as_list(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-# The changes the control API's POST /_emulator/world makes, as its bodies: on `.world` they are checked alike.
-CHECKED_CHANGES: dict[str, Callable[..., dict[str, Any]]] = {
-    "set_extension_status": lambda account_id, extension, status: {
-        "account": account_id, "extension": extension, "status": status},
-    "remove_member": lambda account_id, department, member: {
-        "account": account_id, "department": department, "member": member},
-    "add_member": lambda account_id, department, member: {
-        "account": account_id, "department": department, "member": member},
-    "update_number": lambda number, **changes: {
-        "number": number, "changes": {name: as_list(value) for name, value in changes.items()}},
-}
+def change_body(action: str, method: Callable[..., Any], args: tuple, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The body POST /_emulator/world takes for a World method's call, its arguments bound as the method names them."""
+    given = inspect.signature(method).bind(*args, **kwargs).arguments
+    if action == "update_number":
+        changes = given.get("changes", {})
+        return {"number": given["number"], "changes": {name: as_list(value) for name, value in changes.items()}}
+    return dict(zip(("account", *WORLD_ACTION_FIELDS[action]), given.values()))
 
 
 def checked_change(world: World, action: str, args: tuple, kwargs: dict[str, Any]) -> Any:
     """A world change with the control API's checks and messages; update_number returns the changed number."""
-    body = {"action": action, **CHECKED_CHANGES[action](*args, **kwargs)}
+    body = {"action": action, **change_body(action, getattr(world, action), args, kwargs)}
     try:
         apply_world_change(world, body)
     except ControlWorldChangeError as error:
-        call = ", ".join([*map(repr, args), *(f"{k}={v!r}" for k, v in kwargs.items())])
-        raise WorldChangeError(f"world.{action}({call}): {error}") from None
+        raise WorldChangeError(f"world.{action}({call_text(args, kwargs)}): {error}") from None
     if action == "update_number":
         return world.directory.numbers[normalize_number(str(body["number"]))]
     return None
@@ -169,8 +166,13 @@ def explained(change: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     try:
         return change(*args, **kwargs)
     except KeyError as error:
-        call = ", ".join([*map(repr, args), *(f"{k}={v!r}" for k, v in kwargs.items())])
-        raise WorldChangeError(f"world.{change.__name__}({call}): {error.args[0] if error.args else error}") from None
+        raise WorldChangeError(f"world.{change.__name__}({call_text(args, kwargs)}): "
+                               f"{error.args[0] if error.args else error}") from None
+
+
+def call_text(args: tuple, kwargs: dict[str, Any]) -> str:
+    """A call's arguments as written, for an error that names the call."""
+    return ", ".join([*map(repr, args), *(f"{k}={v!r}" for k, v in kwargs.items())])
 
 
 def text_or_none(value: Any) -> str | None:

@@ -119,6 +119,15 @@ def test_world_update_number_takes_a_number_without_its_plus_and_any_collection_
         assert (changed.number, changed.features, changed.sms_enabled) == ("+16505550102", {"SmsSender"}, False)
 
 
+def test_world_changes_take_their_arguments_by_the_worlds_own_names_too():
+    with Emulator() as emulator:
+        emulator.world.set_extension_status(account_id="1346632010", number="103", status="Frozen")
+        emulator.world.remove_member("1346632010", department="200", member="102")
+        directory = emulator.world.directory
+        assert directory.extension_by_number("1346632010", "103").status == "Frozen"
+        assert "1346632010102" not in directory.extension_by_number("1346632010", "200").members
+
+
 def test_a_world_handle_kept_across_a_reset_changes_the_tenants_new_world():
     with Emulator() as emulator:
         world = emulator.world
