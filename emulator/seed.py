@@ -90,8 +90,13 @@ def parse_yaml(text: str) -> Any:
     try:
         return yaml.load(text, Loader=SAFE_LOADER)
     except (ValueError, OverflowError) as error:
-        reason = str(error).partition("; use sys.")[0]  # not Python's advice on raising its limit
-        raise yaml.constructor.ConstructorError(problem=f"a value that cannot be read: {reason}") from None
+        raise unreadable_value(error) from None
+
+
+def unreadable_value(error: ValueError | OverflowError) -> yaml.YAMLError:
+    """A value YAML allows but Python cannot hold, as the YAML error it is for whoever reads the file."""
+    reason = str(error).partition("; use sys.")[0]  # not Python's advice on raising its limit
+    return yaml.constructor.ConstructorError(problem=f"a value that cannot be read: {reason}")
 
 
 def load_seed_file(path: str | Path) -> Seed:

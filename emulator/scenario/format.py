@@ -14,7 +14,7 @@ from typing import Any, Iterator
 import attrs
 import yaml
 
-from ..seed import DEFAULT_SEED_PATH, SeedError, build_seed, parse_yaml
+from ..seed import DEFAULT_SEED_PATH, SeedError, build_seed, parse_yaml, unreadable_value
 from .match import matcher_problem
 
 SCENARIO_VERSION = 1
@@ -89,8 +89,11 @@ def read_yaml(path: Path) -> tuple[Any, dict[Location, int]]:
     loader = yaml.SafeLoader(text)
     lines: dict[Location, int] = {}
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        except (ValueError, OverflowError) as error:  # YAML allows it, Python cannot hold it (5,000 digits, month 13)
+            raise unreadable_value(error) from None
         if node is not None:
             index_lines(node, (), lines)
     except yaml.YAMLError as error:
@@ -98,9 +101,6 @@ def read_yaml(path: Path) -> tuple[Any, dict[Location, int]]:
         line = mark.line + 1 if mark else 1
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise ScenarioError(f"{path}:{line}: not valid YAML: {problem}") from None
-    except (ValueError, OverflowError) as error:  # YAML allows it, Python cannot hold it (5,000 digits, month 13)
-        reason = str(error).partition("; use sys.")[0]
-        raise ScenarioError(f"{path}:1: not valid YAML: a value that cannot be read: {reason}") from None
     except RecursionError:
         raise ScenarioError(f"{path}:1: not valid YAML: nested deeper than can be read") from None
     finally:
