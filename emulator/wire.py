@@ -21,11 +21,17 @@ UNDECODABLE_BODY = (UndecodableBody, web.RequestPayloadError, BadHttpMessage)
 class Exchange:
     """One request's passage through the application: its tenant, and what a fault rule did to it.
 
-    One object under one request key, so handlers read plain attributes instead of a key per fact.
+    One object under one request key, so handlers read plain attributes instead of a key per fact. What most
+    requests never set is a class attribute until set, so making one per request stores four attributes.
     """
 
-    __slots__ = ("tenant", "tenants", "world", "control", "control_of", "fault", "fail_delivery", "dropped",
-                 "operation", "base_url", "query", "form_query")
+    fault: Any = None  # the fault rule that matched, if any
+    fail_delivery: str | None = None  # the error code a fault rule makes delivery fail with
+    dropped = False  # a fault rule dropped the connection
+    operation: str | None = None  # set by faces whose operation is not known from the route alone
+    base_url: str | None = None  # worked out on first use by origin()
+    query: MultiDict[str] | None = None  # parsed on first use by query()
+    form_query: MultiDict[str] | None = None  # parsed on first use by form_query(), '+' as a space
 
     def __init__(self, tenant: str, tenants: Any, world: Any, control_of: Any) -> None:
         self.tenant = tenant
@@ -33,13 +39,6 @@ class Exchange:
         self.world = world
         self.control_of = control_of  # a world's fault rules and journal
         self.control = control_of(world)
-        self.fault: Any = None  # the fault rule that matched, if any
-        self.fail_delivery: str | None = None  # the error code a fault rule makes delivery fail with
-        self.dropped = False  # a fault rule dropped the connection
-        self.operation: str | None = None  # set by faces whose operation is not known from the route alone
-        self.base_url: str | None = None  # worked out on first use by origin()
-        self.query: MultiDict[str] | None = None  # parsed on first use by query()
-        self.form_query: MultiDict[str] | None = None  # parsed on first use by form_query(), '+' as a space
 
 
 EXCHANGE = web.RequestKey("exchange", Exchange)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from typing import Callable, Iterator
 
 from .model import Availability, Kind, Mailbox, Media, Message
 
+UNLIMITED = sys.maxsize  # a limit no count reaches, an int so comparing with it stays on the fast path
 COMPACT_AFTER = 4096  # forgotten slots at the front of a mailbox before its lists are compacted
 # Read on every add; Python 3.11 looks an enum member up on its class through a Python-level hook.
 PAGER, ALIVE = Kind.PAGER, Availability.ALIVE
@@ -157,10 +159,28 @@ class MessageStore:
     def __len__(self) -> int:
         return len(self._ids) - self._head
 
+    @property
+    def retention(self) -> int | None:
+        return None if self._most_copies == UNLIMITED else self._most_copies
+
+    @retention.setter
+    def retention(self, limit: int | None) -> None:
+        """None for no limit; kept as a number either way, so every add compares two integers and no more."""
+        self._most_copies = UNLIMITED if limit is None else limit
+
+    @property
+    def media_retention(self) -> int | None:
+        return None if self._most_media_bytes == UNLIMITED else self._most_media_bytes
+
+    @media_retention.setter
+    def media_retention(self, limit: int | None) -> None:
+        self._most_media_bytes = UNLIMITED if limit is None else limit
+
     def add(self, message: Message) -> None:
-        if message.id > self._last_id:
-            self._last_id = message.id
-            self._ids.append(message.id)
+        message_id = message.id
+        if message_id > self._last_id:
+            self._last_id = message_id
+            self._ids.append(message_id)
             self._messages.append(message)
         else:  # an id from outside the sequence, or a message added again
             self._insert(message)
@@ -172,14 +192,11 @@ class MessageStore:
         index.append(message)
         if message.media:
             self._hold_media(message)
-        if self.retention is not None and len(self._messages) - self._head > self.retention:
-            self._forget_beyond_retention()  # inline, not _over_retention(): every send adds twice
-        elif self.media_retention is not None and self.media_bytes > self.media_retention:
+        if len(self._messages) - self._head > self._most_copies or self.media_bytes > self._most_media_bytes:
             self._forget_beyond_retention()
 
     def _over_retention(self) -> bool:
-        return ((self.retention is not None and len(self._messages) - self._head > self.retention)
-                or (self.media_retention is not None and self.media_bytes > self.media_retention))
+        return len(self._messages) - self._head > self._most_copies or self.media_bytes > self._most_media_bytes
 
     def _hold_media(self, message: Message) -> None:
         for media in message.media:

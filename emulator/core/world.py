@@ -216,8 +216,9 @@ class World:
 
     def add_message(self, message: Message) -> Message:
         self.store.add(message)
-        for listener in self.listeners:
-            listener(message)
+        if self.listeners:
+            for listener in self.listeners:
+                listener(message)
         return message
 
     def dispatch(self, message: Message, final: Status | None, error_code: str | None = None) -> None:
