@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timezone
+from operator import itemgetter, methodcaller
 from typing import Callable, Mapping, NamedTuple
 from urllib.parse import parse_qsl, unquote
 
@@ -98,7 +99,8 @@ def form_fields(raw: bytes) -> dict[str, str]:
     """A UTF-8 urlencoded body as aiohttp's request.post() reads it, in a third of its time."""
     text = raw.rstrip().decode("utf-8")
     if "%" not in text:  # the usual body: only '+' to read, and it means a space wherever it stands
-        return dict([pair.partition("=")[::2] for pair in text.replace("+", " ").split("&") if pair])
+        pairs = filter(None, text.replace("+", " ").split("&"))
+        return dict(map(KEY_AND_VALUE, map(SPLIT_AT_EQUALS, pairs)))
     fields = {}
     for pair in text.split("&"):
         if pair:
@@ -107,6 +109,10 @@ def form_fields(raw: bytes) -> dict[str, str]:
                 key, value = form_unquote(key), form_unquote(value)
             fields[key] = value
     return fields
+
+
+# A pair's key and value, as pair.partition("=")[::2] has them, without a Python-level step per pair.
+SPLIT_AT_EQUALS, KEY_AND_VALUE = methodcaller("partition", "="), itemgetter(0, 2)
 
 
 def form_unquote(text: str) -> str:
