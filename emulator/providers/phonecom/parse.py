@@ -50,9 +50,12 @@ def every_field(checks: dict[str, Callable[[], Any]]) -> dict[str, Any]:
 def present(body: dict, field: str) -> Any:
     """A required field's value; null and the empty string count as missing."""
     value = body.get(field)
-    if value is None or value == "":
+    if value in MISSING:
         raise required(field)
     return value
+
+
+MISSING = (None, "")  # for a JSON value, `in MISSING` is `is None or == ""` in one step
 
 
 # --- integers, as Phone.com's PHP holds them ----------------------------------------------------
@@ -128,6 +131,11 @@ def sms_recipients(value: Any) -> tuple[str, ...]:
 def recipients(value: Any) -> tuple[str, ...]:
     """`to` is one number, an array of numbers, or (tolerated) one comma-separated string of them."""
     if isinstance(value, str):
+        if "," not in value:  # the usual one number
+            number = value.strip()
+            if not number:
+                raise required("to")
+            return (number,)
         items = [part.strip() for part in value.split(",")]
     elif isinstance(value, list):
         items = [phone_field(item, "to").strip() for item in value]
