@@ -86,10 +86,12 @@ class Site:
     write_log: Callable[[dict[str, Any]], None] | None = None
 
 
-def serving(handler: Callable[[web.Request], Awaitable[web.StreamResponse]], info: RouteInfo | None, site: Site):
+def serving(handler: Callable[[web.Request], Awaitable[web.StreamResponse]], info: RouteInfo | None, site: Site,
+            tenant_in_path: bool = True):
     """The handler with what every request gets: its tenant, fault rules, the provider's errors, a journal entry.
 
-    A wrapper per route rather than an aiohttp middleware, so the route's facts are bound once, not looked up.
+    A wrapper per route rather than an aiohttp middleware, so the route's facts are bound once, not looked up;
+    `tenant_in_path` is False for a route whose path names no tenant, where only the header can.
     """
 
     tenants, write_log = site.tenants, site.write_log
@@ -101,7 +103,7 @@ def serving(handler: Callable[[web.Request], Awaitable[web.StreamResponse]], inf
             allow_body(request, route.max_body_bytes)
         started = time.monotonic() if write_log is not None else 0.0
         try:
-            exchange = bind_tenant(request, tenants)
+            exchange = bind_tenant(request, tenants, tenant_in_path)
         except TenantNameError as error:
             return control.error(400, str(error))
         response = await answer(request, handler, route, exchange)
@@ -263,8 +265,9 @@ def fault_effect(rule: FaultRule | None, exchange: Exchange) -> str | None:
     return f"latency {rule.latency_ms} ms"
 
 
-def bind_tenant(request: web.Request, tenants: Tenants) -> Exchange:
-    name = request.match_info.get("tenant") or request.headers.get(TENANT_HEADER) or DEFAULT_TENANT
+def bind_tenant(request: web.Request, tenants: Tenants, tenant_in_path: bool = True) -> Exchange:
+    name = ((tenant_in_path and request.match_info.get("tenant")) or request.headers.get(TENANT_HEADER)
+            or DEFAULT_TENANT)
     world = tenants.get(name)
     exchange = request[EXCHANGE] = Exchange(name, tenants, world, control_of)
     return exchange
@@ -312,12 +315,12 @@ def add_routes(app: web.Application, scoped: TenantScoped, routes, provider: str
     so the router tries one candidate per path, not one per method. `limits`: body sizes beyond the default,
     by operation (a face's BODY_LIMITS)."""
     limits = getattr(face, "BODY_LIMITS", {}) if limits is None else limits
-    served = [(method, path, serving(handler, RouteInfo(face, provider, f"{provider}.{operation}",
-                                                         not path.startswith(UNJOURNALED),
-                                                         limits.get(operation, MAX_BODY_BYTES)), site))
-              for method, path, handler, operation in routes]
-    served += with_head(served)
-    for router in (app.router, scoped.router):
+    infos = [(method, path, handler, RouteInfo(face, provider, f"{provider}.{operation}",
+                                               not path.startswith(UNJOURNALED), limits.get(operation, MAX_BODY_BYTES)))
+             for method, path, handler, operation in routes]
+    for router, tenant_in_path in ((app.router, False), (scoped.router, True)):
+        served = [(method, path, serving(handler, info, site, tenant_in_path)) for method, path, handler, info in infos]
+        served += with_head(served)
         resources: dict[str, web.Resource] = {}
         for method, path, handler in served:
             resource = resources.get(path)
