@@ -68,7 +68,8 @@ def seeded_tokens(value) -> list[str]:
 
 
 def tokens(world: World) -> TokenRegistry:
-    return world.state(NAME, lambda: registry_from_directory(world))
+    """Read by every request: a plain dictionary look-up once world.state has made it."""
+    return world.provider_state.get(NAME) or world.state(NAME, lambda: registry_from_directory(world))
 
 
 def registry_from_directory(world: World) -> TokenRegistry:
