@@ -99,11 +99,12 @@ def send_sms(
     saved = route.decision.sender_mailbox is not None
     if saved:
         world.add_message(outbound)
-    receivers, stopped = (() if fail_delivery else route.receivers), NO_ONE  # a failed delivery reaches nobody
+    receivers = () if fail_delivery else route.receivers  # a failed delivery reaches nobody
+    stopped, refused = NO_ONE, False
     if world.consents and policy.opt_out_code is not None:
         stopped = opted_out_recipients(world, route)
         receivers = tuple(d for d in receivers if d.number not in stopped)
-    refused = bool(stopped) and len(stopped) == len(route.recipients)
+        refused = bool(stopped) and len(stopped) == len(route.recipients)  # every recipient opted out
     if len(route.recipients) > 1:
         outbound.recipient_ends = recipient_ends(route.decision, stopped)
     inbound = tuple([
