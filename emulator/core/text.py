@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 GSM7_BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -16,7 +15,6 @@ GSM7_SINGLE_SEGMENT = 160
 GSM7_MULTI_SEGMENT = 153
 UCS2_SINGLE_SEGMENT = 70
 UCS2_MULTI_SEGMENT = 67
-REMEMBERED_TEXT_CHARS = 1000  # texts up to this long have their segment count remembered (at most 1,024 of them)
 
 
 def utf16_units(text: str) -> int:
@@ -43,18 +41,6 @@ def gsm7_septets(text: str) -> int | None:
 
 def segment_count(text: str) -> int:
     """How many SMS segments a carrier bills for this text (GSM 03.38 concatenation)."""
-    if len(text) <= REMEMBERED_TEXT_CHARS:
-        return remembered_segment_count(text)
-    return count_segments(text)
-
-
-@lru_cache(maxsize=1024)
-def remembered_segment_count(text: str) -> int:
-    """Tests send the same few texts over and over; measuring one again costs more than looking it up."""
-    return count_segments(text)
-
-
-def count_segments(text: str) -> int:
     septets = gsm7_septets(text)
     if septets is not None:
         return _segments(septets, GSM7_SINGLE_SEGMENT, GSM7_MULTI_SEGMENT)
