@@ -137,6 +137,19 @@ class MailboxIndex:
                 return
 
 
+def limit(attribute: str) -> property:
+    """A limit that reads None when there is none, kept as UNLIMITED so every add compares two integers and no more."""
+
+    def read(store: "MessageStore") -> int | None:
+        value = getattr(store, attribute)
+        return None if value == UNLIMITED else value
+
+    def write(store: "MessageStore", value: int | None) -> None:
+        setattr(store, attribute, UNLIMITED if value is None else value)
+
+    return property(read, write)
+
+
 class MessageStore:
     """Every copy of every message of one tenant, indexed by id and by mailbox.
 
@@ -146,6 +159,9 @@ class MessageStore:
     oldest copy, in O(1) amortised, so a long-running server keeps bounded memory. MMS files are bounded
     the same way by `media_retention`, in bytes: a file every copy of one MMS shares counts once.
     """
+
+    retention = limit("_most_copies")  # stored copies
+    media_retention = limit("_most_media_bytes")  # bytes of MMS files
 
     def __init__(self, retention: int | None = None, media_retention: int | None = None) -> None:
         self.retention = retention
@@ -160,23 +176,6 @@ class MessageStore:
 
     def __len__(self) -> int:
         return len(self._ids) - self._head
-
-    @property
-    def retention(self) -> int | None:
-        return None if self._most_copies == UNLIMITED else self._most_copies
-
-    @retention.setter
-    def retention(self, limit: int | None) -> None:
-        """None for no limit; kept as a number either way, so every add compares two integers and no more."""
-        self._most_copies = UNLIMITED if limit is None else limit
-
-    @property
-    def media_retention(self) -> int | None:
-        return None if self._most_media_bytes == UNLIMITED else self._most_media_bytes
-
-    @media_retention.setter
-    def media_retention(self, limit: int | None) -> None:
-        self._most_media_bytes = UNLIMITED if limit is None else limit
 
     def add(self, message: Message) -> None:
         message_id = message.id

@@ -61,6 +61,18 @@ def test_retention_keeps_the_newest_and_forgets_the_oldest() -> None:
     assert all(m.id > 9000 for box in BOXES for m in store.mailbox(box).messages)
 
 
+def test_a_retention_changed_on_a_running_store_applies_to_the_next_add_and_reads_back() -> None:
+    store = filled(random.Random(4), 300)
+    assert store.retention is None and len(store) == 300
+    store.retention = 100
+    store.add(message(10_000, BOXES[0], 10_000))
+    assert store.retention == 100 and len(store) == 100
+    store.retention = None
+    for number in range(10_001, 10_401):
+        store.add(message(number, BOXES[0], number))
+    assert store.retention is None and len(store) == 500
+
+
 def test_copies_share_one_mailbox_record() -> None:
     store = MessageStore()
     first, second = message(1, Mailbox("1", "101"), 1), message(2, Mailbox("1", "101"), 2)
