@@ -22,7 +22,7 @@ class Exchange:
     """One request's passage through the application: its tenant, and what a fault rule did to it.
 
     One object under one request key, so handlers read plain attributes instead of a key per fact. What most
-    requests never set is a class attribute until set, so making one per request stores four attributes.
+    requests never set is a class attribute until set, so making one per request stores five attributes.
     """
 
     fault: Any = None  # the fault rule that matched, if any
