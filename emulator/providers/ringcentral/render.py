@@ -30,8 +30,9 @@ def extension_uri(base: str, account_id: str, extension_id: str) -> str:
 
 
 def message_uri(base: str, message: Message) -> str:
+    """Written out in one string rather than through extension_uri: every message rendered needs it."""
     mailbox = message.mailbox
-    return f"{extension_uri(base, mailbox.account_id, mailbox.extension_id)}/message-store/{message.id}"
+    return f"{base}{API}/account/{mailbox.account_id}/extension/{mailbox.extension_id}/message-store/{message.id}"
 
 
 def sms_party(party: Party) -> dict:
@@ -54,41 +55,39 @@ def message(base: str, record: Message, in_list: bool = False, mailbox_owner: Ex
     """A message-store record; creation responses are the same record without `extensionId`.
 
     Enum members go in as they are: they are strings, and the encoder writes their values. A call queue's
-    (Department's) shared messages name it as their `owner`, as RingCentral's send sample does.
+    (Department's) shared messages name it as their `owner`, as RingCentral's send sample does. The fields go
+    into one dict display, in the order RingCentral writes them, rather than one assignment each.
     """
     uri = message_uri(base, record)
     is_sms = record.kind is Kind.SMS
-    party = sms_party if is_sms else pager_party
-    conversation_id = record.conversation_id
-    body: dict = {"uri": uri, "id": record.id}
-    if in_list:
-        body["extensionId"] = record.mailbox.extension_id
     if is_sms and len(record.recipients) > 1 and record.direction is Direction.OUTBOUND:
         statuses = record.recipient_statuses()
-        body["to"] = [{**sms_party(p), "target": True, "messageStatus": s} for p, s in zip(record.recipients, statuses)]
+        to = [{**sms_party(p), "target": True, "messageStatus": s} for p, s in zip(record.recipients, statuses)]
         status = group_status(statuses)
     else:
         status = record.status
-        body["to"] = [party(p) for p in record.recipients]
-    body["from"] = party(record.sender)
-    body["type"] = record.kind
-    body["creationTime"] = iso_ms(record.created_ms)
-    body["readStatus"] = "Read" if record.read else "Unread"
-    body["priority"] = "Normal"
-    if record.availability is Availability.PURGED:
-        body["attachments"] = []
-    elif record.media:
-        body["attachments"] = mms_attachments(record, uri)
-    else:
-        body["attachments"] = [{"id": record.id, "uri": f"{uri}/content/{record.id}", "type": "Text",
-                                "contentType": "text/plain"}]
-    body["direction"] = record.direction
-    body["availability"] = record.availability
-    body["subject"] = record.text
-    body["messageStatus"] = status
-    body["conversationId"] = conversation_id
-    body["conversation"] = {"id": str(conversation_id), "uri": f"{base}{API}/conversation/{conversation_id}"}
-    body["lastModifiedTime"] = iso_ms(record.modified_ms)
+        party = sms_party if is_sms else pager_party
+        to = [party(p) for p in record.recipients]
+    conversation_id = record.conversation_id
+    body: dict = {
+        "uri": uri,
+        "id": record.id,
+        **({"extensionId": record.mailbox.extension_id} if in_list else {}),
+        "to": to,
+        "from": sms_party(record.sender) if is_sms else pager_party(record.sender),
+        "type": record.kind,
+        "creationTime": iso_ms(record.created_ms),
+        "readStatus": "Read" if record.read else "Unread",
+        "priority": "Normal",
+        "attachments": attachments(record, uri),
+        "direction": record.direction,
+        "availability": record.availability,
+        "subject": record.text,
+        "messageStatus": status,
+        "conversationId": conversation_id,
+        "conversation": {"id": str(conversation_id), "uri": f"{base}{API}/conversation/{conversation_id}"},
+        "lastModifiedTime": iso_ms(record.modified_ms),
+    }
     if is_sms:
         add_sms_fields(body, record, status)
         if in_list:  # GetMessageInfoResponse has it; the send's GetSMSMessageInfoResponse does not
@@ -99,6 +98,15 @@ def message(base: str, record: Message, in_list: bool = False, mailbox_owner: Ex
         body["owner"] = {"extensionId": mailbox_owner.id, "extensionType": mailbox_owner.type,
                          "name": mailbox_owner.name}
     return body
+
+
+def attachments(record: Message, uri: str) -> list[dict]:
+    """None once purged; an MMS's text and files; an SMS's text alone."""
+    if record.availability is Availability.PURGED:
+        return []
+    if record.media:
+        return mms_attachments(record, uri)
+    return [{"id": record.id, "uri": f"{uri}/content/{record.id}", "type": "Text", "contentType": "text/plain"}]
 
 
 def mms_attachments(record: Message, uri: str) -> list[dict]:
