@@ -80,7 +80,8 @@ class TokenRegistry:
 
 
 def tokens(world: World) -> TokenRegistry:
-    return world.state(NAME, TokenRegistry)
+    """Read from the world's state dictionary directly once it exists: every API call looks its token up."""
+    return world.provider_state.get(NAME) or world.state(NAME, TokenRegistry)
 
 
 def mint(world: World, kind: str) -> str:
@@ -284,9 +285,10 @@ def session_for(world: World, request: web.Request) -> Session:
     if not header:
         raise missing_authorization()
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
         raise invalid_authorization()
-    session = tokens(world).by_access.get(token.strip())
+    session = tokens(world).by_access.get(token)
     if session is None:
         raise token_not_found()
     if world.now_ms() >= session.access_expires_ms:

@@ -16,8 +16,8 @@ from ...core.rules import (Attachment, PagerRequest, Reason, Rejection, SmsReque
 from ...core.store import MailboxIndex
 from ...core.world import World
 from ...webhooks import WEBHOOKS_KEY, Webhooks
-from ...wire import (CONTROL_CHARACTERS, EXCHANGE, BodyError, content_disposition, json_response, origin, query,
-                     read_json, read_json_object, world_after_await)
+from ...wire import (CONTROL_CHARACTERS, EXCHANGE, JSON_CONTENT_TYPE, BodyError, content_disposition, json_response,
+                     origin, query, read_json, read_json_object, world_after_await)
 from . import NAME, auth, render
 from .errors import (
     OAuthError,
@@ -172,14 +172,15 @@ async def revoke(request: web.Request) -> web.Response:
 
 def caller(request: web.Request) -> tuple[auth.Session, Extension]:
     """The logged-in extension, after checking the account and extension in the path."""
-    world = world_of(request)
+    world = request[EXCHANGE].world
     purge_due(world)
     session = auth.session_for(world, request)
-    account_id = request.match_info.get("accountId", "~")
+    path = request.match_info
+    account_id = path.get("accountId", "~")
     if account_id not in ("~", session.account_id):
         raise not_found("accountId")
     me = auth.caller_extension(world, session)
-    extension_id = request.match_info.get("extensionId")
+    extension_id = path.get("extensionId")
     if extension_id is None or extension_id in ("~", me.id):
         return session, me
     other = world.directory.extensions.get(extension_id)
@@ -199,9 +200,9 @@ def message_sender(files_required: bool):
         body, files = await sms_body(request)
         if files_required and not files:
             raise mandatory("attachments")
-        world = world_of(request)
+        exchange = request[EXCHANGE]
         command = sms_request(body, session.account_id, me.id)
-        result = carrier.send_sms(world, command, SMS_POLICY, NAME, request[EXCHANGE].fail_delivery, files,
+        result = carrier.send_sms(exchange.world, command, SMS_POLICY, NAME, exchange.fail_delivery, files,
                                   MMS_POLICY)
         if isinstance(result, Rejection):
             raise from_rejection(result)
@@ -217,8 +218,8 @@ send_mms = message_sender(files_required=True)
 
 async def sms_body(request: web.Request) -> tuple[dict, tuple[Attachment, ...]]:
     """JSON, or a multipart body as the official SDKs' MultipartBuilder sends it: the request's JSON part, then
-    the files that make it an MMS."""
-    if not request.content_type.startswith("multipart/"):
+    the files that make it an MMS. A Content-Type of plain JSON, as most clients send, is known without parsing."""
+    if request.headers.get("Content-Type") == JSON_CONTENT_TYPE or not request.content_type.startswith("multipart/"):
         return await json_body(request), ()
     body, files = request_and_files(await multipart_parts(request, MMS_PARSED_BYTES))
     if body is None:
