@@ -33,6 +33,13 @@ class Grant:
     extension_id: str | None = None
     expires_at: int | None = None   # epoch seconds; None for a seeded token
     client_id: str | None = None    # the app that minted it
+    account_in_path: bool = attrs.field(init=False, eq=False, repr=False)
+
+    @account_in_path.default
+    def _account_in_path(self) -> bool:
+        """Whether a path that writes account_id as it is passes check_account: worked out once per token."""
+        value = path_integer(self.account_id)
+        return value is not None and value >= 1 and str(value) == self.account_id
 
     @property
     def is_owner(self) -> bool:
@@ -90,11 +97,12 @@ def grant_for(world: World, request: web.Request) -> Grant:
     """The grant behind a request's bearer token, or Phone.com's 401."""
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
+    token = token.strip()
     if not header:
         raise unauthorized("Unauthorized: no access token was given")
-    if scheme.lower() != "bearer" or not token.strip():
+    if scheme.lower() != "bearer" or not token:
         raise unauthorized("Unauthorized: the Authorization header must be 'Bearer <token>'")
-    grant = tokens(world).grants.get(token.strip())
+    grant = tokens(world).grants.get(token)
     if grant is None:
         raise unauthorized("Unauthorized: the access token is invalid")
     if grant.expires_at is not None and world.now_ms() // 1000 >= grant.expires_at:
@@ -104,6 +112,8 @@ def grant_for(world: World, request: web.Request) -> Grant:
 
 def check_account(grant: Grant, raw_account_id: str) -> str:
     """The path's account must be the token's own; ids are positive 64-bit integers, anything else is no account."""
+    if raw_account_id == grant.account_id and grant.account_in_path:
+        return grant.account_id  # the usual path, the token's account as it is written: nothing to parse
     account_id = path_integer(raw_account_id)
     if account_id is None or account_id < 1:
         raise not_found()

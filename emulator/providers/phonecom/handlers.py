@@ -149,7 +149,7 @@ def extension_messages(world: World, account_id: str, extension: Extension) -> l
 
 def scope_of(request: web.Request) -> tuple[World, str, Extension | None]:
     """The account, and the extension when the path names one, after checking the token may use them."""
-    world = world_of(request)
+    world = request[EXCHANGE].world
     if "extension_id" in request.match_info:
         grant, extension = auth.extension_scope(world, request)
         return world, grant.account_id, extension
