@@ -77,10 +77,13 @@ def storable(params: dict[str, str]) -> dict[str, str]:
 
 
 async def body_params(request: web.Request) -> dict[str, str]:
-    """Form fields of an urlencoded or multipart body (chunked or not), or the scalars of a JSON object."""
-    content_type = request.content_type
+    """Form fields of an urlencoded or multipart body (chunked or not), or the scalars of a JSON object.
+
+    A Content-Type of the urlencoded type alone, as clients send it, says UTF-8 without parsing it."""
+    plain_form = request.headers.get("Content-Type") == URLENCODED
+    content_type = URLENCODED if plain_form else request.content_type
     try:
-        if content_type == URLENCODED and request.charset in (None, "utf-8"):
+        if plain_form or (content_type == URLENCODED and request.charset in (None, "utf-8")):
             return form_fields(await request.read())
         if content_type in FORM_TYPES:
             form = await request.post()
