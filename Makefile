@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8080
 
-.PHONY: install bytecode serve test fuzz bench bench-instructions clean
+.PHONY: install bytecode serve test fuzz bench bench-instructions bench-bytecodes clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "make: needs Python 3.11+ with venv; name one with PYTHON=..." >&2; exit 1; }
@@ -49,6 +49,12 @@ bench: bytecode
 # Instructions per request under valgrind, emulator against bare aiohttp: ratios no other load can move.
 bench-instructions: bytecode
 	$(BIN)/python -m tests.bench.bench_instructions
+
+# Python bytecodes per request, emulator against bare aiohttp, in-process: seconds, the same on every host.
+# BENCH_TOP=N also lists the emulator's N busiest functions for each request type.
+BENCH_TOP ?= 0
+bench-bytecodes: bytecode
+	$(BIN)/python -m tests.bench.bench_bytecodes --top $(BENCH_TOP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info
