@@ -47,15 +47,15 @@ def every_field(checks: dict[str, Callable[[], Any]]) -> dict[str, Any]:
     return values
 
 
+MISSING = (None, "")  # for a JSON value, `in MISSING` is `is None or == ""` in one step
+
+
 def present(body: dict, field: str) -> Any:
     """A required field's value; null and the empty string count as missing."""
     value = body.get(field)
     if value in MISSING:
         raise required(field)
     return value
-
-
-MISSING = (None, "")  # for a JSON value, `in MISSING` is `is None or == ""` in one step
 
 
 # --- integers, as Phone.com's PHP holds them ----------------------------------------------------
