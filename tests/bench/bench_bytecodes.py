@@ -33,7 +33,7 @@ from . import bench_bare, bench_http
 REQUESTS = 200  # counted per request type, after as many to warm up
 RETENTION = 1_000  # stored copies: small, so the warm-up fills the store and every counted send forgets one
 PROJECT = str(Path(__file__).resolve().parents[2]) + "/"
-TOKEN_FORM = (b"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=rc-jwt-102")
+TOKEN_FORM = b"grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=rc-jwt-102"
 
 
 class MemoryTransport(asyncio.Transport):
@@ -152,6 +152,8 @@ def short_path(filename: str) -> str:
 
 @attrs.frozen
 class Compared:
+    """One request type counted on both applications."""
+
     scenario: bench_http.Scenario
     emulator: Count
     bare: Count
@@ -161,8 +163,8 @@ async def compare(requests: int = REQUESTS) -> list[Compared]:
     """Every request type of `make bench`, counted on the emulator and on the bare app primed with its answer."""
     tenants = Tenants(load_default_seed())
     tenants.get(DEFAULT_TENANT).store.retention = RETENTION
-    emulator_runner, bare_runner = web.AppRunner(build_app(tenants), access_log=None), web.AppRunner(
-        bench_bare.build({}), access_log=None)
+    emulator_runner = web.AppRunner(build_app(tenants), access_log=None)
+    bare_runner = web.AppRunner(bench_bare.build({}), access_log=None)
     await emulator_runner.setup()
     await bare_runner.setup()
     try:
