@@ -50,7 +50,7 @@ bench: bytecode
 bench-instructions: bytecode
 	$(BIN)/python -m tests.bench.bench_instructions
 
-# Python bytecodes per request, emulator against bare aiohttp, in-process: seconds, the same on every host.
+# Python bytecodes per request, emulator against bare aiohttp, in-process: seconds, and for a send the same on every host.
 # BENCH_TOP=N also lists the emulator's N busiest functions for each request type.
 BENCH_TOP ?= 0
 bench-bytecodes: bytecode
