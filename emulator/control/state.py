@@ -62,5 +62,4 @@ class TenantControl:
 
 
 def control_of(world: World) -> TenantControl:
-    """Read by every request: a plain dictionary look-up once world.state has made it."""
-    return world.provider_state.get(STATE_KEY) or world.state(STATE_KEY, TenantControl)
+    return world.state(STATE_KEY, TenantControl)

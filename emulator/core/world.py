@@ -115,11 +115,12 @@ class World:
         count = self.uuid_counts[kind] = self.uuid_counts.get(kind, 0) + 1
         return stable_uuid(kind, str(count))
 
-    def state(self, provider: str, factory: Callable[[], Any]) -> Any:
-        """A provider face's own per-tenant state (tokens, sessions), created on first use."""
+    def state(self, provider: str, factory: Callable[..., Any], *args: Any) -> Any:
+        """A provider face's own per-tenant state (tokens, sessions), created on first use by factory(*args): read on
+        every request, so a factory needing arguments takes them here rather than in a closure made per call."""
         value = self.provider_state.get(provider)
         if value is None:
-            value = self.provider_state[provider] = factory()
+            value = self.provider_state[provider] = factory(*args)
         return value
 
     def messages_in(self, mailbox: Mailbox) -> list[Message]:

@@ -75,8 +75,7 @@ def seeded_tokens(value) -> list[str]:
 
 
 def tokens(world: World) -> TokenRegistry:
-    """Read by every request: a plain dictionary look-up once world.state has made it."""
-    return world.provider_state.get(NAME) or world.state(NAME, lambda: registry_from_directory(world))
+    return world.state(NAME, registry_from_directory, world)
 
 
 def registry_from_directory(world: World) -> TokenRegistry:

@@ -80,8 +80,7 @@ class TokenRegistry:
 
 
 def tokens(world: World) -> TokenRegistry:
-    """Read from the world's state dictionary directly once it exists: every API call looks its token up."""
-    return world.provider_state.get(NAME) or world.state(NAME, TokenRegistry)
+    return world.state(NAME, TokenRegistry)
 
 
 def mint(world: World, kind: str) -> str:
@@ -350,8 +349,8 @@ def seeded_limits(value) -> dict[str, int]:
 
 
 def rate_limiter(world: World) -> RateLimiter:
-    """The tenant's limiter, made on first use from its seed (every request asks: no closure once it exists)."""
-    return world.provider_state.get(RATE_LIMITS_STATE) or world.state(RATE_LIMITS_STATE, lambda: RateLimiter.of(world))
+    """The tenant's limiter, made on first use from its seed."""
+    return world.state(RATE_LIMITS_STATE, RateLimiter.of, world)
 
 
 RATE_LIMITS_STATE = NAME + ".rate-limits"

@@ -63,8 +63,7 @@ Method = Callable[[Call], Awaitable[dict | web.Response]]  # a JSON body, or a f
 
 
 def state(world: World) -> VoximplantState:
-    """Read from the world's state dictionary directly once it exists: every call reads its token clock."""
-    return world.provider_state.get(NAME) or world.state(NAME, VoximplantState)
+    return world.state(NAME, VoximplantState)
 
 
 async def platform_api(request: web.Request) -> web.Response:
