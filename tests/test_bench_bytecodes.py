@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from tests.bench import bench_bytecodes
+import asyncio
+
+from aiohttp import web
+
+from tests.bench import bench_bare, bench_bytecodes
 
 
 async def test_the_bytecode_bench_counts_every_request_type_and_names_the_functions_that_ran() -> None:
@@ -14,6 +18,36 @@ async def test_the_bytecode_bench_counts_every_request_type_and_names_the_functi
     assert phonecom["emulator/core/store.py MessageStore._forget_beyond_retention"] > 0  # the store is full
     bare = dict(results[0].bare.by_function)
     assert "tests/bench/bench_bare.py answer" in bare and not any(name.startswith("emulator/") for name in bare)
+
+
+def tick_work() -> int:
+    return sum(range(3))
+
+
+async def test_what_background_tasks_run_meanwhile_is_not_counted_against_the_request() -> None:
+    ticks = 0
+
+    async def ticking() -> None:
+        nonlocal ticks
+        while True:
+            ticks += tick_work()
+            await asyncio.sleep(0)
+
+    runner = web.AppRunner(bench_bare.build({"/sms": (200, {"ok": True})}), access_log=None)
+    await runner.setup()
+    ticker = asyncio.create_task(ticking())
+    try:
+        client = bench_bytecodes.InMemoryClient(runner)
+        raw = bench_bytecodes.raw_request("GET", "/sms", (), b"")
+        ticks_before = ticks
+        counted = await bench_bytecodes.count_bytecodes(client, raw, 3, frozenset({ticker}))
+        assert ticks > ticks_before  # the ticker did run while the requests were counted
+        names = dict(counted.by_function)
+        assert "tests/bench/bench_bare.py answer" in names
+        assert not any(name.endswith(("tick_work", "ticking")) for name in names)
+    finally:
+        ticker.cancel()
+        await runner.cleanup()
 
 
 def test_the_report_lists_the_emulators_own_functions_most_first() -> None:
