@@ -11,6 +11,7 @@ from emulator.core.clock import iso_ms
 from emulator.providers.ringcentral.handlers import subscriptions_of
 from emulator.webhooks import WEBHOOKS_KEY
 
+from ..waiting import eventually
 from .conftest import STORE, assert_rc_error
 
 SUBSCRIPTIONS = "/restapi/v1.0/subscription"
@@ -305,9 +306,10 @@ async def test_status_changes_of_a_sent_sms_are_message_store_updates_on_the_ten
     alice = await rc.login("102")
     await subscribe(rc, alice, receiver.url, filters=(MESSAGE_STORE,))
     _, sent = await rc.sms(alice, ALICE, "+14155550100", "watch me")
-    for seconds in (1.5, 1.0):  # Sent after 1 s, Delivered after 2 s in the default seed
+    for told, seconds in ((2, 1.5), (3, 1.0)):  # Sent after 1 s, Delivered after 2 s in the default seed
         rc.world.clock.advance(seconds)
-        await asyncio.sleep(0.2)  # the server reads the tenant's clock every 50 ms
+        # the server reads the tenant's clock every 50 ms
+        await eventually(lambda: len(receiver.events()) >= told, f"{told} events told")
     await delivered(rc)
     changes = [e["body"]["changes"][0] for e in receiver.events()]
     assert changes == [{"type": "SMS", "newCount": 1, "updatedCount": 0, "newMessageIds": [sent["id"]]},
@@ -335,7 +337,7 @@ async def test_a_clock_moved_past_sent_and_delivered_at_once_tells_both_changes(
     await subscribe(rc, alice, receiver.url, filters=(MESSAGE_STORE,))
     await rc.sms(alice, ALICE, "+14155550100", "watch me")
     rc.world.clock.advance(30)  # well past Sent (1 s) and Delivered (2 s) in one move
-    await asyncio.sleep(0.2)  # the server reads the tenant's clock every 50 ms
+    await eventually(lambda: len(receiver.events()) >= 3, "three events told")  # the server reads the clock every 50 ms
     await delivered(rc)
     updates = [e["body"]["changes"][0]["updatedCount"] for e in receiver.events()]
     assert updates == [0, 1, 1]  # the new message, then one change for Sent and one for Delivered
