@@ -4,11 +4,12 @@
 
 Both applications run in this process behind aiohttp's own request handler, fed each request's raw bytes
 through an in-memory transport (no sockets, no load generator), and the interpreter counts the bytecodes each
-request executes. A send's count repeats from run to run and host to host, where times do not (a list page's
-moves with how many statuses fall due while it is read); counts do not see C-level work or cache misses, so
-they show where the Python-level work of a request goes rather than how fast it runs. The tenant keeps only RETENTION copies, so every counted send also forgets the oldest, as on a
-long-running server. With --top, the emulator's functions that execute the most bytecodes for each request:
-where a leaner hot path starts.
+request executes; what the applications' own background tasks run meanwhile (the emulator's status clock) is
+left out. A send's count repeats from run to run and host to host, where times do not (a list page's moves
+with how many statuses fall due while it is read); counts do not see C-level work or cache misses, so they
+show where the Python-level work of a request goes rather than how fast it runs. The tenant keeps only
+RETENTION copies, so every counted send also forgets the oldest, as on a long-running server. With --top, the
+emulator's functions that execute the most bytecodes for each request: where a leaner hot path starts.
 """
 
 from __future__ import annotations
