@@ -28,6 +28,7 @@ from .model import (
 from .store import MessageStore
 
 FIRST_MESSAGE_ID = 1_000_000_000_001
+RENDERINGS_KEPT = 10_000  # answer pieces remembered per tenant before starting afresh, as routes are
 
 
 @attrs.frozen
@@ -70,6 +71,7 @@ class World:
         self.parties: dict[str, Party] = {}  # one Party per number, shared by every copy; reset on edits
         self.sms_routes: dict[tuple, Any] = {}  # routes worked out by carrier.sms_route; reset on edits
         self.logins: dict[tuple, Account] = {}  # accounts found by the credentials a request carried; reset on edits
+        self.renderings: dict[tuple, Any] = {}  # pieces of answers a face worked out per route; reset on edits
         self.time = TenantTime()  # the latest reading of the clock, never running backwards
         self.listeners: list[Callable[[Message], None]] = []  # told of every message stored
         self.change_listeners: list[Callable[[Message], None]] = []  # told of every change a client makes
@@ -114,6 +116,13 @@ class World:
         in every tenant that makes the same requests, as message ids are."""
         count = self.uuid_counts[kind] = self.uuid_counts.get(kind, 0) + 1
         return stable_uuid(kind, str(count))
+
+    def remember_rendering(self, key: tuple, pieces: Any) -> Any:
+        """A face's pieces of an answer, kept until the directory changes; past RENDERINGS_KEPT it starts afresh."""
+        if len(self.renderings) >= RENDERINGS_KEPT:
+            self.renderings.clear()
+        self.renderings[key] = pieces
+        return pieces
 
     def state(self, provider: str, factory: Callable[..., Any], *args: Any) -> Any:
         """A provider face's own per-tenant state (tokens, sessions), created on first use by factory(*args): read on
@@ -160,6 +169,7 @@ class World:
         self.parties.clear()
         self.sms_routes.clear()
         self.logins.clear()
+        self.renderings.clear()
         return self._directory
 
     def set_extension_status(self, account_id: str, number: str, status: ExtensionStatus | str) -> None:

@@ -65,6 +65,9 @@ async def json_body(request: web.Request) -> dict:
         raise unparsable_json() from None
 
 
+JSON_CONTENT = {"Content-Type": "application/json"}
+
+
 def respond(body: Any, status: int = 200) -> web.Response:
     return json_response(body, status, content_type="application/json")
 
@@ -191,7 +194,7 @@ async def create_sms(request: web.Request) -> web.Response:
     result = carrier.send_sms(world, command, SMS_POLICY, NAME, request[EXCHANGE].fail_delivery)
     if isinstance(result, Rejection):
         raise from_rejection(result)
-    return respond(render.sms(world.directory, result.outbound), 201)
+    return web.Response(body=render.sent_sms_json(world, result.outbound), status=201, headers=JSON_CONTENT)
 
 
 def check_save_target(world: World, account_id: str, extension: Extension | None, save_to: str | None) -> None:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import uuid
 from functools import lru_cache
+from typing import NamedTuple
+
+import orjson
 
 from ...core.clock import utc_second
 from ...core.directory import Directory
 from ...core.ids import stable_uuid
-from ...core.model import Direction, Extension, Media, Message, PhoneNumber
+from ...core.model import Direction, Extension, Mailbox, Media, Message, Party, PhoneNumber, Status
+from ...core.world import World
+from ...wire import encode_json
 from .rules import RECIPIENT_STATUS, SEEDED_TOKEN_EXPIRES_AT, TOKEN_TYPE
 
 ID_HEX_DIGITS = 40
@@ -84,6 +89,57 @@ def sms(directory: Directory, record: Message, mode: str = "full") -> dict:
     if extension is not None and mode == "full":
         body["extension"] = extension_summary(extension)
     return body
+
+
+class SentPieces(NamedTuple):
+    """What a route fixes in sms() of the copies sent along it: sender, recipient and mailbox, encoded once."""
+
+    recipients: tuple[Party, ...]
+    sender: Party
+    mailbox: Mailbox
+    head: bytes  # ","from":"...","to":[{"number":"..."
+    tail: bytes  # ,"extension":{...}} or }
+
+
+SENT_PIECES = "phonecom.sent"
+# Recipient statuses an answer carries without sent_at and delivered_at; a delivered one goes the long way.
+UNDELIVERED_STATUS_JSON = {status: f',"status":"{name}","id":"'.encode() for status, name in RECIPIENT_STATUS.items()
+                           if status is not Status.DELIVERED}
+
+
+def sent_sms_json(world: World, record: Message) -> bytes:
+    """encode_json(sms(world.directory, record)), byte for byte; a copy to one number that is not yet delivered is
+    spliced from pieces its route fixes, as building and encoding the dicts cost a tenth of a send."""
+    key = (SENT_PIECES, id(record.recipients))
+    pieces = world.renderings.get(key)
+    if pieces is None or pieces.recipients is not record.recipients or pieces.sender is not record.sender \
+            or pieces.mailbox is not record.mailbox:
+        if len(record.recipients) != 1:
+            return encode_json(sms(world.directory, record))
+        pieces = world.remember_rendering(key, sent_pieces(world.directory, record))
+    status = UNDELIVERED_STATUS_JSON.get(record.recipient_statuses()[0])
+    try:
+        text = orjson.dumps(record.text)
+    except TypeError:  # half a surrogate pair: the standard library's escapes, as encode_json gives them
+        status = None
+    if status is None:
+        return encode_json(sms(world.directory, record))
+    created_ms = record.created_ms
+    return b"".join((b'{"id":"', sms_id(record.id).encode(), pieces.head, status, recipient_id(record.id, 0).encode(),
+                     b'"}],"direction":"%s","created_epoch":%d,"created_at":"%s","is_new":%s,"text":' % (
+                         b"out" if record.direction is Direction.OUTBOUND else b"in", created_ms // 1000,
+                         iso_seconds(created_ms).encode(), b"false" if record.read else b"true"),
+                     text, pieces.tail))
+
+
+def sent_pieces(directory: Directory, record: Message) -> SentPieces:
+    extension = directory.extensions.get(record.mailbox.extension_id) if record.mailbox.extension_id else None
+    return SentPieces(
+        record.recipients, record.sender, record.mailbox,
+        head=b'","from":' + encode_json(record.sender.number) + b',"to":[{"number":'
+        + encode_json(record.recipients[0].number),
+        tail=b',"extension":' + encode_json(extension_summary(extension)) + b"}" if extension is not None else b"}",
+    )
 
 
 def message_item(record: Message, base: str) -> dict:
