@@ -12,9 +12,7 @@ from emulator.seed import build_seed
 from emulator.tenants import Tenants
 
 from ..frozen_seed import frozen_seed_data
-
-ACCOUNT, PAULA, QUINN = "2000001", "2000001101", "2000001102"
-PAULA_NUMBER, QUINN_NUMBER = "+12125550101", "+12125550102"
+from ..phonecom.conftest import ACCOUNT, EXT_101, EXT_102, PAULA_NUMBER, QUINN_NUMBER
 
 
 def test_message_fields_are_in_the_order_the_carrier_passes_them() -> None:
@@ -26,7 +24,7 @@ def test_a_send_between_two_extensions_makes_a_read_outbound_copy_and_an_unread_
     sent = carrier.send_sms(world, SmsRequest(ACCOUNT, PAULA_NUMBER, (QUINN_NUMBER,), "héllo 👋"), SMS_POLICY,
                             "phonecom")
     outbound, (inbound,) = sent.outbound, sent.inbound
-    assert (outbound.mailbox, inbound.mailbox) == (Mailbox(ACCOUNT, PAULA), Mailbox(ACCOUNT, QUINN))
+    assert (outbound.mailbox, inbound.mailbox) == (Mailbox(ACCOUNT, EXT_101), Mailbox(ACCOUNT, EXT_102))
     assert (outbound.direction, inbound.direction) == (Direction.OUTBOUND, Direction.INBOUND)
     assert (outbound.status, inbound.status) == (Status.QUEUED, Status.RECEIVED)
     assert (outbound.read, inbound.read) == (SMS_POLICY.outbound_read, False)
