@@ -88,6 +88,7 @@ from .rules import (
 )
 
 
+JSON_UTF8 = {"Content-Type": "application/json;charset=UTF-8"}  # what json_response labels its body with
 COUNT_SCAN_LIMIT = 10_000  # records a filtered list reads past its page to count the total
 
 
@@ -206,7 +207,8 @@ def message_sender(files_required: bool):
                                   MMS_POLICY)
         if isinstance(result, Rejection):
             raise from_rejection(result)
-        return json_response(render.message(origin(request), result.outbound, mailbox_owner=me))
+        return web.Response(body=render.sent_message_json(exchange.world, origin(request), result.outbound, me),
+                            headers=JSON_UTF8)
 
     send_message.__name__ = send_message.__qualname__ = "send_mms" if files_required else "send_sms"
     return send_message

@@ -9,16 +9,21 @@ from http import HTTPStatus
 from typing import NamedTuple
 from urllib.parse import quote
 
+import orjson
+
 from ...core.clock import iso_ms
 from ...core.directory import Directory
 from ...core.ids import is_digits
-from ...core.model import (Account, Availability, Direction, Extension, ExtensionType, Kind, Media, Message, Party,
-                           PhoneNumber, Status)
+from ...core.model import (Account, Availability, Direction, Extension, ExtensionType, Kind, Mailbox, Media, Message,
+                           Party, PhoneNumber, Status)
+from ...core.world import World
 from ...wire import encode_json
 
 API = "/restapi/v1.0"
 FAILED = (Status.DELIVERY_FAILED, Status.SENDING_FAILED)
 HTTP_STATUSES = frozenset(HTTPStatus)
+# Read on every send; Python 3.11 looks an enum member up on its class through a Python-level hook.
+SMS, OUTBOUND, ALIVE = Kind.SMS, Direction.OUTBOUND, Availability.ALIVE
 
 
 def account_uri(base: str, account_id: str) -> str:
@@ -148,6 +153,70 @@ def add_sms_fields(body: dict, record: Message, status: Status) -> None:
             body["smsDeliveryTime"] = iso_ms(record.delivered_ms)
         elif status in FAILED and record.error_code:
             body["deliveryErrorCode"] = record.error_code
+
+
+class SentPieces(NamedTuple):
+    """What a route (with its conversation), a base URL and the caller fix in message() of the SMS sent along them,
+    encoded once."""
+
+    recipients: tuple[Party, ...]
+    sender: Party
+    mailbox: Mailbox
+    owner: Extension | None
+    conversation_id: int
+    uri: bytes  # the message-store's uri up to the message id, escaped as in a JSON string
+    parties: bytes  # ,"to":[...],"from":{...},"type":"SMS","creationTime":"
+    conversation: bytes  # ,"conversationId":...,"conversation":{...},"lastModifiedTime":"
+    tail: bytes  # ","smsSendingAttemptsCount":1}, and the owner where it is a call queue
+
+
+SENT_PIECES = "ringcentral.sent"
+# Statuses an answer carries with no delivery time or error code after them; the others go the long way.
+SPLICED_STATUS = {status: status.value.encode() for status in Status if status not in (Status.DELIVERED, *FAILED)}
+SENT_JSON = (b'{"uri":"%s%d","id":%d%s%s","readStatus":"%s","priority":"Normal","attachments":[{"id":%d,"uri":"%s%d'
+             b'/content/%d","type":"Text","contentType":"text/plain"}],"direction":"Outbound","availability":"Alive",'
+             b'"subject":%s,"messageStatus":"%s"%s%s%s')
+
+
+def sent_message_json(world: World, base: str, record: Message, owner: Extension | None) -> bytes:
+    """encode_json(message(base, record, mailbox_owner=owner)), byte for byte; an SMS to one number, neither
+    delivered nor failed, is spliced from pieces its route fixes, as building and encoding the dicts cost a tenth
+    of a send."""
+    status = SPLICED_STATUS.get(record.status)
+    if status is None or len(record.recipients) != 1 or record.kind is not SMS or record.direction is not OUTBOUND \
+            or record.availability is not ALIVE or record.media:
+        return encode_json(message(base, record, mailbox_owner=owner))
+    key = (SENT_PIECES, id(record.recipients), base)
+    pieces = world.renderings.get(key)
+    if pieces is None or pieces.recipients is not record.recipients or pieces.sender is not record.sender \
+            or pieces.mailbox is not record.mailbox or pieces.owner is not owner \
+            or pieces.conversation_id != record.conversation_id:
+        pieces = world.remember_rendering(key, sent_pieces(base, record, owner))
+    try:
+        subject = orjson.dumps(record.text)
+    except TypeError:  # half a surrogate pair: the standard library's escapes, as encode_json gives them
+        return encode_json(message(base, record, mailbox_owner=owner))
+    message_id, created_ms, modified_ms = record.id, record.created_ms, record.modified_ms
+    created = iso_ms(created_ms).encode()
+    modified = created if modified_ms == created_ms else iso_ms(modified_ms).encode()
+    read = b"Read" if record.read else b"Unread"
+    return SENT_JSON % (pieces.uri, message_id, message_id, pieces.parties, created, read, message_id, pieces.uri,
+                        message_id, message_id, subject, status, pieces.conversation, modified, pieces.tail)
+
+
+def sent_pieces(base: str, record: Message, owner: Extension | None) -> SentPieces:
+    """The parts of message()'s answer a route fixes, cut from the encoding of a sample record along it."""
+    sample = message(base, record, mailbox_owner=owner)
+    owner_part = {"owner": sample["owner"]} if "owner" in sample else {}
+    conversation = {"conversationId": sample["conversationId"], "conversation": sample["conversation"]}
+    return SentPieces(
+        record.recipients, record.sender, record.mailbox, owner, record.conversation_id,
+        uri=encode_json(message_uri(base, record)[:-len(str(record.id))])[1:-1],
+        parties=b"," + encode_json({"to": sample["to"], "from": sample["from"], "type": "SMS"})[1:-1]
+        + b',"creationTime":"',
+        conversation=b"," + encode_json(conversation)[1:-1] + b',"lastModifiedTime":"',
+        tail=b'","smsSendingAttemptsCount":1' + (b"," + encode_json(owner_part)[1:] if owner_part else b"}"),
+    )
 
 
 def paging(total: int | None, page: int, per_page: int, shown: int = 0) -> dict:
