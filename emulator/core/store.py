@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
-from array import array
 from bisect import bisect_left, bisect_right
+from operator import attrgetter
 from typing import Callable, Iterator
 
 from .model import Availability, Kind, Mailbox, Media, Message
@@ -13,39 +13,35 @@ UNLIMITED = sys.maxsize  # a limit no count reaches, an int so comparing with it
 COMPACT_AFTER = 4096  # forgotten slots at the front of a mailbox before its lists are compacted
 # Read on every add; Python 3.11 looks an enum member up on its class through a Python-level hook.
 PAGER, ALIVE = Kind.PAGER, Availability.ALIVE
+ID_OF, CREATED_OF = attrgetter("id"), attrgetter("created_ms")  # what lists of messages are bisected by
 
 
 class MailboxIndex:
-    """One mailbox's messages in creation order, with a parallel list of creation times for bisecting.
+    """One mailbox's messages in creation order, bisected by their creation times.
 
     Retention forgets from the front by moving `head`, so dropping the oldest costs O(1) amortised.
     Messages that are pager texts or have left Alive are also kept in `unusual`, so a count over a
-    window can be had from the times alone plus a look at those few.
+    window can be had from positions alone plus a look at those few.
     """
 
-    __slots__ = ("mailbox", "_messages", "_times", "_head", "_unusual", "_unusual_times")
+    __slots__ = ("mailbox", "entries", "head", "_unusual", "_unusual_times")
 
     def __init__(self, mailbox: Mailbox | None = None) -> None:
         self.mailbox = mailbox
-        self._messages: list[Message] = []
-        self._times: list[int] = []
-        self._head = 0
+        # Oldest first, from `head` on; the forgotten before it are None. MessageStore.add appends to it itself, as
+        # every copy stored passes there.
+        self.entries: list[Message] = []
+        self.head = 0
         self._unusual: list[Message] = []
         self._unusual_times: list[int] = []
 
     def __len__(self) -> int:
-        return len(self._messages) - self._head
+        return len(self.entries) - self.head
 
     @property
     def messages(self) -> list[Message]:
         """The live messages, oldest first."""
-        return self._messages[self._head:] if self._head else self._messages
-
-    def append(self, message: Message) -> None:
-        self._messages.append(message)
-        self._times.append(message.created_ms)
-        if message.kind is PAGER or message.availability is not ALIVE:
-            self.note_unusual(message)
+        return self.entries[self.head:] if self.head else self.entries
 
     def note_unusual(self, message: Message) -> None:
         """Remember a message that a plain 'alive texts in a window' count would get wrong."""
@@ -59,9 +55,9 @@ class MailboxIndex:
     def newest_first(self, date_from: int | None = None, date_to: int | None = None) -> Iterator[Message]:
         """Messages created in [date_from, date_to], newest first, touching only what is read."""
         low, high = self._bounds(date_from, date_to)
-        messages = self._messages
+        entries = self.entries
         for position in range(high - 1, low - 1, -1):
-            yield messages[position]
+            yield entries[position]
 
     def window_size(self, date_from: int | None, date_to: int | None) -> int:
         low, high = self._bounds(date_from, date_to)
@@ -80,50 +76,35 @@ class MailboxIndex:
         return plain + sum(1 for position in range(low, high) if accepts(self._unusual[position]))
 
     def _bounds(self, date_from: int | None, date_to: int | None) -> tuple[int, int]:
-        low = self._head if date_from is None else bisect_left(self._times, date_from, self._head)
-        high = len(self._times) if date_to is None else bisect_right(self._times, date_to, self._head)
+        low = self.head if date_from is None else bisect_left(self.entries, date_from, self.head, key=CREATED_OF)
+        high = len(self.entries) if date_to is None else bisect_right(self.entries, date_to, self.head, key=CREATED_OF)
         return low, high
-
-    def forget_oldest(self, message: Message) -> bool:
-        """Drop the mailbox's oldest message if it is this one; O(1) amortised."""
-        if self._head >= len(self._messages) or self._messages[self._head] is not message:
-            return False
-        self.drop_oldest()
-        return True
 
     def forget(self, message: Message) -> bool:
         """Drop this message, in O(1) amortised when it is the oldest (as retention drops it); True when none is
         left."""
-        messages, head = self._messages, self._head
-        if head >= len(messages) or messages[head] is not message:
-            self.remove(message)
-            return self._head == len(messages)
-        messages[head] = None  # type: ignore[call-overload]  # let it be collected now
+        entries, head = self.entries, self.head
+        if head >= len(entries) or entries[head] is not message:
+            return self._remove(message)
+        entries[head] = None  # type: ignore[call-overload]  # let it be collected now
         head += 1
         if self._unusual and self._unusual_times[0] <= message.created_ms:
             self._drop_unusual(message)
-        if head * 2 >= len(messages) and head >= COMPACT_AFTER:  # the test that usually fails first
-            del messages[:head]
-            del self._times[:head]
+        if head * 2 >= len(entries) and head >= COMPACT_AFTER:  # the test that usually fails first
+            del entries[:head]
             head = 0
-        self._head = head
-        return head == len(messages)
+        self.head = head
+        return head == len(entries)
 
-    def drop_oldest(self) -> bool:
-        """Drop the mailbox's oldest message, in O(1) amortised; True when none is left."""
-        return self.forget(self._messages[self._head])
-
-    def remove(self, message: Message) -> None:
-        if self.forget_oldest(message):
-            return
-        low = bisect_left(self._times, message.created_ms, self._head)
-        high = bisect_right(self._times, message.created_ms, self._head)
+    def _remove(self, message: Message) -> bool:
+        low = bisect_left(self.entries, message.created_ms, self.head, key=CREATED_OF)
+        high = bisect_right(self.entries, message.created_ms, low, key=CREATED_OF)
         for position in range(low, high):
-            if self._messages[position] is message:
-                del self._messages[position]
-                del self._times[position]
+            if self.entries[position] is message:
+                del self.entries[position]
                 self._drop_unusual(message)
-                return
+                break
+        return self.head == len(self.entries)
 
     def _drop_unusual(self, message: Message) -> None:
         if not self._unusual or self._unusual_times[0] > message.created_ms:
@@ -168,21 +149,21 @@ class MessageStore:
         self.media_retention = media_retention
         self.media_bytes = 0
         self._media_holders: dict[int, list] = {}  # a file's id -> [the file, the stored copies holding it]
-        self._messages: list[Message | None] = []  # in id order; forgotten ones before _head are None
-        self._ids = array("q")  # the ids, unboxed: 8 bytes each, and compacted without freeing an int each
+        self._messages: list[Message | None] = []  # in id order, bisected by id; forgotten ones before _head are None
         self._head = 0
         self._last_id = -1  # the highest id ever added: a larger one is appended, in the usual case
         self._by_mailbox: dict[Mailbox, MailboxIndex] = {}
 
     def __len__(self) -> int:
-        return len(self._ids) - self._head
+        return len(self._messages) - self._head
 
     def add(self, message: Message) -> None:
-        message_id = message.id
-        if message_id > self._last_id:
-            self._last_id = message_id
-            self._ids.append(message_id)
-            self._messages.append(message)
+        """Store a copy, and forget the oldest beyond retention; every copy passes here, so its mailbox index's
+        append is written out in it."""
+        messages = self._messages
+        if message.id > self._last_id:
+            self._last_id = message.id
+            messages.append(message)
         else:  # an id from outside the sequence, or a message added again
             self._insert(message)
         index = self._by_mailbox.get(message.mailbox)
@@ -190,10 +171,12 @@ class MessageStore:
             index = self._by_mailbox[message.mailbox] = MailboxIndex(message.mailbox)
         else:
             message.mailbox = index.mailbox  # one shared Mailbox per mailbox, not one per copy
-        index.append(message)
+        index.entries.append(message)
+        if message.kind is PAGER or message.availability is not ALIVE:
+            index.note_unusual(message)
         if message.media:
             self._hold_media(message)
-        if len(self._messages) - self._head > self._most_copies or self.media_bytes > self._most_media_bytes:
+        if len(messages) - self._head > self._most_copies or self.media_bytes > self._most_media_bytes:
             self._forget_beyond_retention()
 
     def _hold_media(self, message: Message) -> None:
@@ -222,12 +205,10 @@ class MessageStore:
         return None if held is None else held[0]
 
     def _insert(self, message: Message) -> None:
-        position = bisect_left(self._ids, message.id, self._head)
-        if position < len(self._ids) and self._ids[position] == message.id:
-            self.forget(self._messages[position])  # type: ignore[arg-type]
-            position = bisect_left(self._ids, message.id, self._head)
-        self._ids.insert(position, message.id)
-        self._messages.insert(position, message)
+        present = self._position(message.id)
+        if present is not None:
+            self.forget(self._messages[present])  # type: ignore[arg-type]
+        self._messages.insert(bisect_left(self._messages, message.id, self._head, key=ID_OF), message)
 
     def _forget_beyond_retention(self) -> None:
         """The oldest copies (the lowest ids) go until the store is back within its limits; called once past them,
@@ -245,13 +226,13 @@ class MessageStore:
                 break
         if head * 2 >= len(messages) and head >= COMPACT_AFTER:  # the test that usually fails first
             del messages[:head]
-            del self._ids[:head]
             head = 0
         self._head = head
 
     def _position(self, message_id: int) -> int | None:
-        position = bisect_left(self._ids, message_id, self._head)
-        if position < len(self._ids) and self._ids[position] == message_id:
+        messages = self._messages
+        position = bisect_left(messages, message_id, self._head, key=ID_OF)
+        if position < len(messages) and messages[position].id == message_id:  # type: ignore[union-attr]
             return position
         return None
 
@@ -277,7 +258,6 @@ class MessageStore:
             self._head += 1
         else:
             del self._messages[position]
-            del self._ids[position]
 
     def get(self, message_id: int) -> Message | None:
         position = self._position(message_id)
@@ -297,7 +277,6 @@ class MessageStore:
 
     def clear(self) -> None:
         self._messages.clear()
-        del self._ids[:]
         self._last_id = -1
         self._head = 0
         self._by_mailbox.clear()
