@@ -39,8 +39,15 @@ def gsm7_septets(text: str) -> int | None:
     return septets
 
 
+# Characters that fit one segment whatever they are: 35 astral ones are 70 UTF-16 units, UCS-2's single segment,
+# and 35 GSM-7 extension characters are 70 septets.
+ALWAYS_ONE_SEGMENT = UCS2_SINGLE_SEGMENT // 2
+
+
 def segment_count(text: str) -> int:
     """How many SMS segments a carrier bills for this text (GSM 03.38 concatenation)."""
+    if len(text) <= ALWAYS_ONE_SEGMENT:  # most texts, known without reading them
+        return 1
     septets = gsm7_septets(text)
     if septets is not None:
         return _segments(septets, GSM7_SINGLE_SEGMENT, GSM7_MULTI_SEGMENT)
