@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from typing import Awaitable
 
 import attrs
 from aiohttp import web
@@ -383,11 +384,13 @@ def throttled(handler, operation: str):
     carries the X-Rate-Limit headers, and a caller over the limit gets 429 CMN-301 with Retry-After."""
     group = THROTTLING_GROUPS.get(operation, "Light")
 
-    async def serve(request: web.Request) -> web.StreamResponse:
+    def serve(request: web.Request) -> Awaitable[web.StreamResponse]:
+        """The handler's own coroutine where no limits are on (every request of most seeds), else the limited one."""
         world = request[EXCHANGE].world
         limiter = rate_limiter(world)
-        if limiter.limits is None:
-            return await handler(request)
+        return handler(request) if limiter.limits is None else limited(request, world, limiter)
+
+    async def limited(request: web.Request, world: World, limiter: RateLimiter) -> web.StreamResponse:
         verdict = limiter.admit(group, await rate_caller(request, group), world.now_ms())
         headers = {"X-Rate-Limit-Group": group.lower(), "X-Rate-Limit-Limit": str(limiter.limits[group]),
                    "X-Rate-Limit-Remaining": str(verdict.remaining), "X-Rate-Limit-Window": str(RATE_WINDOW_S)}
