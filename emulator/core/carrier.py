@@ -51,6 +51,10 @@ class SmsSent(NamedTuple):
     inbound: tuple[Message, ...]
 
 
+# A named tuple made by tuple's own constructor: SmsSent(...) would run the Python-level __new__ namedtuple writes.
+NEW_TUPLE = tuple.__new__
+
+
 @attrs.frozen
 class PagerSent:
     outbound: Message
@@ -85,8 +89,11 @@ def send_sms(
     if attachments:
         outbound.media = stored_media(world, attachments, mms)
     saved = route.decision.sender_mailbox is not None
+    store = world.store  # world.add_message written out here and below, as every copy of every SMS passes here
     if saved:
-        world.add_message(outbound)
+        store.add(outbound)
+        if world.listeners:
+            world.tell_listeners(outbound)
     receivers = () if fail_delivery else route.receivers  # a failed delivery reaches nobody
     stopped, refused = NO_ONE, False
     if world.consents and policy.opt_out_code is not None:
@@ -95,15 +102,18 @@ def send_sms(
         refused = bool(stopped) and len(stopped) == len(route.recipients)  # every recipient opted out
     if len(route.recipients) > 1:
         outbound.recipient_ends = recipient_ends(route.decision, stopped)
-    inbound = tuple([
-        world.add_message(inbound_copy(world, outbound, delivery.mailbox, delivery.provider or "outside", now))
-        for delivery in receivers
-    ])
+    inbound = []
+    for delivery in receivers:
+        copy = inbound_copy(world, outbound, delivery.mailbox, delivery.provider or "outside", now)
+        store.add(copy)
+        if world.listeners:
+            world.tell_listeners(copy)
+        inbound.append(copy)
     if refused:
         world.dispatch(outbound, SENDING_FAILED, policy.opt_out_code)
     elif saved:
         world.dispatch(outbound, DELIVERY_FAILED if fail_delivery else route.final, fail_delivery)
-    return SmsSent(outbound, saved, route.decision, inbound)
+    return NEW_TUPLE(SmsSent, (outbound, saved, route.decision, tuple(inbound)))
 
 
 NO_ONE: frozenset[str] = frozenset()

@@ -232,9 +232,13 @@ class World:
     def add_message(self, message: Message) -> Message:
         self.store.add(message)
         if self.listeners:
-            for listener in self.listeners:
-                listener(message)
+            self.tell_listeners(message)
         return message
+
+    def tell_listeners(self, message: Message) -> None:
+        """A message was stored: what watches the store (subscriptions, webhooks, recordings) hears of it."""
+        for listener in self.listeners:
+            listener(message)
 
     def dispatch(self, message: Message, final: Status | None, error_code: str | None = None) -> None:
         """Let an outbound SMS become Sent, then reach its final status (if any), on the tenant's timing."""
