@@ -92,7 +92,9 @@ class Delivery(NamedTuple):
     provider: str = ""
 
 
-@attrs.frozen(cache_hash=True)  # part of the key under which a tenant remembers its routes
+# Part of the key under which a tenant remembers its routes: hashed and compared as itself, in C, as every send
+# looks its route up (each provider's policies are made once, at import).
+@attrs.frozen(eq=False)
 class SmsPolicy:
     """A provider's limits and sender rules for SMS."""
 

@@ -78,7 +78,9 @@ async def platform_api(request: web.Request) -> web.Response:
     world: World = exchange.world
     account = auth.authenticate(world, request.headers.get("Authorization"), params, state(world).token_clock)
     body = await method(Call(world, account, params, exchange.fail_delivery, request))
-    return body if isinstance(body, web.Response) else json_response(body)
+    # A method answers with a dict, or a Response of its own; Response is an ABC (a MutableMapping), which
+    # isinstance() would ask in Python, dict in C.
+    return json_response(body) if isinstance(body, dict) else body
 
 
 async def operation(request: web.Request) -> str | None:
