@@ -219,6 +219,12 @@ class Message:
     def status(self) -> Status:
         return self._status if self.progress is None else self.progress.settle(self)._status
 
+    def status_and_modified(self) -> tuple[Status, int]:
+        """The status and the time of the last change, worked out from the message's age once for both."""
+        if self.progress is not None:
+            self.progress.settle(self)
+        return self._status, self._modified_ms
+
     def recipient_statuses(self) -> tuple[Status, ...]:
         """Each recipient's status, in the order of `recipients`: a group SMS may reach some and not others."""
         status = self.status

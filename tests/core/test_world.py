@@ -44,8 +44,10 @@ def test_each_sms_shows_the_status_its_age_gives_it_whenever_it_is_read(sends, r
     for moment in sorted(reads):
         clock.frozen_at_ms = max(clock.frozen_at_ms, START_MS + moment)
         now = world.now_ms()
-        for stored, final in created:
+        for index, (stored, final) in enumerate(created):
+            read_together = stored.status_and_modified() if index % 2 else None  # every other, first: as answers read
             assert (stored.status, stored.modified_ms) == expected(stored.created_ms, final, timing, now)
+            assert read_together in (None, (stored.status, stored.modified_ms))
             assert (stored.delivered_ms is not None) == (stored.status is Status.DELIVERED)
             assert (stored.error_code is not None) == (stored.status is Status.DELIVERY_FAILED)
 

@@ -117,7 +117,8 @@ def sent_sms_json(world: World, record: Message) -> bytes:
         if len(record.recipients) != 1:
             return encode_json(sms(world.directory, record))
         pieces = world.remember_rendering(key, sent_pieces(world.directory, record))
-    status = UNDELIVERED_STATUS_JSON.get(record.recipient_statuses()[0])
+    status = UNDELIVERED_STATUS_JSON.get(record.status if record.recipient_ends is None
+                                         else record.recipient_statuses()[0])
     try:
         text = orjson.dumps(record.text)
     except TypeError:  # half a surrogate pair: the standard library's escapes, as encode_json gives them

@@ -182,7 +182,8 @@ def sent_message_json(world: World, base: str, record: Message, owner: Extension
     """encode_json(message(base, record, mailbox_owner=owner)), byte for byte; an SMS to one number, neither
     delivered nor failed, is spliced from pieces its route fixes, as building and encoding the dicts cost a tenth
     of a send."""
-    status = SPLICED_STATUS.get(record.status)
+    status, modified_ms = record.status_and_modified()
+    status = SPLICED_STATUS.get(status)
     if status is None or len(record.recipients) != 1 or record.kind is not SMS or record.direction is not OUTBOUND \
             or record.availability is not ALIVE or record.media:
         return encode_json(message(base, record, mailbox_owner=owner))
@@ -196,7 +197,7 @@ def sent_message_json(world: World, base: str, record: Message, owner: Extension
         subject = orjson.dumps(record.text)
     except TypeError:  # half a surrogate pair: the standard library's escapes, as encode_json gives them
         return encode_json(message(base, record, mailbox_owner=owner))
-    message_id, created_ms, modified_ms = record.id, record.created_ms, record.modified_ms
+    message_id, created_ms = record.id, record.created_ms
     created = iso_ms(created_ms).encode()
     modified = created if modified_ms == created_ms else iso_ms(modified_ms).encode()
     read = b"Read" if record.read else b"Unread"
