@@ -129,10 +129,21 @@ def decode_json(raw: bytes) -> Any:
 JSON_DECODER = json.JSONDecoder()  # its raw_decode skips two whitespace checks when none is needed
 
 
+JSON_UTF8 = "application/json;charset=UTF-8"
+
+
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None,
-                  content_type: str = "application/json;charset=UTF-8") -> web.Response:
+                  content_type: str = JSON_UTF8) -> web.Response:
     merged = {**headers, "Content-Type": content_type} if headers else {"Content-Type": content_type}
     return web.Response(body=encode_json(body), status=status, headers=merged)
+
+
+def encoded_json_response(body: bytes) -> web.Response:
+    """json_response's answer for a body already encoded (an answer spliced from pieces)."""
+    return web.Response(body=body, headers=JSON_UTF8_HEADERS)
+
+
+JSON_UTF8_HEADERS = {"Content-Type": JSON_UTF8}
 
 
 class ProviderError(Exception):

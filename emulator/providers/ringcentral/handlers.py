@@ -16,8 +16,9 @@ from ...core.rules import (Attachment, PagerRequest, Reason, Rejection, SmsReque
 from ...core.store import MailboxIndex
 from ...core.world import World
 from ...webhooks import WEBHOOKS_KEY, Webhooks
-from ...wire import (CONTROL_CHARACTERS, EXCHANGE, JSON_CONTENT_TYPE, BodyError, content_disposition, json_response,
-                     origin, query, read_json, read_json_object, world_after_await)
+from ...wire import (CONTROL_CHARACTERS, EXCHANGE, JSON_CONTENT_TYPE, BodyError, content_disposition,
+                     encoded_json_response, json_response, origin, query, read_json, read_json_object,
+                     world_after_await)
 from . import NAME, auth, render
 from .errors import (
     OAuthError,
@@ -88,7 +89,6 @@ from .rules import (
 )
 
 
-JSON_UTF8 = {"Content-Type": "application/json;charset=UTF-8"}  # what json_response labels its body with
 COUNT_SCAN_LIMIT = 10_000  # records a filtered list reads past its page to count the total
 
 
@@ -207,8 +207,7 @@ def message_sender(files_required: bool):
                                   MMS_POLICY)
         if isinstance(result, Rejection):
             raise from_rejection(result)
-        return web.Response(body=render.sent_message_json(exchange.world, origin(request), result.outbound, me),
-                            headers=JSON_UTF8)
+        return encoded_json_response(render.sent_message_json(exchange.world, origin(request), result.outbound, me))
 
     send_message.__name__ = send_message.__qualname__ = "send_mms" if files_required else "send_sms"
     return send_message

@@ -13,7 +13,7 @@ from ...core.model import Account, Direction, Kind, Mailbox, Message
 from ...core.rules import Reason, Rejection, SmsRequest, decide_sms_toggle, normalize_number
 from ...core.world import World
 from ...webhooks import Webhooks
-from ...wire import EXCHANGE, json_response, origin
+from ...wire import EXCHANGE, encoded_json_response, json_response, origin
 from . import NAME, auth, parse, render
 from .errors import (
     A2P_FAILED_DESCRIPTION,
@@ -94,15 +94,15 @@ async def operation(request: web.Request) -> str | None:
 
 # --- sending ---------------------------------------------------------------------------------------
 
-async def send_sms_message(call: Call) -> dict:
+async def send_sms_message(call: Call) -> web.Response:
     command = parse.send_sms(call.params)
     request = SmsRequest(call.account.id, command.source, (command.destination,), command.sms_body)
     result = carrier.send_sms(call.world, request, SMS_POLICY, NAME, call.fail_delivery)
     if isinstance(result, Rejection):
         raise from_rejection(result, text_limit=SEND_SMS_MAX_CHARS)
-    remember(call.world, result.outbound, command.store_body, a2p=False)
-    return {"result": 1, "message_id": result.outbound.id, "transaction_id": result.outbound.id,
-            "fragments_count": result.outbound.segments}
+    if command.store_body:
+        remember(call.world, result.outbound, True, a2p=False)
+    return encoded_json_response(render.sent_sms_json(result.outbound))
 
 
 async def a2p_send_sms(call: Call) -> dict:

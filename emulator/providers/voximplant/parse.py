@@ -321,6 +321,11 @@ class HistoryQuery:
 
 
 def send_sms(params: Params) -> SendSms:
+    """Three texts of more than whitespace and no `store_body`, as every usual send has them, are read at once."""
+    source, destination, sms_body = params.get("source"), params.get("destination"), params.get("sms_body")
+    if source and destination and sms_body and "store_body" not in params \
+            and not (source.isspace() or destination.isspace() or sms_body.isspace()):
+        return SendSms(source, destination, sms_body, False)
     return SendSms(text(params, "source"), text(params, "destination"), text(params, "sms_body"),
                    flag(params, "store_body"))
 

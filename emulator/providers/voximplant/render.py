@@ -43,6 +43,14 @@ A2P_STATUS_NAMES = {
 }
 
 
+# SendSmsMessage's answer, all integers: what encoding its dict gives, written out, as every send answers with it.
+SENT_JSON = b'{"result":1,"message_id":%d,"transaction_id":%d,"fragments_count":%d}'
+
+
+def sent_sms_json(message: Message) -> bytes:
+    return SENT_JSON % (message.id, message.id, message.segments)
+
+
 def api_datetime(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, timezone.utc).strftime(API_DATETIME)
 
