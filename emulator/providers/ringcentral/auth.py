@@ -387,7 +387,7 @@ def throttled(handler, operation: str):
     def serve(request: web.Request) -> Awaitable[web.StreamResponse]:
         """The handler's own coroutine where no limits are on (every request of most seeds), else the limited one."""
         world = request[EXCHANGE].world
-        limiter = rate_limiter(world)
+        limiter = world.provider_state.get(RATE_LIMITS_STATE) or rate_limiter(world)
         return handler(request) if limiter.limits is None else limited(request, world, limiter)
 
     async def limited(request: web.Request, world: World, limiter: RateLimiter) -> web.StreamResponse:

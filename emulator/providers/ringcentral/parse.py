@@ -47,7 +47,7 @@ def text_field(body: dict) -> str | None:
     text = body.get("text")
     if text is None:
         return None
-    if not isinstance(text, str) or has_lone_surrogate(text):
+    if not isinstance(text, str) or (not text.isascii() and has_lone_surrogate(text)):
         raise invalid("text")
     return text
 
@@ -68,8 +68,9 @@ def sms_request(body: dict, account_id: str, caller_id: str) -> SmsRequest:
         if not isinstance(recipient, dict) or not isinstance(recipient.get("phoneNumber"), str):
             raise invalid("to.phoneNumber")
         numbers.append(recipient["phoneNumber"])
-    return SmsRequest(account_id, sender["phoneNumber"], tuple(numbers), text_field(body), caller_id,
-                      calling_code=country_calling_code(body.get("country")))
+    country = body.get("country")
+    return SmsRequest(account_id, sender["phoneNumber"], tuple(numbers), text_field(body), caller_id, None,
+                      None if country is None else country_calling_code(country))
 
 
 def country_calling_code(country: Any) -> str | None:
