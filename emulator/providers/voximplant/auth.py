@@ -28,7 +28,7 @@ DECODE_OPTIONS = {"verify_signature": True, "verify_exp": False, "verify_iat": F
 def authenticate(world: World, authorization: str | None, params: Mapping[str, str],
                  clock: Callable[[], float]) -> Account:
     """A Bearer JWT when the header carries one (its times read on `clock`), otherwise the legacy credentials."""
-    token = bearer_token(authorization)
+    token = bearer_token(authorization) if authorization else None
     if token is not None:
         return account_for_token(world, token, clock())
     return account_for_api_key(world, params)
