@@ -62,4 +62,5 @@ class TenantControl:
 
 
 def control_of(world: World) -> TenantControl:
-    return world.state(STATE_KEY, TenantControl)
+    """The tenant's fault rules and journal: read on every request, so found without a further call once made."""
+    return world.provider_state.get(STATE_KEY) or world.state(STATE_KEY, TenantControl)
