@@ -298,7 +298,7 @@ class MessageStore:
     def _position(self, message_id: int) -> int | None:
         messages = self._messages
         position = bisect_left(messages, message_id, self._head, key=ID_OF)
-        if position < len(messages) and messages[position].id == message_id:  # type: ignore[union-attr]
+        if position < len(messages) and messages[position].id == message_id:
             return position
         return None
 
