@@ -348,7 +348,7 @@ class MessageStore:
     def _newest_first(self) -> Iterator[Message]:
         messages = self._messages
         for position in range(len(messages) - 1, self._head - 1, -1):
-            yield messages[position]  # type: ignore[misc]
+            yield messages[position]
 
     def clear(self) -> None:
         self._messages.clear()
