@@ -138,9 +138,9 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
     return web.Response(body=encode_json(body), status=status, headers=merged)
 
 
-def encoded_json_response(body: bytes) -> web.Response:
-    """json_response's answer for a body already encoded (an answer spliced from pieces)."""
-    return web.Response(body=body, headers=JSON_UTF8_HEADERS)
+def encoded_json_response(body: bytes, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    """json_response's answer for a body already encoded (an answer spliced from pieces); `headers` name its type."""
+    return web.Response(body=body, status=status, headers=headers or JSON_UTF8_HEADERS)
 
 
 JSON_UTF8_HEADERS = {"Content-Type": JSON_UTF8}

@@ -9,7 +9,6 @@ from itertools import count
 from typing import Callable
 
 
-
 class IdSequence:
     """Hands out increasing integers from a starting value.
 

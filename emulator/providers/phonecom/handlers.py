@@ -15,7 +15,8 @@ from ...core.model import Availability, Direction, Extension, Kind, Mailbox, Mes
 from ...core.rules import Rejection
 from ...core.world import World
 from ...webhooks import DELIVERY_TIMEOUT_S, WEBHOOKS_KEY, Webhooks
-from ...wire import EXCHANGE, BodyError, form_query, json_response, origin, read_json_object, world_after_await
+from ...wire import (EXCHANGE, BodyError, encoded_json_response, form_query, json_response, origin, read_json_object,
+                     world_after_await)
 from . import NAME, auth, render
 from .errors import PhoneComError, bad_request, body_too_large, from_rejection, invalid, not_found, unparsable_json
 from .parse import (
@@ -194,7 +195,7 @@ async def create_sms(request: web.Request) -> web.Response:
     result = carrier.send_sms(world, command, SMS_POLICY, NAME, request[EXCHANGE].fail_delivery)
     if isinstance(result, Rejection):
         raise from_rejection(result)
-    return web.Response(body=render.sent_sms_json(world, result.outbound), status=201, headers=JSON_CONTENT)
+    return encoded_json_response(render.sent_sms_json(world, result.outbound), 201, JSON_CONTENT)
 
 
 def check_save_target(world: World, account_id: str, extension: Extension | None, save_to: str | None) -> None:

@@ -59,15 +59,7 @@ async def read_params(request: web.Request) -> dict[str, str]:
     """Query parameters, overridden by body parameters; '+' in the query means a space, as in any form."""
     raw_query = request.rel_url.raw_query_string
     params = dict(parse_qsl(raw_query, keep_blank_values=True, errors="replace")) if raw_query else {}
-    if request.headers.get("Content-Type") == URLENCODED:  # every usual call: read here, not in body_params
-        try:
-            params.update(form_fields(await request.read()))
-        except web.HTTPRequestEntityTooLarge:
-            raise body_too_large() from None
-        except Exception:  # not UTF-8: Voximplant's envelope, never a traceback
-            raise unreadable_body() from None
-    else:
-        params.update(await body_params(request))
+    params.update(await body_params(request))
     return storable(params)
 
 
@@ -85,11 +77,13 @@ def storable(params: dict[str, str]) -> dict[str, str]:
 
 
 async def body_params(request: web.Request) -> dict[str, str]:
-    """Form fields of an urlencoded (with parameters) or multipart body (chunked or not), or the scalars of a JSON
-    object; read_params reads a Content-Type of the urlencoded type alone, as clients send it, itself."""
-    content_type = request.content_type
+    """Form fields of an urlencoded or multipart body (chunked or not), or the scalars of a JSON object.
+
+    A Content-Type of the urlencoded type alone, as clients send it, says UTF-8 without parsing it."""
+    plain_form = request.headers.get("Content-Type") == URLENCODED
+    content_type = URLENCODED if plain_form else request.content_type
     try:
-        if content_type == URLENCODED and request.charset in (None, "utf-8"):
+        if plain_form or (content_type == URLENCODED and request.charset in (None, "utf-8")):
             return form_fields(await request.read())
         if content_type in FORM_TYPES:
             form = await request.post()
